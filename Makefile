@@ -1,0 +1,95 @@
+# vcfsynth: synthetic cohorts from phased VCF/BCF panels.
+#   make            build the programs
+#   make demo       install Debian packages if needed, build, run fit -> synth on real data
+#   make check      install Debian packages if needed, build, run every test
+#   make bench      benchmarks, results in bench/results/*.tsv
+#   make install PREFIX=/usr/local DESTDIR=
+#   make SANITIZE=1 check   the same under ASan/UBSan
+
+VERSION  = 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+PKGS     = htslib gsl libcjson zlib liblzma libcrypto
+
+OPT      ?= -O2 -g
+CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Ilib
+CFLAGS   += -std=c11 $(OPT) -Wall -Wextra -Werror -fopenmp \
+            $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lhts -lgsl -lgslcblas -lcjson -lz -llzma -lcrypto) -lm
+LDFLAGS  += -fopenmp
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BUILD    = build-sanitize
+else
+BUILD    = build
+endif
+
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
+LIB      = $(BUILD)/libvcfsynth.a
+TOOLS    = vcf-fit vcf-synth
+BIN      = $(TOOLS:%=$(BUILD)/bin/%)
+UNIT_SRC = $(wildcard test/unit/test_*.c)
+UNIT     = $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
+
+# Debian 12 packages the build, the tests and the demo need
+DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
+           libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
+           libxml2-utils python3
+
+.PHONY: all deps demo check unit bats bench install clean
+all: $(BIN)
+
+$(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: tools/%.c $(LIB) | $(BUILD)/bin
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/test/%: test/unit/%.c test/unit/unit.h $(LIB) | $(BUILD)/test
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itest/unit -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/lib $(BUILD)/bin $(BUILD)/test:
+	mkdir -p $@
+
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "make deps: installing $$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else \
+		echo "make deps: missing Debian packages: $$missing"; \
+		echo "run as root: apt-get update && apt-get install -y $$missing"; exit 1; \
+	fi
+
+demo: deps all
+	BUILD=$(BUILD) bash share/demo.sh
+
+unit: $(UNIT)
+	@BUILD=$(BUILD) bash test/run-unit.sh $(UNIT)
+
+bats: all
+	@BUILD=$(BUILD) bash test/run-bats.sh
+
+check: deps all
+	@BUILD=$(BUILD) $(MAKE) --no-print-directory unit
+	@BUILD=$(BUILD) bash test/run-bats.sh
+
+bench: deps all
+	BUILD=$(BUILD) bash bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+
+clean:
+	rm -rf build build-sanitize

@@ -1,0 +1,146 @@
+#include "vs_err.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *prog = "vcfsynth";
+static int quiet;
+
+#define MAX_HOOKS 16
+static struct { void (*fn)(void *); void *arg; } hooks[MAX_HOOKS];
+static int n_hooks;
+
+void vs_set_prog(const char *name) { prog = name; }
+const char *vs_prog(void) { return prog; }
+void vs_set_quiet(int q) { quiet = q; }
+int vs_quiet(void) { return quiet; }
+
+void vs_on_die(void (*fn)(void *), void *arg)
+{
+    if (n_hooks == MAX_HOOKS) return;
+    hooks[n_hooks].fn = fn;
+    hooks[n_hooks++].arg = arg;
+}
+
+void vs_on_die_remove(void (*fn)(void *), void *arg)
+{
+    for (int i = 0; i < n_hooks; i++)
+        if (hooks[i].fn == fn && hooks[i].arg == arg) {
+            memmove(hooks + i, hooks + i + 1, (n_hooks - i - 1) * sizeof hooks[0]);
+            n_hooks--;
+            return;
+        }
+}
+
+static void run_hooks(void)
+{
+    while (n_hooks > 0) {
+        n_hooks--;
+        hooks[n_hooks].fn(hooks[n_hooks].arg);
+    }
+}
+
+static void vmsg(const char *kind, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: %s: ", prog, kind);
+    vfprintf(stderr, fmt, ap);
+}
+
+void vs_die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error", fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    run_hooks();
+    exit(VS_EXIT_DATA);
+}
+
+void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error", fmt, ap);
+    va_end(ap);
+    if (loc && loc->file) {
+        fprintf(stderr, ", at %s", loc->file);
+        if (loc->contig) fprintf(stderr, ":%s", loc->contig);
+        if (loc->contig && loc->pos >= 0) fprintf(stderr, ":%lld", (long long)loc->pos);
+    }
+    if (loc && loc->sample) fprintf(stderr, " sample %s", loc->sample);
+    fputc('\n', stderr);
+    if (hint) fprintf(stderr, "%s: hint: %s\n", prog, hint);
+    run_hooks();
+    exit(VS_EXIT_DATA);
+}
+
+void vs_die_usage(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error", fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
+    run_hooks();
+    exit(VS_EXIT_USAGE);
+}
+
+void vs_warn(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("warning", fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+void vs_info(const char *fmt, ...)
+{
+    if (quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static void *check_alloc(void *p, size_t n)
+{
+    if (!p && n) vs_die("out of memory allocating %zu bytes", n);
+    return p;
+}
+
+void *vs_malloc(size_t n) { return check_alloc(malloc(n), n); }
+void *vs_calloc(size_t n, size_t size) { return check_alloc(calloc(n, size), n * size); }
+void *vs_realloc(void *p, size_t n) { return check_alloc(realloc(p, n), n); }
+char *vs_strdup(const char *s) { return check_alloc(strdup(s), strlen(s) + 1); }
+
+long vs_parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end)
+        vs_die_usage("%s expects an integer, got '%s'", opt, s);
+    if (v < lo || v > hi)
+        vs_die_usage("%s must be between %ld and %ld, got %ld", opt, lo, hi, v);
+    return v;
+}
+
+double vs_parse_double(const char *opt, const char *s, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(v))
+        vs_die_usage("%s expects a number, got '%s'", opt, s);
+    if (v < lo || v > hi)
+        vs_die_usage("%s must be between %g and %g, got %g", opt, lo, hi, v);
+    return v;
+}

@@ -1,0 +1,47 @@
+/* vs_err: error reporting in the bcftools style, and allocation that never
+ * returns NULL.  Every message starts with the program name; data errors name
+ * the file, contig, position and sample where they apply and end with a hint. */
+#ifndef VS_ERR_H
+#define VS_ERR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VS_EXIT_DATA  1   /* error in the data or the run */
+#define VS_EXIT_USAGE 2   /* error in the command line */
+
+/* Where in the input a data error was found; any field may be NULL / -1. */
+typedef struct {
+    const char *file;
+    const char *contig;
+    int64_t pos;          /* 1-based, -1 when not applicable */
+    const char *sample;
+} vs_loc_t;
+
+void vs_set_prog(const char *name);
+const char *vs_prog(void);
+void vs_set_quiet(int quiet);
+int vs_quiet(void);
+
+/* Called (in reverse order of registration) before any vs_die* exits, so that
+ * half-written outputs can be removed. */
+void vs_on_die(void (*fn)(void *), void *arg);
+void vs_on_die_remove(void (*fn)(void *), void *arg);
+
+void vs_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 3, 4)));
+void vs_die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void vs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void vs_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void *vs_malloc(size_t n);
+void *vs_calloc(size_t n, size_t size);
+void *vs_realloc(void *p, size_t n);
+char *vs_strdup(const char *s);
+
+/* Numeric option parsing with range checks; a bad value is a usage error. */
+long vs_parse_long(const char *opt, const char *s, long lo, long hi);
+double vs_parse_double(const char *opt, const char *s, double lo, double hi);
+
+#endif

@@ -1,0 +1,231 @@
+#include "vs_fit.h"
+#include "vs_err.h"
+#include "vs_ls.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A group is flagged as too small for a reliable fit below this many
+ * haplotypes per --min-group haplotype. */
+#define RELIABLE_FACTOR 5
+
+void vs_fit_opts_init(vs_fit_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cm_per_mb = 1.0;
+    o->fit_haplotypes = 100;
+    o->ne_min = 10;
+    o->ne_max = 1e7;
+    o->min_group = 20;
+    o->seed = 1;
+}
+
+/* ---------- maps ---------- */
+
+static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c)
+{
+    int64_t n = 0, *pos = vs_malloc(c->n_sites * sizeof *pos);
+    double *cm = vs_malloc(c->n_sites * sizeof *cm);
+    for (int64_t s = c->first_site; s < c->first_site + c->n_sites; s++) {
+        if (n && p->pos[s] == pos[n - 1]) continue;     /* split multi-allelics share a position */
+        pos[n] = p->pos[s];
+        cm[n++] = p->info_cm[s];
+    }
+    vs_cmap_t *m = n >= 2 ? vs_cmap_points(c->name, (int)n, pos, cm, "INFO/CM")
+                          : vs_cmap_constant(c->name, 1.0);
+    free(pos);
+    free(cm);
+    return m;
+}
+
+static int all_have_info_cm(const vs_panel_t *p)
+{
+    for (int64_t s = 0; s < p->n_sites; s++)
+        if (isnan(p->info_cm[s])) return 0;
+    return 1;
+}
+
+/* Each contig's map, restricted to the panel's span, and its source. */
+static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
+{
+    vs_gmap_resolver_t *r = o->map_spec ? vs_gmap_resolver(o->map_spec) : NULL;
+    int use_info = !r && all_have_info_cm(p);
+    if (!r) vs_info(use_info ? "genetic positions: INFO/CM of every record"
+                             : "genetic positions: constant %g cM/Mb (no --map, and not every record has INFO/CM)",
+                    o->cm_per_mb);
+    for (int i = 0; i < p->n_contigs; i++) {
+        const vs_contig_t *c = &p->contigs[i];
+        vs_model_contig_t *k = &m->contigs[i];
+        vs_cmap_t *full = NULL;
+        const char *from = NULL;
+        if (r) {
+            full = vs_gmap_resolve(r, c->name, &from);
+            if (!full)
+                vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb",
+                        c->name, o->map_spec, o->cm_per_mb);
+        } else if (use_info) {
+            full = map_from_info_cm(p, c);
+            from = "INFO/CM";
+        }
+        if (!full) {
+            full = vs_cmap_constant(c->name, o->cm_per_mb);
+            from = "constant";
+        }
+        k->map = vs_cmap_restrict(full, c->first_pos, c->last_pos);
+        k->map_source = vs_strdup(from);
+        vs_cmap_destroy(full);
+    }
+    vs_gmap_resolver_destroy(r);
+}
+
+static void sites_along_map(const vs_panel_t *p, const vs_model_t *m, double *morgan, uint8_t *start)
+{
+    for (int i = 0; i < p->n_contigs; i++) {
+        const vs_contig_t *c = &p->contigs[i];
+        for (int64_t s = c->first_site; s < c->first_site + c->n_sites; s++) {
+            morgan[s] = vs_cmap_cm(m->contigs[i].map, p->pos[s]) / 100.0;
+            start[s] = s == c->first_site;
+        }
+    }
+}
+
+/* ---------- groups ---------- */
+
+/* The groups that will be fitted: small ones merged into NA or refused. */
+static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char ***names_out, int *n_out)
+{
+    int G = gr->n_groups, na = vs_groups_find(gr, "NA");
+    int *dest = vs_malloc(G * sizeof *dest);
+    char **names = vs_malloc((G + 1) * sizeof *names);
+    int n = 0, merged = 0;
+    for (int g = 0; g < G; g++) {
+        int haps = 2 * vs_groups_count(gr, g);
+        if (g == na || haps >= o->min_group) continue;
+        if (o->small_groups_error)
+            vs_die("group %s has %d haplotypes, fewer than --min-group %d; use --small-groups merge "
+                   "to fold it into group NA, or lower --min-group", gr->names[g], haps, o->min_group);
+        vs_warn("group %s has %d haplotypes, fewer than --min-group %d; merged into group NA",
+                gr->names[g], haps, o->min_group);
+        dest[g] = -1;
+        merged = 1;
+    }
+    for (int g = 0; g < G; g++) {
+        if (g == na || 2 * vs_groups_count(gr, g) < o->min_group) continue;
+        dest[g] = n;
+        names[n++] = vs_strdup(gr->names[g]);
+    }
+    if (na >= 0 || merged) {
+        for (int g = 0; g < G; g++)
+            if (g == na || 2 * vs_groups_count(gr, g) < o->min_group) dest[g] = n;
+        names[n++] = vs_strdup("NA");
+    }
+    int *group_of = vs_malloc(gr->n_samples * sizeof *group_of);
+    for (int i = 0; i < gr->n_samples; i++) group_of[i] = dest[gr->group_of[i]];
+    free(dest);
+    *names_out = names;
+    *n_out = n;
+    return group_of;
+}
+
+/* ---------- source report ---------- */
+
+static void source_report(const vs_panel_t *p, const int *group_of, vs_model_t *m)
+{
+    int G = m->n_groups;
+    int *carriers = vs_malloc(G * sizeof *carriers);
+    int64_t *het = vs_calloc(G, sizeof *het);
+    for (int g = 0; g < G; g++) m->groups[g].private_alleles = 0;
+    for (int64_t s = 0; s < p->n_sites; s++) {
+        memset(carriers, 0, G * sizeof *carriers);
+        for (int i = 0; i < p->n_samples; i++) {
+            int a = vs_panel_allele(p, s, 2 * i), b = vs_panel_allele(p, s, 2 * i + 1);
+            carriers[group_of[i]] += a | b;
+            het[group_of[i]] += a != b;
+        }
+        int n_groups_with = 0, which = -1;
+        for (int g = 0; g < G; g++)
+            if (carriers[g]) { n_groups_with++; which = g; }
+        if (n_groups_with == 1) m->groups[which].private_alleles++;
+    }
+    for (int g = 0; g < G; g++) {
+        vs_group_model_t *gm = &m->groups[g];
+        gm->share = (double)gm->n_members / p->n_samples;
+        gm->mean_het = (double)het[g] / ((double)gm->n_members * p->n_sites);
+    }
+    free(carriers);
+    free(het);
+}
+
+/* ---------- the fit ---------- */
+
+vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o)
+{
+    vs_model_t *m = vs_model_new();
+    m->n_samples = p->n_samples;
+    memcpy(m->sample_sha, p->sample_sha, 65);
+    m->n_sites = p->n_sites;
+    memcpy(m->site_sha, p->site_sha, 65);
+    m->seed = o->seed;
+    m->fit_eps = o->fit_eps;
+    m->n_contigs = p->n_contigs;
+    m->contigs = vs_calloc(p->n_contigs, sizeof *m->contigs);
+    for (int i = 0; i < p->n_contigs; i++) {
+        const vs_contig_t *c = &p->contigs[i];
+        vs_model_contig_t *k = &m->contigs[i];
+        k->name = vs_strdup(c->name);
+        k->n_sites = c->n_sites;
+        k->first_pos = c->first_pos;
+        k->last_pos = c->last_pos;
+        memcpy(k->site_sha, c->site_sha, 65);
+    }
+    resolve_maps(p, o, m);
+
+    char **names;
+    int *group_of = settle_groups(groups, o, &names, &m->n_groups);
+    m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
+    for (int g = 0; g < m->n_groups; g++) {
+        vs_group_model_t *gm = &m->groups[g];
+        gm->name = names[g];
+        gm->members = vs_malloc((p->n_samples + 1) * sizeof *gm->members);
+        for (int i = 0; i < p->n_samples; i++)
+            if (group_of[i] == g) gm->members[gm->n_members++] = i;
+        gm->K = 2 * gm->n_members;
+        if (gm->K < o->min_group || gm->K < 4)
+            vs_die("group %s has %d haplotypes, too few to fit (at least %d); lower --min-group or "
+                   "give these samples a group", gm->name, gm->K, o->min_group > 4 ? o->min_group : 4);
+        gm->small = gm->K < RELIABLE_FACTOR * o->min_group;
+    }
+    free(names);
+
+    double *morgan = vs_malloc(p->n_sites * sizeof *morgan);
+    uint8_t *start = vs_malloc(p->n_sites);
+    sites_along_map(p, m, morgan, start);
+    vs_ls_sites_t sites = { p->n_sites, morgan, start };
+    vs_ls_fit_opts_t fo = { o->fit_eps, o->ne_min, o->ne_max };
+    for (int g = 0; g < m->n_groups; g++) {
+        vs_group_model_t *gm = &m->groups[g];
+        vs_ls_group_t *lg = vs_ls_group_build(p, gm->members, gm->n_members, o->fit_haplotypes, o->seed);
+        vs_ls_fit(lg, &sites, &fo, gm);
+        vs_ls_group_destroy(lg);
+        vs_info("group %s: %d samples, Ne = %.4g (95%% CI %.4g-%.4g), eps = %.3g, %d held-out haplotypes",
+                gm->name, gm->n_members, gm->ne, gm->ne_lo, gm->ne_hi, gm->eps, gm->fit_haplotypes);
+    }
+    source_report(p, group_of, m);
+    free(morgan);
+    free(start);
+    free(group_of);
+    return m;
+}
+
+void vs_fit_report_tsv(const vs_model_t *m, FILE *fp)
+{
+    fprintf(fp, "group\tsamples\tshare\thaplotypes\tfit_haplotypes\tNe\tNe_lo\tNe_hi\teps\t"
+                "loglik\tmean_heterozygosity\tprivate_alleles\tflag\n");
+    for (int g = 0; g < m->n_groups; g++) {
+        const vs_group_model_t *x = &m->groups[g];
+        fprintf(fp, "%s\t%d\t%.4f\t%d\t%d\t%.6g\t%.6g\t%.6g\t%.6g\t%.3f\t%.6f\t%lld\t%s\n", x->name,
+                x->n_members, x->share, x->K, x->fit_haplotypes, x->ne, x->ne_lo, x->ne_hi, x->eps,
+                x->loglik, x->mean_het, (long long)x->private_alleles, x->small ? "small" : "ok");
+    }
+}

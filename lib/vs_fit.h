@@ -1,0 +1,29 @@
+/* vs_fit: what vcf-fit does, as a library call: resolves each contig's
+ * genetic map, settles the groups, fits every group's Li-Stephens model and
+ * fills the source representation report (DESIGN.md sections 4 and 4.1). */
+#ifndef VS_FIT_H
+#define VS_FIT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "vs_groups.h"
+#include "vs_model.h"
+#include "vs_panel.h"
+
+typedef struct {
+    const char *map_spec;     /* --map, or NULL */
+    double cm_per_mb;         /* constant-rate fallback */
+    int fit_haplotypes;
+    int fit_eps;
+    double ne_min, ne_max;
+    int min_group;            /* haplotypes */
+    int small_groups_error;   /* else merge small groups into NA */
+    uint64_t seed;
+} vs_fit_opts_t;
+
+void vs_fit_opts_init(vs_fit_opts_t *o);
+vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o);
+/* The source report as TSV (header line, one row per group). */
+void vs_fit_report_tsv(const vs_model_t *m, FILE *fp);
+
+#endif

@@ -1,0 +1,160 @@
+#include "vs_groups.h"
+#include "vs_err.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <htslib/khash.h>
+
+KHASH_MAP_INIT_STR(str2int, int)
+
+#define MAX_COLS 256
+
+static int split(char *line, char **tok)
+{
+    int n = 0;
+    for (char *p = strtok(line, " \t\r\n"); p && n < MAX_COLS; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+    return n;
+}
+
+static int looks_like_header(char **tok)
+{
+    const char *t = tok[0][0] == '#' ? tok[0] + 1 : tok[0];
+    return tok[0][0] == '#' || !strcasecmp(t, "sample") || !strcasecmp(t, "id") ||
+           !strcasecmp(t, "iid") || !strcasecmp(t, "sample_id") || !strcasecmp(t, "sampleid");
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Group names sorted, "NA" last, and each sample's index into them. */
+static void index_groups(vs_groups_t *g, char **label)
+{
+    char **names = vs_malloc(g->n_samples * sizeof *names);
+    int n = 0, has_na = 0;
+    for (int i = 0; i < g->n_samples; i++) {
+        if (!strcmp(label[i], "NA")) { has_na = 1; continue; }
+        names[n++] = label[i];
+    }
+    qsort(names, n, sizeof *names, cmp_str);
+    int u = 0;
+    for (int i = 0; i < n; i++)
+        if (u == 0 || strcmp(names[u - 1], names[i])) names[u++] = names[i];
+    g->n_groups = u + has_na;
+    g->names = vs_malloc(g->n_groups * sizeof *g->names);
+    for (int i = 0; i < u; i++) g->names[i] = vs_strdup(names[i]);
+    if (has_na) g->names[u] = vs_strdup("NA");
+    free(names);
+    for (int i = 0; i < g->n_samples; i++) g->group_of[i] = vs_groups_find(g, label[i]);
+}
+
+vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *samples, int n_samples)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) vs_die("cannot open groups table %s: %s", path, strerror(errno));
+    khash_t(str2int) *idx = kh_init(str2int);
+    for (int i = 0; i < n_samples; i++) {
+        int ret;
+        khiter_t k = kh_put(str2int, idx, samples[i], &ret);
+        if (!ret) vs_die("sample %s appears twice in the VCF header; sample names must be unique "
+                         "(rename with bcftools reheader)", samples[i]);
+        kh_val(idx, k) = i;
+    }
+    char **label = vs_calloc(n_samples, sizeof *label);
+    char *line = NULL, *tok[MAX_COLS];
+    size_t cap = 0;
+    int gcol = column ? -1 : 1, first = 1, n_absent = 0;
+    long lineno = 0;
+    while (getline(&line, &cap, fp) > 0) {
+        lineno++;
+        int n = split(line, tok);
+        if (n == 0) continue;
+        if (first) {
+            first = 0;
+            if (column) {
+                for (int i = 0; i < n; i++)
+                    if (!strcmp(tok[i], column) || (i == 0 && tok[0][0] == '#' && !strcmp(tok[0] + 1, column)))
+                        gcol = i;
+                if (gcol < 0)
+                    vs_die("groups table %s has no column '%s' in its header line", path, column);
+                if (gcol == 0) vs_die("--group-column %s names the sample column of %s", column, path);
+                continue;
+            }
+            if (looks_like_header(tok)) continue;
+        }
+        if (n <= gcol)
+            vs_die("groups table %s line %ld has %d column%s; the group is in column %d",
+                   path, lineno, n, n == 1 ? "" : "s", gcol + 1);
+        khiter_t k = kh_get(str2int, idx, tok[0]);
+        if (k == kh_end(idx)) { n_absent++; continue; }
+        int s = kh_val(idx, k);
+        if (label[s] && strcmp(label[s], tok[gcol]))
+            vs_die("groups table %s gives sample %s two groups (%s and %s)", path, tok[0], label[s], tok[gcol]);
+        if (!label[s]) label[s] = vs_strdup(tok[gcol]);
+    }
+    free(line);
+    fclose(fp);
+    kh_destroy(str2int, idx);
+
+    int n_missing = 0;
+    const char *example = NULL;
+    for (int i = 0; i < n_samples; i++)
+        if (!label[i]) {
+            if (!example) example = samples[i];
+            n_missing++;
+            label[i] = vs_strdup("NA");
+        }
+    if (n_missing)
+        vs_warn("%d sample%s of the VCF %s not in groups table %s (first: %s); %s group NA",
+                n_missing, n_missing == 1 ? "" : "s", n_missing == 1 ? "is" : "are", path, example,
+                n_missing == 1 ? "it goes to" : "they go to");
+    if (n_absent)
+        vs_warn("groups table %s names %d sample%s that %s not in the VCF; ignored",
+                path, n_absent, n_absent == 1 ? "" : "s", n_absent == 1 ? "is" : "are");
+
+    vs_groups_t *g = vs_calloc(1, sizeof *g);
+    g->n_samples = n_samples;
+    g->group_of = vs_malloc(n_samples * sizeof *g->group_of);
+    index_groups(g, label);
+    for (int i = 0; i < n_samples; i++) free(label[i]);
+    free(label);
+    return g;
+}
+
+vs_groups_t *vs_groups_single(int n_samples, const char *name)
+{
+    vs_groups_t *g = vs_calloc(1, sizeof *g);
+    g->n_samples = n_samples;
+    g->n_groups = 1;
+    g->names = vs_malloc(sizeof *g->names);
+    g->names[0] = vs_strdup(name);
+    g->group_of = vs_calloc(n_samples, sizeof *g->group_of);
+    return g;
+}
+
+int vs_groups_find(const vs_groups_t *g, const char *name)
+{
+    for (int i = 0; i < g->n_groups; i++)
+        if (!strcmp(g->names[i], name)) return i;
+    return -1;
+}
+
+int vs_groups_count(const vs_groups_t *g, int group)
+{
+    int n = 0;
+    for (int i = 0; i < g->n_samples; i++) n += g->group_of[i] == group;
+    return n;
+}
+
+void vs_groups_destroy(vs_groups_t *g)
+{
+    if (!g) return;
+    for (int i = 0; i < g->n_groups; i++) free(g->names[i]);
+    free(g->names);
+    free(g->group_of);
+    free(g);
+}

@@ -1,0 +1,23 @@
+/* vs_groups: the sample-to-group table (-g FILE, --group-column NAME). */
+#ifndef VS_GROUPS_H
+#define VS_GROUPS_H
+
+typedef struct {
+    int n_groups;
+    char **names;      /* sorted by name; "NA" (samples not in the table) last */
+    int n_samples;
+    int *group_of;     /* per VCF sample, an index into names */
+} vs_groups_t;
+
+/* Whitespace- or tab-separated; the first column is the sample.  With
+ * column == NULL the group is the second column and a first line starting
+ * with '#' or naming a "sample"/"id" column is a header; otherwise the first
+ * line is a header and column names the group column. */
+vs_groups_t *vs_groups_load(const char *path, const char *column,
+                            char *const *samples, int n_samples);
+vs_groups_t *vs_groups_single(int n_samples, const char *name);
+int vs_groups_find(const vs_groups_t *g, const char *name);
+int vs_groups_count(const vs_groups_t *g, int group);
+void vs_groups_destroy(vs_groups_t *g);
+
+#endif

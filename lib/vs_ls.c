@@ -1,0 +1,332 @@
+#include "vs_ls.h"
+#include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_min.h>
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_roots.h>
+
+#define BLOCK_SITES 256
+#define CHI2_1_95 3.841458820694124
+
+double vs_ls_default_eps(int K)
+{
+    double h = 0;
+    for (int i = 1; i < K; i++) h += 1.0 / i;
+    double theta = 1.0 / h;
+    return theta / (2.0 * (theta + K));
+}
+
+/* ---------- group matrix ---------- */
+
+typedef struct { double key; int hap; } keyed_t;
+
+static int cmp_keyed(const void *a, const void *b)
+{
+    double x = ((const keyed_t *)a)->key, y = ((const keyed_t *)b)->key;
+    return (x > y) - (x < y);
+}
+
+vs_ls_group_t *vs_ls_group_build(const vs_panel_t *p, const int *members, int n_members,
+                                 int fit_haps, uint64_t seed)
+{
+    vs_ls_group_t *g = vs_calloc(1, sizeof *g);
+    g->K = 2 * n_members;
+    g->wg = (g->K + 63) / 64;
+    g->bits = vs_calloc((size_t)p->n_sites * g->wg, sizeof *g->bits);
+    for (int64_t s = 0; s < p->n_sites; s++) {
+        uint64_t *row = g->bits + s * g->wg;
+        for (int j = 0; j < g->K; j++) {
+            int hap = 2 * members[j / 2] + (j & 1);
+            row[j >> 6] |= (uint64_t)vs_panel_allele(p, s, hap) << (j & 63);
+        }
+    }
+    /* held-out haplotypes: a seeded random subset, keyed by panel haplotype so
+     * that it does not depend on how the groups were numbered */
+    keyed_t *order = vs_malloc(g->K * sizeof *order);
+    for (int j = 0; j < g->K; j++) {
+        int hap = 2 * members[j / 2] + (j & 1);
+        order[j] = (keyed_t){ vs_rng_unif(seed, VS_RNG_FIT_SUBSET, (uint64_t)hap, 0), j };
+    }
+    qsort(order, g->K, sizeof *order, cmp_keyed);
+    g->n_target = fit_haps < g->K ? fit_haps : g->K;
+    g->target = vs_malloc(g->n_target * sizeof *g->target);
+    for (int i = 0; i < g->n_target; i++) g->target[i] = order[i].hap;
+    free(order);
+    return g;
+}
+
+void vs_ls_group_destroy(vs_ls_group_t *g)
+{
+    if (!g) return;
+    free(g->bits);
+    free(g->target);
+    free(g);
+}
+
+/* ---------- forward algorithm ---------- */
+
+/* Advances one held-out haplotype's scaled forward probabilities through a
+ * block of sites whose alleles are unpacked to one byte per haplotype.
+ * alpha sums to *scale on entry and exit; returns the block's log-likelihood. */
+/* Compiled twice; the loader picks AVX2 where the CPU has it (the inner loop
+ * is the whole cost of vcf-fit). */
+__attribute__((target_clones("avx2", "default")))
+static double forward_block(double *alpha, double *scale, int tgt, const uint8_t *blk, int64_t s0,
+                            int nb, const vs_ls_sites_t *s, int K, double ne, double eps)
+{
+    const int T = K - 2;                   /* templates: the group less the target's individual */
+    const int ex = tgt & ~1;
+    const double em_match = 1.0 - eps, em_miss = eps;
+    double ll = 0;
+    for (int i = 0; i < nb; i++) {
+        const int64_t gs = s0 + i;
+        const uint8_t *row = blk + (size_t)i * K;
+        const uint8_t obs = row[tgt];
+        double a, c;
+        if (s->contig_start[gs]) {
+            a = 0;
+            c = 1.0 / T;
+        } else {
+            double d = s->morgan[gs] - s->morgan[gs - 1];
+            double r = -expm1(-4.0 * ne * d / T);
+            a = (1.0 - r) / *scale;
+            c = r / T;
+        }
+        double sum = 0;
+#pragma omp simd reduction(+ : sum)
+        for (int j = 0; j < K; j++) {
+            double v = (alpha[j] * a + c) * (row[j] == obs ? em_match : em_miss);
+            alpha[j] = v;
+            sum += v;
+        }
+        sum -= alpha[ex] + alpha[ex + 1];
+        alpha[ex] = alpha[ex + 1] = 0;
+        ll += log(sum);
+        *scale = sum;
+    }
+    return ll;
+}
+
+static void unpack_block(const vs_ls_group_t *g, int64_t s0, int nb, uint8_t *blk)
+{
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < nb; i++) {
+        const uint64_t *row = g->bits + (s0 + i) * g->wg;
+        uint8_t *out = blk + (size_t)i * g->K;
+        for (int j = 0; j < g->K; j++) out[j] = (row[j >> 6] >> (j & 63)) & 1;
+    }
+}
+
+double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps)
+{
+    const int K = g->K, nt = g->n_target;
+    double *alpha = vs_calloc((size_t)nt * K, sizeof *alpha);
+    double *scale = vs_malloc(nt * sizeof *scale);
+    double *ll = vs_calloc(nt, sizeof *ll);
+    uint8_t *blk = vs_malloc((size_t)BLOCK_SITES * K);
+    for (int t = 0; t < nt; t++) scale[t] = 1;
+    for (int64_t s0 = 0; s0 < s->n_sites; s0 += BLOCK_SITES) {
+        int nb = s->n_sites - s0 < BLOCK_SITES ? (int)(s->n_sites - s0) : BLOCK_SITES;
+        unpack_block(g, s0, nb, blk);
+#pragma omp parallel for schedule(dynamic, 1)
+        for (int t = 0; t < nt; t++)
+            ll[t] += forward_block(alpha + (size_t)t * K, &scale[t], g->target[t], blk, s0, nb, s, K, ne, eps);
+    }
+    double total = 0;                  /* summed in a fixed order: same for any thread count */
+    for (int t = 0; t < nt; t++) total += ll[t];
+    free(alpha);
+    free(scale);
+    free(ll);
+    free(blk);
+    return total;
+}
+
+/* ---------- maximisation ---------- */
+
+typedef struct {
+    const vs_ls_group_t *g;
+    const vs_ls_sites_t *s;
+    double eps;
+    int evals;
+    int n_cache;
+    double cache_x[256], cache_f[256];
+} objective_t;
+
+/* Negative log-likelihood at log(Ne), remembered so profile points are free. */
+static double neg_ll(double log_ne, void *arg)
+{
+    objective_t *o = arg;
+    for (int i = 0; i < o->n_cache; i++)
+        if (o->cache_x[i] == log_ne) return o->cache_f[i];
+    double f = -vs_ls_pac_loglik(o->g, o->s, exp(log_ne), o->eps);
+    o->evals++;
+    if (o->n_cache < 256) {
+        o->cache_x[o->n_cache] = log_ne;
+        o->cache_f[o->n_cache++] = f;
+    }
+    return f;
+}
+
+/* Walks from x by `step` while the function keeps falling; fills a bracket
+ * lo < mid < hi with f(mid) below both ends, or returns -1 at a bound. */
+static int walk(objective_t *o, double x, double fx, double step, double lmin, double lmax,
+                double *lo, double *mid, double *hi)
+{
+    double prev = x - step, cur = x, fcur = fx;
+    for (;;) {
+        double next = cur + step;
+        if (next < lmin || next > lmax) { *mid = cur; return -1; }
+        double fnext = neg_ll(next, o);
+        if (fnext >= fcur) {
+            *mid = cur;
+            *lo = fmin(prev, next);
+            *hi = fmax(prev, next);
+            return 0;
+        }
+        prev = cur;
+        cur = next;
+        fcur = fnext;
+    }
+}
+
+/* Brackets the maximum of the likelihood over log Ne, walking by factors of 4
+ * from Ne = 10,000. */
+static int bracket(objective_t *o, double lmin, double lmax, double *lo, double *mid, double *hi)
+{
+    const double step = log(4.0);
+    double x = fmin(fmax(log(1e4), lmin), lmax), fx = neg_ll(x, o);
+    if (x + step <= lmax && neg_ll(x + step, o) < fx) return walk(o, x, fx, step, lmin, lmax, lo, mid, hi);
+    if (x - step >= lmin && neg_ll(x - step, o) < fx) return walk(o, x, fx, -step, lmin, lmax, lo, mid, hi);
+    if (x + step > lmax || x - step < lmin) { *mid = x; return -1; }
+    *lo = x - step;
+    *mid = x;
+    *hi = x + step;
+    return 0;
+}
+
+static double brent_min(objective_t *o, double lo, double mid, double hi, int *iters)
+{
+    gsl_function F = { neg_ll, o };
+    gsl_min_fminimizer *m = gsl_min_fminimizer_alloc(gsl_min_fminimizer_brent);
+    if (gsl_min_fminimizer_set_with_values(m, &F, mid, neg_ll(mid, o), lo, neg_ll(lo, o), hi,
+                                           neg_ll(hi, o)) != GSL_SUCCESS) {
+        gsl_min_fminimizer_free(m);     /* a flat likelihood: the bracket's middle is as good */
+        return mid;
+    }
+    int status;
+    do {
+        (*iters)++;
+        gsl_min_fminimizer_iterate(m);
+        status = gsl_min_test_interval(gsl_min_fminimizer_x_lower(m), gsl_min_fminimizer_x_upper(m), 0.01, 0);
+    } while (status == GSL_CONTINUE && *iters < 100);
+    double x = gsl_min_fminimizer_x_minimum(m);
+    gsl_min_fminimizer_free(m);
+    return x;
+}
+
+typedef struct { objective_t *o; double target; } lr_t;
+
+static double lr_excess(double log_ne, void *arg)
+{
+    lr_t *l = arg;
+    return neg_ll(log_ne, l->o) - l->target;
+}
+
+/* Where 2 (LL_max - LL) crosses the chi-square 95% point, on one side. */
+static double lr_bound(objective_t *o, double lhat, double fhat, double dir, double lmin, double lmax)
+{
+    lr_t l = { o, fhat + CHI2_1_95 / 2 };
+    double inner = lhat, outer = lhat;
+    for (int k = 1;; k++) {
+        outer = lhat + dir * k * log(2.0);
+        if (outer < lmin || outer > lmax) return exp(dir > 0 ? lmax : lmin);
+        if (lr_excess(outer, &l) > 0) break;
+        inner = outer;
+    }
+    gsl_function F = { lr_excess, &l };
+    gsl_root_fsolver *r = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    gsl_root_fsolver_set(r, &F, fmin(inner, outer), fmax(inner, outer));
+    int status, it = 0;
+    do {
+        gsl_root_fsolver_iterate(r);
+        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(r), gsl_root_fsolver_x_upper(r), 0.005, 0);
+    } while (status == GSL_CONTINUE && ++it < 100);
+    double x = gsl_root_fsolver_root(r);
+    gsl_root_fsolver_free(r);
+    return exp(x);
+}
+
+/* Joint (log Ne, logit eps) maximisation with GSL's simplex. */
+typedef struct { const vs_ls_group_t *g; const vs_ls_sites_t *s; int evals; } joint_t;
+
+static double neg_ll_joint(const gsl_vector *v, void *arg)
+{
+    joint_t *j = arg;
+    double eps = 0.5 / (1.0 + exp(-gsl_vector_get(v, 1)));   /* eps in (0, 0.5) */
+    j->evals++;
+    return -vs_ls_pac_loglik(j->g, j->s, exp(gsl_vector_get(v, 0)), eps);
+}
+
+static void fit_joint(const vs_ls_group_t *g, const vs_ls_sites_t *s, double *log_ne, double *eps, int *iters)
+{
+    joint_t j = { g, s, 0 };
+    gsl_multimin_function F = { neg_ll_joint, 2, &j };
+    gsl_vector *x = gsl_vector_alloc(2), *step = gsl_vector_alloc(2);
+    gsl_vector_set(x, 0, *log_ne);
+    gsl_vector_set(x, 1, -log(0.5 / *eps - 1.0));
+    gsl_vector_set_all(step, 0.5);
+    gsl_multimin_fminimizer *m = gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, 2);
+    gsl_multimin_fminimizer_set(m, &F, x, step);
+    int status, it = 0;
+    do {
+        gsl_multimin_fminimizer_iterate(m);
+        status = gsl_multimin_test_size(gsl_multimin_fminimizer_size(m), 0.005);
+    } while (status == GSL_CONTINUE && ++it < 200);
+    *log_ne = gsl_vector_get(m->x, 0);
+    *eps = 0.5 / (1.0 + exp(-gsl_vector_get(m->x, 1)));
+    *iters += it;
+    gsl_multimin_fminimizer_free(m);
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+}
+
+void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_opts_t *opt,
+               vs_group_model_t *out)
+{
+    gsl_set_error_handler_off();
+    const double lmin = log(opt->ne_min), lmax = log(opt->ne_max);
+    objective_t o = { .g = g, .s = s, .eps = vs_ls_default_eps(g->K) };
+    double lo, mid, hi, lhat;
+    int iters = 0;
+    if (bracket(&o, lmin, lmax, &lo, &mid, &hi) < 0) {
+        lhat = mid;
+        vs_warn("group %s: the likelihood is still rising at Ne = %g, the end of the search range",
+                out->name, exp(lhat));
+    } else {
+        lhat = brent_min(&o, lo, mid, hi, &iters);
+    }
+    if (opt->fit_eps) {
+        fit_joint(g, s, &lhat, &o.eps, &iters);
+        o.n_cache = 0;
+    }
+    double fhat = neg_ll(lhat, &o);
+    out->ne = exp(lhat);
+    out->eps = o.eps;
+    out->loglik = -fhat;
+    out->ne_lo = lr_bound(&o, lhat, fhat, -1, lmin, lmax);
+    out->ne_hi = lr_bound(&o, lhat, fhat, +1, lmin, lmax);
+    static const double factors[] = { 0.25, 0.5, 1, 2, 4 };
+    out->n_profile = 0;
+    for (int i = 0; i < 5; i++) {
+        double x = lhat + log2(factors[i]) * log(2.0);
+        out->profile_ne[out->n_profile] = exp(x);
+        out->profile_loglik[out->n_profile++] = -neg_ll(x, &o);
+    }
+    out->iterations = iters;
+    out->fit_haplotypes = g->n_target;
+}

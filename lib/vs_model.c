@@ -1,0 +1,380 @@
+#include "vs_model.h"
+#include "vs_err.h"
+#include "vs_hash.h"
+#include "vs_vcf.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <lzma.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+vs_model_t *vs_model_new(void) { return vs_calloc(1, sizeof(vs_model_t)); }
+
+/* ---------- to JSON ---------- */
+
+static cJSON *map_json(const vs_model_contig_t *c)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "source", c->map_source);
+    if (c->map->n == 0) {
+        cJSON_AddNumberToObject(m, "cM_per_Mb", c->map->cm_per_mb);
+        return m;
+    }
+    cJSON *pos = cJSON_AddArrayToObject(m, "pos"), *cm = cJSON_AddArrayToObject(m, "cM");
+    for (int i = 0; i < c->map->n; i++) {
+        cJSON_AddItemToArray(pos, cJSON_CreateNumber((double)c->map->pos[i]));
+        cJSON_AddItemToArray(cm, cJSON_CreateNumber(c->map->cm[i]));
+    }
+    return m;
+}
+
+static cJSON *group_json(const vs_group_model_t *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "name", g->name);
+    cJSON_AddItemToObject(o, "members", cJSON_CreateIntArray(g->members, g->n_members));
+    cJSON_AddNumberToObject(o, "K", g->K);
+    cJSON_AddNumberToObject(o, "Ne", g->ne);
+    cJSON_AddNumberToObject(o, "Ne_lo", g->ne_lo);
+    cJSON_AddNumberToObject(o, "Ne_hi", g->ne_hi);
+    cJSON_AddNumberToObject(o, "eps", g->eps);
+    cJSON_AddNumberToObject(o, "loglik", g->loglik);
+    cJSON_AddNumberToObject(o, "iterations", g->iterations);
+    cJSON_AddNumberToObject(o, "fit_haplotypes", g->fit_haplotypes);
+    cJSON *prof = cJSON_AddArrayToObject(o, "profile");
+    for (int i = 0; i < g->n_profile; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddNumberToObject(p, "Ne", g->profile_ne[i]);
+        cJSON_AddNumberToObject(p, "loglik", g->profile_loglik[i]);
+        cJSON_AddItemToArray(prof, p);
+    }
+    return o;
+}
+
+static cJSON *report_json(const vs_group_model_t *g)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "group", g->name);
+    cJSON_AddNumberToObject(o, "samples", g->n_members);
+    cJSON_AddNumberToObject(o, "share", g->share);
+    cJSON_AddNumberToObject(o, "fit_haplotypes", g->fit_haplotypes);
+    cJSON_AddNumberToObject(o, "Ne", g->ne);
+    cJSON_AddNumberToObject(o, "Ne_lo", g->ne_lo);
+    cJSON_AddNumberToObject(o, "Ne_hi", g->ne_hi);
+    cJSON_AddNumberToObject(o, "mean_heterozygosity", g->mean_het);
+    cJSON_AddNumberToObject(o, "private_alleles", (double)g->private_alleles);
+    cJSON_AddBoolToObject(o, "small", g->small);
+    return o;
+}
+
+static char *model_to_text(const vs_model_t *m)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "format", "vcfsynth-model");
+    cJSON_AddNumberToObject(root, "version", VS_MODEL_FORMAT);
+    cJSON_AddStringToObject(root, "kind", VS_MODEL_KIND);
+    if (m->created_by) cJSON_AddStringToObject(root, "created_by", m->created_by);
+    if (m->command) cJSON_AddStringToObject(root, "command", m->command);
+    cJSON *panel = cJSON_AddObjectToObject(root, "panel");
+    cJSON_AddNumberToObject(panel, "n_samples", m->n_samples);
+    cJSON_AddStringToObject(panel, "samples_sha256", m->sample_sha);
+    cJSON_AddNumberToObject(panel, "n_sites", (double)m->n_sites);
+    cJSON_AddStringToObject(panel, "sites_sha256", m->site_sha);
+    cJSON_AddStringToObject(panel, "multiallelic", m->skip_multiallelic ? "skip" : "error");
+    cJSON *contigs = cJSON_AddArrayToObject(panel, "contigs");
+    for (int i = 0; i < m->n_contigs; i++) {
+        const vs_model_contig_t *c = &m->contigs[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", c->name);
+        cJSON_AddNumberToObject(o, "n_sites", (double)c->n_sites);
+        cJSON_AddNumberToObject(o, "first_pos", (double)c->first_pos);
+        cJSON_AddNumberToObject(o, "last_pos", (double)c->last_pos);
+        cJSON_AddStringToObject(o, "sites_sha256", c->site_sha);
+        cJSON_AddItemToObject(o, "map", map_json(c));
+        cJSON_AddItemToArray(contigs, o);
+    }
+    cJSON *fit = cJSON_AddObjectToObject(root, "fit");
+    cJSON_AddNumberToObject(fit, "seed", (double)m->seed);
+    cJSON_AddBoolToObject(fit, "fit_eps", m->fit_eps);
+    cJSON *groups = cJSON_AddArrayToObject(root, "groups");
+    cJSON *report = cJSON_AddArrayToObject(root, "source_report");
+    for (int i = 0; i < m->n_groups; i++) {
+        cJSON_AddItemToArray(groups, group_json(&m->groups[i]));
+        cJSON_AddItemToArray(report, report_json(&m->groups[i]));
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    if (!text) vs_die("out of memory writing the model");
+    return text;
+}
+
+/* ---------- xz ---------- */
+
+static void xz_write(FILE *fp, const char *text, size_t n, const char *path)
+{
+    size_t cap = lzma_stream_buffer_bound(n);
+    uint8_t *buf = vs_malloc(cap);
+    size_t out = 0;
+    if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)text, n, buf, &out, cap) != LZMA_OK)
+        vs_die("cannot xz-compress the model %s", path);
+    if (fwrite(buf, 1, out, fp) != out) vs_die("cannot write %s: %s", path, strerror(errno));
+    free(buf);
+}
+
+static char *xz_decode(const uint8_t *in, size_t n, size_t *out_n, const char *path)
+{
+    lzma_stream s = LZMA_STREAM_INIT;
+    if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) vs_die("cannot start the xz decoder");
+    size_t cap = 4 * n + 1024, len = 0;
+    char *out = vs_malloc(cap);
+    s.next_in = in;
+    s.avail_in = n;
+    lzma_ret ret;
+    do {
+        if (len + 1 >= cap) out = vs_realloc(out, cap *= 2);
+        s.next_out = (uint8_t *)out + len;
+        s.avail_out = cap - len - 1;
+        ret = lzma_code(&s, LZMA_FINISH);
+        len = cap - 1 - s.avail_out;
+    } while (ret == LZMA_OK);
+    lzma_end(&s);
+    if (ret != LZMA_STREAM_END)
+        vs_die("model %s is a damaged xz file (liblzma error %d); re-create it with vcf-fit", path, (int)ret);
+    out[len] = 0;
+    *out_n = len;
+    return out;
+}
+
+void vs_model_write(vs_model_t *m, const char *path)
+{
+    char *text = model_to_text(m);
+    size_t n = strlen(text);
+    vs_sha256_hex(text, n, m->sha);
+    vs_outfile_t *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "wb") : stdout;
+    if (!fp) vs_die("cannot open %s: %s", path, strerror(errno));
+    size_t len = strlen(path);
+    if (len > 3 && !strcmp(path + len - 3, ".xz")) xz_write(fp, text, n, path);
+    else if (fwrite(text, 1, n, fp) != n || fputc('\n', fp) == EOF)
+        vs_die("cannot write %s: %s", path, strerror(errno));
+    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s: %s", path, strerror(errno));
+    vs_outfile_commit(of);
+    free(text);
+}
+
+/* ---------- from JSON ---------- */
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!fp) vs_die("cannot open model %s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0, got;
+    char *buf = vs_malloc(cap);
+    while ((got = fread(buf + len, 1, cap - len - 1, fp)) > 0)
+        if ((len += got) + 1 >= cap) buf = vs_realloc(buf, cap *= 2);
+    int err = ferror(fp);
+    if (fp != stdin) fclose(fp);
+    if (err) vs_die("cannot read model %s", path);
+    buf[len] = 0;
+    *n = len;
+    return buf;
+}
+
+typedef struct { const char *path; cJSON *root; } ctx_t;
+
+static void bad(const ctx_t *c, const char *what)
+{
+    vs_die("model %s is not a valid vcfsynth model: %s; re-create it with vcf-fit", c->path, what);
+}
+
+static cJSON *need(const ctx_t *c, const cJSON *o, const char *key, int type)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    if (!v || !(v->type & type)) {
+        char what[128];
+        snprintf(what, sizeof what, "missing or mistyped key \"%s\"", key);
+        bad(c, what);
+    }
+    return v;
+}
+
+static double num(const ctx_t *c, const cJSON *o, const char *key)
+{
+    return need(c, o, key, cJSON_Number)->valuedouble;
+}
+
+static void copy_sha(const ctx_t *c, const cJSON *o, const char *key, char out[65])
+{
+    const char *s = need(c, o, key, cJSON_String)->valuestring;
+    if (strlen(s) != 64) bad(c, "a sha256 is not 64 hex digits");
+    memcpy(out, s, 65);
+}
+
+static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *contig)
+{
+    cJSON *rate = cJSON_GetObjectItemCaseSensitive(o, "cM_per_Mb");
+    if (cJSON_IsNumber(rate)) return vs_cmap_constant(contig, rate->valuedouble);
+    cJSON *pos = need(c, o, "pos", cJSON_Array), *cm = need(c, o, "cM", cJSON_Array);
+    int n = cJSON_GetArraySize(pos);
+    if (n != cJSON_GetArraySize(cm)) bad(c, "map pos and cM differ in length");
+    int64_t *p = vs_malloc(n * sizeof *p);
+    double *x = vs_malloc(n * sizeof *x);
+    for (int i = 0; i < n; i++) {
+        p[i] = (int64_t)cJSON_GetArrayItem(pos, i)->valuedouble;
+        x[i] = cJSON_GetArrayItem(cm, i)->valuedouble;
+    }
+    vs_cmap_t *m = vs_cmap_points(contig, n, p, x, c->path);
+    free(p);
+    free(x);
+    return m;
+}
+
+static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g, int n_samples)
+{
+    g->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
+    cJSON *mem = need(c, o, "members", cJSON_Array);
+    g->n_members = cJSON_GetArraySize(mem);
+    g->members = vs_malloc((g->n_members + 1) * sizeof *g->members);
+    for (int i = 0; i < g->n_members; i++) {
+        int s = cJSON_GetArrayItem(mem, i)->valueint;
+        if (s < 0 || s >= n_samples) bad(c, "a group member index is outside the panel");
+        g->members[i] = s;
+    }
+    g->K = (int)num(c, o, "K");
+    g->ne = num(c, o, "Ne");
+    g->ne_lo = num(c, o, "Ne_lo");
+    g->ne_hi = num(c, o, "Ne_hi");
+    g->eps = num(c, o, "eps");
+    g->loglik = num(c, o, "loglik");
+    g->iterations = (int)num(c, o, "iterations");
+    g->fit_haplotypes = (int)num(c, o, "fit_haplotypes");
+    if (g->K != 2 * g->n_members || g->K < 2) bad(c, "K is not twice the number of members");
+    if (!(g->ne > 0) || !(g->eps >= 0 && g->eps < 0.5)) bad(c, "Ne or eps out of range");
+    cJSON *prof = cJSON_GetObjectItemCaseSensitive(o, "profile"), *p;
+    cJSON_ArrayForEach(p, prof) {
+        if (g->n_profile == VS_PROFILE_MAX) break;
+        g->profile_ne[g->n_profile] = num(c, p, "Ne");
+        g->profile_loglik[g->n_profile++] = num(c, p, "loglik");
+    }
+}
+
+static void report_from_json(const ctx_t *c, vs_model_t *m)
+{
+    cJSON *rep = cJSON_GetObjectItemCaseSensitive(c->root, "source_report"), *r;
+    cJSON_ArrayForEach(r, rep) {
+        const char *name = need(c, r, "group", cJSON_String)->valuestring;
+        for (int i = 0; i < m->n_groups; i++) {
+            vs_group_model_t *g = &m->groups[i];
+            if (strcmp(g->name, name)) continue;
+            g->share = num(c, r, "share");
+            g->mean_het = num(c, r, "mean_heterozygosity");
+            g->private_alleles = (int64_t)num(c, r, "private_alleles");
+            g->small = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "small"));
+        }
+    }
+}
+
+static vs_model_t *model_from_json(const ctx_t *c)
+{
+    cJSON *root = c->root;
+    if (!cJSON_IsObject(root)) bad(c, "the top level is not a JSON object");
+    cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
+    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "vcfsynth-model")) bad(c, "\"format\" is not \"vcfsynth-model\"");
+    int version = (int)num(c, root, "version");
+    if (version != VS_MODEL_FORMAT)
+        vs_die("model %s has format version %d, but this vcfsynth reads version %d; "
+               "re-create it with this vcf-fit", c->path, version, VS_MODEL_FORMAT);
+    const char *kind = need(c, root, "kind", cJSON_String)->valuestring;
+    if (strcmp(kind, VS_MODEL_KIND))
+        vs_die("model %s is of kind \"%s\", which this vcfsynth does not know", c->path, kind);
+    vs_model_t *m = vs_model_new();
+    cJSON *cb = cJSON_GetObjectItemCaseSensitive(root, "created_by");
+    if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
+    cJSON *panel = need(c, root, "panel", cJSON_Object);
+    m->n_samples = (int)num(c, panel, "n_samples");
+    copy_sha(c, panel, "samples_sha256", m->sample_sha);
+    m->n_sites = (int64_t)num(c, panel, "n_sites");
+    copy_sha(c, panel, "sites_sha256", m->site_sha);
+    m->skip_multiallelic = !strcmp(need(c, panel, "multiallelic", cJSON_String)->valuestring, "skip");
+    cJSON *contigs = need(c, panel, "contigs", cJSON_Array), *o;
+    m->n_contigs = cJSON_GetArraySize(contigs);
+    m->contigs = vs_calloc(m->n_contigs, sizeof *m->contigs);
+    int i = 0;
+    cJSON_ArrayForEach(o, contigs) {
+        vs_model_contig_t *k = &m->contigs[i++];
+        k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
+        k->n_sites = (int64_t)num(c, o, "n_sites");
+        k->first_pos = (int64_t)num(c, o, "first_pos");
+        k->last_pos = (int64_t)num(c, o, "last_pos");
+        copy_sha(c, o, "sites_sha256", k->site_sha);
+        cJSON *map = need(c, o, "map", cJSON_Object);
+        k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
+        k->map = map_from_json(c, map, k->name);
+    }
+    cJSON *fit = need(c, root, "fit", cJSON_Object);
+    m->seed = (uint64_t)num(c, fit, "seed");
+    m->fit_eps = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fit, "fit_eps"));
+    cJSON *groups = need(c, root, "groups", cJSON_Array);
+    m->n_groups = cJSON_GetArraySize(groups);
+    if (m->n_groups == 0) bad(c, "it has no groups");
+    m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
+    i = 0;
+    cJSON_ArrayForEach(o, groups) group_from_json(c, o, &m->groups[i++], m->n_samples);
+    report_from_json(c, m);
+    return m;
+}
+
+vs_model_t *vs_model_read(const char *path)
+{
+    size_t n;
+    char *raw = slurp(path, &n);
+    static const uint8_t xz_magic[6] = { 0xFD, '7', 'z', 'X', 'Z', 0 };
+    if (n >= 6 && !memcmp(raw, xz_magic, 6)) {
+        char *text = xz_decode((uint8_t *)raw, n, &n, path);
+        free(raw);
+        raw = text;
+    }
+    if (n == 0) vs_die("model %s is empty; re-create it with vcf-fit", path);
+    ctx_t c = { path, cJSON_ParseWithLength(raw, n) };
+    if (!c.root) {
+        const char *at = cJSON_GetErrorPtr();
+        vs_die("model %s is not valid JSON (near byte %ld); re-create it with vcf-fit",
+               path, at ? (long)(at - raw) : -1L);
+    }
+    vs_model_t *m = model_from_json(&c);
+    /* the hash of the JSON text as written (without the final newline) */
+    while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r')) n--;
+    vs_sha256_hex(raw, n, m->sha);
+    cJSON_Delete(c.root);
+    free(raw);
+    return m;
+}
+
+int vs_model_find_contig(const vs_model_t *m, const char *name)
+{
+    for (int i = 0; i < m->n_contigs; i++)
+        if (!strcmp(m->contigs[i].name, name)) return i;
+    return -1;
+}
+
+void vs_model_destroy(vs_model_t *m)
+{
+    if (!m) return;
+    for (int i = 0; i < m->n_contigs; i++) {
+        free(m->contigs[i].name);
+        free(m->contigs[i].map_source);
+        vs_cmap_destroy(m->contigs[i].map);
+    }
+    for (int i = 0; i < m->n_groups; i++) {
+        free(m->groups[i].name);
+        free(m->groups[i].members);
+    }
+    free(m->contigs);
+    free(m->groups);
+    free(m->created_by);
+    free(m->command);
+    free(m);
+}

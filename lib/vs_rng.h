@@ -1,0 +1,45 @@
+/* vs_rng: counter-based random numbers (Philox4x32-10, Salmon et al. 2011).
+ * Every draw is a pure function of (seed, purpose, a, b, index), so results
+ * do not depend on the number of threads, on the order of work, or on which
+ * region of the genome a run covers (DESIGN.md section 5.4).
+ * A vs_stream_t adapts one keyed sequence to a gsl_rng, so that GSL's
+ * distributions can draw from it. */
+#ifndef VS_RNG_H
+#define VS_RNG_H
+
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+
+/* Purposes keep independent uses of one seed apart. */
+enum {
+    VS_RNG_FIT_SUBSET = 1,  /* which haplotypes vcf-fit holds out */
+    VS_RNG_GROUP_ORDER,     /* which synthetic sample gets which group */
+    VS_RNG_BREAKPOINT,      /* template switches along the map */
+    VS_RNG_TEMPLATE,        /* which template a segment copies */
+    VS_RNG_MISCOPY,         /* allele flips */
+    VS_RNG_SPLIT,           /* train/holdout splits in tests and tools */
+};
+
+void vs_philox(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);
+
+/* Mix several integers into one 64-bit key (SplitMix64 finaliser). */
+uint64_t vs_mix64(uint64_t x);
+uint64_t vs_hash3(uint64_t a, uint64_t b, uint64_t c);
+
+/* One uniform double in (0,1) for (seed, purpose, a, b). */
+double vs_rng_unif(uint64_t seed, uint32_t purpose, uint64_t a, uint64_t b);
+
+typedef struct {
+    gsl_rng rng;            /* must stay first: GSL sees this */
+    uint32_t key[2];
+    uint32_t ctr[4];
+    uint32_t buf[4];
+    int avail;
+} vs_stream_t;
+
+/* Position the stream at the start of the sequence keyed by the arguments. */
+void vs_stream_set(vs_stream_t *s, uint64_t seed, uint32_t purpose, uint64_t a, uint64_t b);
+static inline gsl_rng *vs_stream_gsl(vs_stream_t *s) { return &s->rng; }
+double vs_stream_unif(vs_stream_t *s);   /* (0,1), 53 bits */
+
+#endif

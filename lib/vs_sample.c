@@ -1,0 +1,288 @@
+#include "vs_sample.h"
+#include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+
+/* ---------- --mix ---------- */
+
+double *vs_mix_parse(const vs_model_t *m, const char *spec)
+{
+    double *share = vs_calloc(m->n_groups, sizeof *share);
+    int total = 0;
+    for (int g = 0; g < m->n_groups; g++) total += m->groups[g].n_members;
+    if (!strcmp(spec, "source")) {
+        for (int g = 0; g < m->n_groups; g++) share[g] = (double)m->groups[g].n_members / total;
+        return share;
+    }
+    if (!strcmp(spec, "equal")) {
+        for (int g = 0; g < m->n_groups; g++) share[g] = 1.0 / m->n_groups;
+        return share;
+    }
+    char *copy = vs_strdup(spec), *save = NULL;
+    double sum = 0;
+    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '=');
+        if (!eq) vs_die_usage("--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
+        *eq = 0;
+        int g = -1;
+        for (int i = 0; i < m->n_groups; i++)
+            if (!strcmp(m->groups[i].name, item)) g = i;
+        if (g < 0) vs_die_usage("--mix names group '%s', which the model does not have", item);
+        share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
+        sum += share[g];
+    }
+    free(copy);
+    if (fabs(sum - 1) > 1e-3) vs_die_usage("--mix shares sum to %g, not 1", sum);
+    for (int g = 0; g < m->n_groups; g++) share[g] /= sum;
+    return share;
+}
+
+int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t seed)
+{
+    int G = m->n_groups, given = 0;
+    int *count = vs_calloc(G, sizeof *count);
+    double *rem = vs_malloc(G * sizeof *rem);
+    for (int g = 0; g < G; g++) {
+        count[g] = (int)floor(shares[g] * n);
+        rem[g] = shares[g] * n - count[g];
+        given += count[g];
+    }
+    while (given < n) {           /* largest remainder, ties to the first group */
+        int best = 0;
+        for (int g = 1; g < G; g++) if (rem[g] > rem[best]) best = g;
+        count[best]++;
+        rem[best] = -1;
+        given++;
+    }
+    int *group = vs_malloc((n ? n : 1) * sizeof *group);
+    for (int g = 0, i = 0; g < G; g++)
+        for (int k = 0; k < count[g]; k++) group[i++] = g;
+    for (int i = n - 1; i > 0; i--) {   /* Fisher-Yates, keyed by the seed */
+        int j = (int)(vs_rng_unif(seed, VS_RNG_GROUP_ORDER, (uint64_t)i, 0) * (i + 1));
+        int t = group[i]; group[i] = group[j]; group[j] = t;
+    }
+    free(count);
+    free(rem);
+    return group;
+}
+
+/* ---------- the copying process ---------- */
+
+#define NO_CELL INT64_MIN
+#define MAX_FORWARD_CELLS 64
+
+typedef struct {
+    int K;
+    int *panel_hap;        /* template index -> panel haplotype */
+    double rate;           /* switches per Morgan: 4 Ne / K */
+    double width;          /* cell width, Morgans */
+    double eps;
+    int n_syn;
+    int *syn_hap;          /* this group's synthetic haplotypes */
+    uint8_t *flip_mark;
+} group_t;
+
+struct vs_sampler_t {
+    const vs_model_t *m;
+    uint64_t seed;
+    int n_hap, G;
+    group_t *grp;
+    int *group_of_hap;
+    int contig;
+    int64_t *cell_lo;      /* per group x contig: first cell of the contig */
+    int64_t *cell;         /* per haplotype: the cell of the last site */
+    int32_t *next_j;       /* index of the next breakpoint in that cell */
+    double *next_x;        /* its position, INFINITY when the cell has no more */
+    int32_t *tmpl;         /* the template copied now (panel haplotype) */
+};
+
+static uint64_t cell_key(int contig, int64_t c, int32_t j)
+{
+    return vs_hash3((uint64_t)contig, (uint64_t)c, (uint64_t)(uint32_t)j);
+}
+
+static int template_at(const vs_sampler_t *s, const group_t *g, int h, int contig, int64_t c, int32_t j)
+{
+    double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, cell_key(contig, c, j));
+    return g->panel_hap[(int)(u * g->K)];
+}
+
+/* Position of breakpoint j of cell c given breakpoint j-1 at x (or the cell start). */
+static double next_breakpoint(const vs_sampler_t *s, const group_t *g, int h, int contig, int64_t c,
+                              int32_t j, double x)
+{
+    double u = vs_rng_unif(s->seed, VS_RNG_BREAKPOINT, (uint64_t)h, cell_key(contig, c, j));
+    double y = x - log(u) / g->rate;
+    return y < (double)(c + 1) * g->width ? y : INFINITY;
+}
+
+/* Enters cell c: its first breakpoint. */
+static void enter_cell(vs_sampler_t *s, const group_t *g, int h, int64_t c)
+{
+    s->cell[h] = c;
+    s->next_j[h] = 0;
+    s->next_x[h] = next_breakpoint(s, g, h, s->contig, c, 0, (double)c * g->width);
+}
+
+/* Passes every breakpoint of the current cell up to x (INFINITY: all). */
+static int pass_breakpoints(vs_sampler_t *s, const group_t *g, int h, double x)
+{
+    int passed = 0;
+    while (s->next_x[h] <= x && s->next_x[h] != INFINITY) {
+        s->tmpl[h] = template_at(s, g, h, s->contig, s->cell[h], s->next_j[h]);
+        s->next_j[h]++;
+        s->next_x[h] = next_breakpoint(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
+        passed = 1;
+    }
+    return passed;
+}
+
+/* The template at x with no history: the last breakpoint at or before x,
+ * looking back cell by cell to the contig's first cell. */
+static void seek(vs_sampler_t *s, const group_t *g, int h, int64_t c, double x, int64_t lo)
+{
+    enter_cell(s, g, h, c);
+    if (pass_breakpoints(s, g, h, x)) return;
+    for (int64_t b = c - 1; b >= lo; b--) {
+        enter_cell(s, g, h, b);
+        if (pass_breakpoints(s, g, h, INFINITY)) {   /* tmpl is now b's last template */
+            enter_cell(s, g, h, c);
+            return;
+        }
+    }
+    double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, cell_key(s->contig, lo - 1, -1));
+    s->tmpl[h] = g->panel_hap[(int)(u * g->K)];
+    enter_cell(s, g, h, c);
+}
+
+static void advance(vs_sampler_t *s, int h, double x)
+{
+    const group_t *g = &s->grp[s->group_of_hap[h]];
+    int64_t c = (int64_t)floor(x / g->width);
+    int64_t have = s->cell[h];
+    if (c == have) {
+        pass_breakpoints(s, g, h, x);
+        return;
+    }
+    int64_t lo = s->cell_lo[s->group_of_hap[h] * s->m->n_contigs + s->contig];
+    if (have == NO_CELL || c < have || c - have > MAX_FORWARD_CELLS) {
+        seek(s, g, h, c, x, lo);
+        return;
+    }
+    pass_breakpoints(s, g, h, INFINITY);            /* the rest of the old cell */
+    for (int64_t b = have + 1; b < c; b++) {
+        enter_cell(s, g, h, b);
+        pass_breakpoints(s, g, h, INFINITY);
+    }
+    enter_cell(s, g, h, c);
+    pass_breakpoints(s, g, h, x);
+}
+
+static uint64_t site_key(int contig, int64_t pos, const char *ref, const char *alt)
+{
+    uint64_t k = vs_hash3((uint64_t)contig, (uint64_t)pos, 0);
+    for (const char *p = ref; *p; p++) k = vs_mix64(k ^ (unsigned char)*p);
+    k = vs_mix64(k ^ '/');
+    for (const char *p = alt; *p; p++) k = vs_mix64(k ^ (unsigned char)*p);
+    return k;
+}
+
+/* Each of the group's synthetic haplotypes miscopies with probability eps:
+ * drawn as a binomial count and a uniform choice of that many haplotypes,
+ * which has the same law and costs O(1 + flips) per site. */
+static void miscopy(vs_sampler_t *s, int gi, uint64_t key, uint8_t *out)
+{
+    group_t *g = &s->grp[gi];
+    if (g->n_syn == 0 || g->eps <= 0) return;
+    vs_stream_t st;
+    vs_stream_set(&st, s->seed, VS_RNG_MISCOPY, (uint64_t)gi, key);
+    unsigned k = gsl_ran_binomial(vs_stream_gsl(&st), g->eps, (unsigned)g->n_syn);
+    int *picked = k ? vs_malloc(k * sizeof *picked) : NULL;
+    for (unsigned i = 0; i < k; i++) {
+        int pick;
+        do pick = (int)(vs_stream_unif(&st) * g->n_syn); while (g->flip_mark[pick]);
+        g->flip_mark[pick] = 1;
+        picked[i] = pick;
+        out[g->syn_hap[pick]] ^= 1;
+    }
+    for (unsigned i = 0; i < k; i++) g->flip_mark[picked[i]] = 0;
+    free(picked);
+}
+
+vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples, uint64_t seed)
+{
+    vs_sampler_t *s = vs_calloc(1, sizeof *s);
+    s->m = m;
+    s->seed = seed;
+    s->G = m->n_groups;
+    s->n_hap = 2 * n_samples;
+    s->contig = -1;
+    s->grp = vs_calloc(s->G, sizeof *s->grp);
+    s->group_of_hap = vs_malloc((s->n_hap + 1) * sizeof *s->group_of_hap);
+    for (int h = 0; h < s->n_hap; h++) s->group_of_hap[h] = group_of_sample[h / 2];
+    for (int gi = 0; gi < s->G; gi++) {
+        const vs_group_model_t *gm = &m->groups[gi];
+        group_t *g = &s->grp[gi];
+        g->K = gm->K;
+        g->panel_hap = vs_malloc(g->K * sizeof *g->panel_hap);
+        for (int t = 0; t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
+        g->rate = 4.0 * gm->ne / g->K;
+        g->width = 1.0 / g->rate;
+        g->eps = gm->eps;
+        g->syn_hap = vs_malloc((s->n_hap + 1) * sizeof *g->syn_hap);
+        for (int h = 0; h < s->n_hap; h++)
+            if (s->group_of_hap[h] == gi) g->syn_hap[g->n_syn++] = h;
+        g->flip_mark = vs_calloc(g->n_syn + 1, 1);
+    }
+    s->cell_lo = vs_malloc(s->G * m->n_contigs * sizeof *s->cell_lo);
+    for (int gi = 0; gi < s->G; gi++)
+        for (int k = 0; k < m->n_contigs; k++) {
+            double x0 = vs_cmap_cm(m->contigs[k].map, m->contigs[k].first_pos) / 100.0;
+            s->cell_lo[gi * m->n_contigs + k] = (int64_t)floor(x0 / s->grp[gi].width);
+        }
+    size_t n = s->n_hap + 1;
+    s->cell = vs_malloc(n * sizeof *s->cell);
+    s->next_j = vs_malloc(n * sizeof *s->next_j);
+    s->next_x = vs_malloc(n * sizeof *s->next_x);
+    s->tmpl = vs_malloc(n * sizeof *s->tmpl);
+    return s;
+}
+
+void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
+                     const uint8_t *panel_alleles, uint8_t *out)
+{
+    if (contig != s->contig) {
+        s->contig = contig;
+        for (int h = 0; h < s->n_hap; h++) s->cell[h] = NO_CELL;
+    }
+    double x = vs_cmap_cm(s->m->contigs[contig].map, pos) / 100.0;
+#pragma omp parallel for schedule(static)
+    for (int h = 0; h < s->n_hap; h++) {
+        advance(s, h, x);
+        out[h] = panel_alleles[s->tmpl[h]];
+    }
+    uint64_t key = site_key(contig, pos, ref, alt);
+    for (int gi = 0; gi < s->G; gi++) miscopy(s, gi, key, out);
+}
+
+void vs_sampler_destroy(vs_sampler_t *s)
+{
+    if (!s) return;
+    for (int gi = 0; gi < s->G; gi++) {
+        free(s->grp[gi].panel_hap);
+        free(s->grp[gi].syn_hap);
+        free(s->grp[gi].flip_mark);
+    }
+    free(s->grp);
+    free(s->group_of_hap);
+    free(s->cell_lo);
+    free(s->cell);
+    free(s->next_j);
+    free(s->next_x);
+    free(s->tmpl);
+    free(s);
+}

@@ -1,0 +1,26 @@
+/* vs_synth: what vcf-synth does, as a library call: stream the panel the
+ * model was fitted on, sample the synthetic haplotypes site by site, and
+ * write them with a clean header (no source sample names, no source header
+ * lines but ##contig and ##reference) and ##SAMPLE provenance lines. */
+#ifndef VS_SYNTH_H
+#define VS_SYNTH_H
+
+#include <stdint.h>
+#include "vs_model.h"
+#include "vs_vcf.h"
+
+typedef struct {
+    int n;                    /* synthetic samples */
+    const double *shares;     /* per model group */
+    const char *prefix;
+    uint64_t seed;
+    const char *output, *otype;
+    int threads, no_version, progress;
+    int argc;
+    char **argv;
+    const char *model_path;
+} vs_synth_opts_t;
+
+void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o);
+
+#endif

@@ -1,0 +1,530 @@
+#include "vs_vcf.h"
+#include "vs_err.h"
+#include "vs_hash.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <htslib/synced_bcf_reader.h>
+
+#define VS_VERSION "0.1.0"
+
+const char *vs_version(void) { return VS_VERSION; }
+
+struct vs_reader_t {
+    char *fname;
+    bcf_srs_t *sr;
+    bcf_hdr_t *hdr;
+    int n_samples, n_hap;
+    uint8_t *alleles;
+    int32_t *gt;
+    int mgt;
+    float *cm;
+    int mcm;
+    int last_rid;
+    int64_t last_pos;
+    uint8_t *rid_seen;
+    kstring_t line;          /* the site's CHROM POS REF ALT line, for hashing */
+    vs_sha256_t *sha_all, *sha_contig;
+    vs_contig_t *contigs;
+    int n_contigs, m_contigs;
+    int64_t n_sites, n_multi;
+    int skip_multiallelic;
+    char site_sha[65];
+};
+
+/* ---------- opening ---------- */
+
+/* htslib only says "unknown file type"; look at the text to say why. */
+static void explain_open_failure(const char *fname, int errnum)
+{
+    vs_loc_t loc = { fname, NULL, -1, NULL };
+    struct stat st;
+    if (strcmp(fname, "-") && stat(fname, &st) != 0)
+        vs_die_at(&loc, NULL, "cannot open input: %s", strerror(errno));
+    if (strcmp(fname, "-") != 0) {
+        gzFile fp = gzopen(fname, "r");
+        char buf[16] = "";
+        int n = fp ? gzread(fp, buf, sizeof buf - 1) : -1;
+        if (fp) gzclose(fp);
+        if (n == 0)
+            vs_die_at(&loc, "check that the upstream step wrote its output", "the input is empty");
+        if (n > 0 && strncmp(buf, "#CHROM", 6) == 0)
+            vs_die_at(&loc, "add a '##fileformat=VCFv4.2' line first, e.g. "
+                      "(echo '##fileformat=VCFv4.2'; zcat FILE) | bgzip > fixed.vcf.gz",
+                      "the VCF has no ## meta-information lines (it starts at #CHROM)");
+    }
+    vs_die_at(&loc, "the input must be VCF, bgzipped VCF or BCF", "cannot read input: %s",
+              bcf_sr_strerror(errnum));
+}
+
+vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
+{
+    vs_reader_t *r = vs_calloc(1, sizeof *r);
+    r->fname = vs_strdup(fname);
+    r->skip_multiallelic = o->skip_multiallelic;
+    r->sr = bcf_sr_init();
+    vs_loc_t loc = { fname, NULL, -1, NULL };
+    if (o->regions) {
+        bcf_sr_set_opt(r->sr, BCF_SR_REQUIRE_IDX);
+        /* a record belongs to the region holding its POS, so chunks partition records */
+        bcf_sr_set_opt(r->sr, BCF_SR_REGIONS_OVERLAP, 0);
+        if (bcf_sr_set_regions(r->sr, o->regions, o->regions_is_file) < 0)
+            vs_die("cannot parse the regions '%s'", o->regions);
+    }
+    if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
+        vs_die("cannot parse the targets '%s'", o->targets);
+    if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
+    if (!bcf_sr_add_reader(r->sr, fname)) {
+        if (r->sr->errnum == idx_load_failed)
+            vs_die_at(&loc, "index it with 'bcftools index' (or use -t, which streams)",
+                      "-r/--regions needs an index, and none could be loaded");
+        explain_open_failure(fname, r->sr->errnum);
+    }
+    r->hdr = bcf_sr_get_header(r->sr, 0);
+    r->n_samples = bcf_hdr_nsamples(r->hdr);
+    if (r->n_samples == 0)
+        vs_die_at(&loc, "vcfsynth needs the genotypes of a phased panel", "the input has no samples");
+    int gt_id = bcf_hdr_id2int(r->hdr, BCF_DT_ID, "GT");
+    if (gt_id < 0 || !bcf_hdr_idinfo_exists(r->hdr, BCF_HL_FMT, gt_id))
+        vs_die_at(&loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
+    r->n_hap = 2 * r->n_samples;
+    r->alleles = vs_malloc(r->n_hap);
+    r->last_rid = -1;
+    r->rid_seen = vs_calloc(r->hdr->n[BCF_DT_CTG] + 1, 1);
+    r->sha_all = vs_sha256_new();
+    return r;
+}
+
+const bcf_hdr_t *vs_reader_header(const vs_reader_t *r) { return r->hdr; }
+int vs_reader_n_samples(const vs_reader_t *r) { return r->n_samples; }
+char **vs_reader_samples(const vs_reader_t *r) { return r->hdr->samples; }
+int64_t vs_reader_n_sites(const vs_reader_t *r) { return r->n_sites; }
+int64_t vs_reader_n_multiallelic(const vs_reader_t *r) { return r->n_multi; }
+void vs_reader_site_sha(const vs_reader_t *r, char hex[65]) { memcpy(hex, r->site_sha, 65); }
+
+int vs_reader_contigs(const vs_reader_t *r, const vs_contig_t **contigs)
+{
+    *contigs = r->contigs;
+    return r->n_contigs;
+}
+
+/* ---------- contig bookkeeping ---------- */
+
+static void end_contig(vs_reader_t *r)
+{
+    if (!r->sha_contig) return;
+    vs_contig_t *c = &r->contigs[r->n_contigs - 1];
+    vs_sha256_end(r->sha_contig, c->site_sha);
+    r->sha_contig = NULL;
+    if (c->n_sites == 0) {      /* every record was skipped */
+        free(c->name);
+        r->n_contigs--;
+    }
+}
+
+static void begin_contig(vs_reader_t *r, const char *name, int64_t pos)
+{
+    end_contig(r);
+    if (r->n_contigs == r->m_contigs) {
+        r->m_contigs = r->m_contigs ? 2 * r->m_contigs : 8;
+        r->contigs = vs_realloc(r->contigs, r->m_contigs * sizeof *r->contigs);
+    }
+    vs_contig_t *c = &r->contigs[r->n_contigs++];
+    memset(c, 0, sizeof *c);
+    c->name = vs_strdup(name);
+    c->first_site = r->n_sites;
+    c->first_pos = pos;
+    r->sha_contig = vs_sha256_new();
+}
+
+static void check_order(vs_reader_t *r, bcf1_t *rec)
+{
+    const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
+    int64_t pos = rec->pos + 1;
+    vs_loc_t loc = { r->fname, contig, pos, NULL };
+    if (rec->rid == r->last_rid) {
+        if (rec->pos < r->last_pos)
+            vs_die_at(&loc, "sort it with 'bcftools sort'",
+                      "records are not sorted: position %lld comes after %lld",
+                      (long long)pos, (long long)r->last_pos + 1);
+    } else {
+        if (r->rid_seen[rec->rid])
+            vs_die_at(&loc, "sort it with 'bcftools sort'",
+                      "records are not sorted: contig %s appears again after %s", contig,
+                      bcf_hdr_id2name(r->hdr, r->last_rid));
+        r->rid_seen[rec->rid] = 1;
+        r->last_rid = rec->rid;
+        begin_contig(r, contig, pos);
+    }
+    r->last_pos = rec->pos;
+}
+
+/* ---------- one record ---------- */
+
+static void decode_genotypes(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *at)
+{
+    int ngt = bcf_get_genotypes(r->hdr, rec, &r->gt, &r->mgt);
+    vs_loc_t loc = *at;
+    if (ngt <= 0)
+        vs_die_at(&loc, "every record needs FORMAT/GT", "the record has no genotypes");
+    if (ngt != r->n_hap) {
+        loc.sample = r->hdr->samples[0];
+        vs_die_at(&loc, "vcfsynth models diploid autosomes; drop other contigs with 'bcftools view -t ^X,Y,MT'",
+                  "genotypes of ploidy %d (expected 2)", ngt / r->n_samples);
+    }
+    for (int i = 0; i < r->n_samples; i++) {
+        int32_t a = r->gt[2 * i], b = r->gt[2 * i + 1];
+        loc.sample = r->hdr->samples[i];
+        if (b == bcf_int32_vector_end)
+            vs_die_at(&loc, "vcfsynth models diploid autosomes; drop haploid contigs (chrX in males, chrY, MT) "
+                      "with 'bcftools view -t ^X,Y,MT'", "haploid genotype");
+        if (bcf_gt_is_missing(a) || bcf_gt_is_missing(b))
+            vs_die_at(&loc, "impute missing genotypes (for example with beagle) before using the panel",
+                      "missing genotype");
+        if (!bcf_gt_is_phased(b))
+            vs_die_at(&loc, "phase the panel first, with shapeit4 or beagle", "unphased genotype");
+        int ia = bcf_gt_allele(a), ib = bcf_gt_allele(b);
+        if (ia >= rec->n_allele || ib >= rec->n_allele)
+            vs_die_at(&loc, "check the file with 'bcftools view'", "allele index larger than the ALT list");
+        r->alleles[2 * i] = (uint8_t)ia;
+        r->alleles[2 * i + 1] = (uint8_t)ib;
+    }
+}
+
+static double info_cm(vs_reader_t *r, bcf1_t *rec)
+{
+    if (bcf_get_info_float(r->hdr, rec, "CM", &r->cm, &r->mcm) <= 0) return NAN;
+    return bcf_float_is_missing(r->cm[0]) ? NAN : r->cm[0];
+}
+
+static void hash_site(vs_reader_t *r, const char *contig, bcf1_t *rec)
+{
+    r->line.l = 0;
+    ksprintf(&r->line, "%s\t%lld\t%s\t%s\n", contig, (long long)rec->pos + 1, rec->d.allele[0],
+             rec->n_allele > 1 ? rec->d.allele[1] : ".");
+    vs_sha256_add(r->sha_all, r->line.s, r->line.l);
+    vs_sha256_add(r->sha_contig, r->line.s, r->line.l);
+}
+
+int vs_reader_next(vs_reader_t *r, vs_site_t *site)
+{
+    while (bcf_sr_next_line(r->sr)) {
+        bcf1_t *rec = bcf_sr_get_line(r->sr, 0);
+        bcf_unpack(rec, BCF_UN_STR);
+        const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
+        vs_loc_t loc = { r->fname, contig, rec->pos + 1, NULL };
+        check_order(r, rec);
+        if (rec->n_allele > 2) {
+            if (!r->skip_multiallelic)
+                vs_die_at(&loc, "split it with 'bcftools norm -m-', or drop such records with "
+                          "--multiallelic skip", "multi-allelic record (%d alleles)", rec->n_allele);
+            r->n_multi++;
+            continue;
+        }
+        decode_genotypes(r, rec, &loc);
+        hash_site(r, contig, rec);
+        vs_contig_t *c = &r->contigs[r->n_contigs - 1];
+        c->n_sites++;
+        c->last_pos = rec->pos + 1;
+        r->n_sites++;
+        site->contig = contig;
+        site->pos = rec->pos + 1;
+        site->ref = rec->d.allele[0];
+        site->alt = rec->n_allele > 1 ? rec->d.allele[1] : ".";
+        site->info_cm = info_cm(r, rec);
+        site->alleles = r->alleles;
+        site->rec = rec;
+        return 1;
+    }
+    if (r->sr->errnum) {
+        vs_loc_t loc = { r->fname, r->last_rid >= 0 ? bcf_hdr_id2name(r->hdr, r->last_rid) : NULL,
+                         r->last_pos + 1, NULL };
+        vs_die_at(&loc, "the file may be truncated or corrupt; check it with 'bcftools view'",
+                  "cannot read the record after this position: %s", bcf_sr_strerror(r->sr->errnum));
+    }
+    end_contig(r);
+    if (r->sha_all) {
+        vs_sha256_end(r->sha_all, r->site_sha);
+        r->sha_all = NULL;
+    }
+    return 0;
+}
+
+void vs_reader_close(vs_reader_t *r)
+{
+    if (!r) return;
+    if (r->sha_contig) vs_sha256_end(r->sha_contig, r->site_sha);
+    if (r->sha_all) vs_sha256_end(r->sha_all, r->site_sha);
+    for (int i = 0; i < r->n_contigs; i++) free(r->contigs[i].name);
+    free(r->contigs);
+    bcf_sr_destroy(r->sr);
+    free(r->fname);
+    free(r->alleles);
+    free(r->gt);
+    free(r->cm);
+    free(r->rid_seen);
+    free(r->line.s);
+    free(r);
+}
+
+/* ---------- the whole panel in memory ---------- */
+
+static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
+{
+    if (p->n_sites == p->m_sites) {
+        p->m_sites = p->m_sites ? 2 * p->m_sites : 1024;
+        p->pos = vs_realloc(p->pos, p->m_sites * sizeof *p->pos);
+        p->info_cm = vs_realloc(p->info_cm, p->m_sites * sizeof *p->info_cm);
+        p->bits = vs_realloc(p->bits, p->m_sites * p->wps * sizeof *p->bits);
+    }
+    uint64_t *row = p->bits + p->n_sites * p->wps;
+    memset(row, 0, p->wps * sizeof *row);
+    for (int h = 0; h < p->n_hap; h++)
+        row[h >> 6] |= (uint64_t)(s->alleles[h] & 1) << (h & 63);
+    p->pos[p->n_sites] = s->pos;
+    p->info_cm[p->n_sites++] = s->info_cm;
+}
+
+vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
+{
+    vs_reader_t *r = vs_reader_open(fname, opts);
+    vs_panel_t *p = vs_calloc(1, sizeof *p);
+    p->n_samples = r->n_samples;
+    p->n_hap = r->n_hap;
+    p->wps = (p->n_hap + 63) / 64;
+    p->samples = vs_malloc(p->n_samples * sizeof *p->samples);
+    for (int i = 0; i < p->n_samples; i++) p->samples[i] = vs_strdup(r->hdr->samples[i]);
+    vs_samples_sha(p->samples, p->n_samples, p->sample_sha);
+    vs_site_t site;
+    while (vs_reader_next(r, &site)) panel_add_site(p, &site);
+    if (p->n_sites == 0) {
+        vs_loc_t loc = { fname, NULL, -1, NULL };
+        vs_die_at(&loc, r->n_multi ? "all records were multi-allelic; split them with 'bcftools norm -m-'"
+                                   : "check the regions/targets and the file", "the panel has no usable records");
+    }
+    p->n_multiallelic_skipped = r->n_multi;
+    vs_reader_site_sha(r, p->site_sha);
+    p->n_contigs = r->n_contigs;
+    p->contigs = r->contigs;
+    r->contigs = NULL;
+    r->n_contigs = 0;
+    vs_reader_close(r);
+    return p;
+}
+
+/* ---------- output files ---------- */
+
+struct vs_outfile_t {
+    char *final, *tmp;
+    int direct;               /* stdout or a device: written in place */
+};
+
+static void remove_tmp(void *arg)
+{
+    vs_outfile_t *o = arg;
+    if (!o->direct) unlink(o->tmp);
+}
+
+vs_outfile_t *vs_outfile_begin(const char *path)
+{
+    vs_outfile_t *o = vs_calloc(1, sizeof *o);
+    o->final = vs_strdup(path);
+    struct stat st;
+    if (!strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+        o->direct = 1;
+        o->tmp = vs_strdup(path);
+        return o;
+    }
+    char *d = vs_strdup(path), *b = vs_strdup(path);
+    size_t n = strlen(path) + 32;
+    o->tmp = vs_malloc(n);
+    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dirname(d), basename(b));
+    free(d);
+    free(b);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0)
+        vs_die("cannot create output %s: %s (check that the directory exists and is writable)",
+               path, strerror(errno));
+    close(fd);
+    vs_on_die(remove_tmp, o);
+    return o;
+}
+
+const char *vs_outfile_path(const vs_outfile_t *o) { return o->tmp; }
+
+void vs_outfile_commit(vs_outfile_t *o)
+{
+    if (!o->direct) {
+        mode_t mask = umask(0);
+        umask(mask);
+        if (chmod(o->tmp, 0666 & ~mask) != 0 || rename(o->tmp, o->final) != 0)
+            vs_die("cannot move the finished output into place as %s: %s", o->final, strerror(errno));
+        vs_on_die_remove(remove_tmp, o);
+    }
+    free(o->final);
+    free(o->tmp);
+    free(o);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
+{
+    char t = 'v';
+    int level = -1;
+    if (otype) {
+        if (!strchr("buzv", otype[0]) || (otype[1] && (otype[1] < '0' || otype[1] > '9' || otype[2])))
+            vs_die_usage("-O/--output-type must be b, u, z or v, optionally followed by a level 0-9; got '%s'", otype);
+        t = otype[0];
+        if (otype[1]) level = otype[1] - '0';
+    } else if (fname && ends_with(fname, ".bcf")) {
+        t = 'b';
+    } else if (fname && (ends_with(fname, ".gz") || ends_with(fname, ".bgz"))) {
+        t = 'z';
+    }
+    switch (t) {
+    case 'b': snprintf(mode, 8, level >= 0 ? "wb%d" : "wb", level); break;
+    case 'u': snprintf(mode, 8, "wbu"); break;
+    case 'z': snprintf(mode, 8, level >= 0 ? "wz%d" : "wz", level); break;
+    default: snprintf(mode, 8, "w"); break;
+    }
+    return mode;
+}
+
+struct vs_vcfw_t {
+    vs_outfile_t *of;
+    htsFile *fp;
+    char *name;
+    bcf1_t *rec;
+    int32_t *gt;
+    int mgt;
+};
+
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads)
+{
+    char mode[8];
+    vs_output_mode(otype, fname, mode);
+    vs_vcfw_t *w = vs_calloc(1, sizeof *w);
+    w->name = vs_strdup(strcmp(fname, "-") ? fname : "standard output");
+    w->of = vs_outfile_begin(fname);
+    w->fp = hts_open(vs_outfile_path(w->of), mode);
+    if (!w->fp) vs_die("cannot open output %s: %s", w->name, strerror(errno));
+    if (threads > 1) hts_set_threads(w->fp, threads);
+    w->rec = bcf_init();
+    return w;
+}
+
+static void write_failed(vs_vcfw_t *w)
+{
+    vs_die("cannot write %s: %s (is the disk full?)", w->name, errno ? strerror(errno) : "I/O error");
+}
+
+void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr)
+{
+    if (bcf_hdr_write(w->fp, hdr) < 0) write_failed(w);
+}
+
+void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
+{
+    if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
+}
+
+void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap)
+{
+    bcf1_t *out = w->rec, *src = site->rec;
+    bcf_clear(out);
+    out->rid = bcf_hdr_name2id(hdr, site->contig);
+    if (out->rid < 0) vs_die("contig %s is missing from the output header", site->contig);
+    out->pos = site->pos - 1;
+    bcf_update_id(hdr, out, src->d.id);
+    bcf_update_alleles(hdr, out, (const char **)src->d.allele, src->n_allele);
+    if (n_hap > w->mgt) {
+        w->gt = vs_realloc(w->gt, n_hap * sizeof *w->gt);
+        w->mgt = n_hap;
+    }
+    int32_t ac = 0, an = n_hap;
+    for (int h = 0; h < n_hap; h += 2) {   /* htslib's own encoding of "a|b" */
+        w->gt[h] = bcf_gt_unphased(alleles[h]);
+        w->gt[h + 1] = bcf_gt_phased(alleles[h + 1]);
+        ac += alleles[h] + alleles[h + 1];
+    }
+    if (src->n_allele > 1) bcf_update_info_int32(hdr, out, "AC", &ac, 1);
+    bcf_update_info_int32(hdr, out, "AN", &an, 1);
+    bcf_update_genotypes(hdr, out, w->gt, n_hap);
+    vs_vcfw_write(w, hdr, out);
+}
+
+void vs_vcfw_close(vs_vcfw_t *w)
+{
+    errno = 0;
+    if (hts_close(w->fp) != 0) write_failed(w);
+    vs_outfile_commit(w->of);
+    bcf_destroy(w->rec);
+    free(w->gt);
+    free(w->name);
+    free(w);
+}
+
+/* ---------- headers ---------- */
+
+bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
+{
+    bcf_hdr_t *h = bcf_hdr_init("w");
+    for (int i = 0; i < src->nhrec; i++) {
+        bcf_hrec_t *hr = src->hrec[i];
+        if (hr->type == BCF_HL_CTG || (hr->type == BCF_HL_GEN && !strcmp(hr->key, "reference")))
+            bcf_hdr_add_hrec(h, bcf_hrec_dup(hr));
+    }
+    bcf_hdr_append(h, "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in genotypes\">");
+    bcf_hdr_append(h, "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles in called genotypes\">");
+    bcf_hdr_append(h, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Phased genotype\">");
+    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    return h;
+}
+
+char *vs_command_line(int argc, char **argv)
+{
+    kstring_t s = { 0, 0, NULL };
+    for (int i = 0; i < argc; i++) ksprintf(&s, "%s%s", i ? " " : "", argv[i]);
+    time_t t = time(NULL);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) t = (time_t)strtoll(epoch, NULL, 10);
+    char date[64];
+    strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", gmtime(&t));
+    ksprintf(&s, "; Date=%s", date);
+    return s.s;
+}
+
+void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version)
+{
+    if (no_version) return;
+    bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), VS_VERSION, hts_version());
+    char *cmd = vs_command_line(argc, argv);
+    bcf_hdr_printf(hdr, "##%sCommand=%s", vs_prog(), cmd);
+    free(cmd);
+}
+
+bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
+                            const char *model_sha, int argc, char **argv, int no_version)
+{
+    bcf_hdr_t *h = vs_hdr_clean(src);
+    vs_hdr_provenance(h, argc, argv, no_version);
+    for (int i = 0; i < n; i++) {
+        bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s>", names[i], groups[i], model_sha);
+        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
+    }
+    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    return h;
+}

@@ -1,0 +1,84 @@
+/* vs_vcf: the only module that knows htslib records.
+ * Reading: a phased, biallelic, diploid panel streamed site by site (or read
+ * whole into a bit-packed vs_panel_t), with every record validated.
+ * Writing: VCF/BCF output in the type -O or the -o suffix asks for, through
+ * a temporary file renamed on success, with provenance header lines. */
+#ifndef VS_VCF_H
+#define VS_VCF_H
+
+#include <stdint.h>
+#include <htslib/vcf.h>
+#include "vs_panel.h"
+
+typedef struct {
+    const char *regions;     /* -r / -R (needs an index) */
+    int regions_is_file;
+    const char *targets;     /* -t / -T (streaming filter) */
+    int targets_is_file;
+    int skip_multiallelic;   /* else a multi-allelic record is an error */
+    int threads;             /* htslib decompression threads */
+} vs_read_opts_t;
+
+typedef struct vs_reader_t vs_reader_t;
+
+/* Public view of the current site; valid until the next vs_reader_next. */
+typedef struct {
+    const char *contig;
+    int64_t pos;             /* 1-based */
+    const char *ref, *alt;   /* alt is "." for a site with no ALT */
+    double info_cm;          /* NaN when the record has no INFO/CM */
+    const uint8_t *alleles;  /* one 0/1 per haplotype */
+    bcf1_t *rec;
+} vs_site_t;
+
+vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
+const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
+int vs_reader_n_samples(const vs_reader_t *r);
+char **vs_reader_samples(const vs_reader_t *r);
+/* 1 with *site filled, 0 at the end of the input (errors exit). */
+int vs_reader_next(vs_reader_t *r, vs_site_t *site);
+/* Contigs finished so far (all of them after the last vs_reader_next). */
+int vs_reader_contigs(const vs_reader_t *r, const vs_contig_t **contigs);
+int64_t vs_reader_n_sites(const vs_reader_t *r);
+int64_t vs_reader_n_multiallelic(const vs_reader_t *r);
+void vs_reader_site_sha(const vs_reader_t *r, char hex[65]);   /* after the end */
+void vs_reader_close(vs_reader_t *r);
+
+/* Reads a whole panel into memory. */
+vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
+
+/* ---- output ---- */
+
+/* A file written under a temporary name and renamed into place on commit;
+ * removed if the program dies first.  "-" is standard output. */
+typedef struct vs_outfile_t vs_outfile_t;
+vs_outfile_t *vs_outfile_begin(const char *path);
+const char *vs_outfile_path(const vs_outfile_t *o);  /* where to write now */
+void vs_outfile_commit(vs_outfile_t *o);
+
+/* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */
+const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
+
+typedef struct vs_vcfw_t vs_vcfw_t;
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads);
+void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr);
+void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
+/* One record of new samples: the site's CHROM, POS, ID, REF and ALT, INFO/AC
+ * and AN counted from the alleles, and phased GT (n_hap = 2 x samples). */
+void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap);
+void vs_vcfw_close(vs_vcfw_t *w);
+
+/* A header for new samples: ##fileformat, the source's ##contig and
+ * ##reference lines, and nothing else of the source. */
+bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
+/* The header of a synthetic cohort: vs_hdr_clean, provenance, the samples
+ * and a ##SAMPLE=<ID,Group,Origin=synthetic,Model=sha256:...> line each. */
+bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
+                            const char *model_sha, int argc, char **argv, int no_version);
+/* ##<prog>Version and ##<prog>Command lines (unless no_version). */
+void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version);
+/* "argv joined; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */
+char *vs_command_line(int argc, char **argv);
+const char *vs_version(void);
+
+#endif

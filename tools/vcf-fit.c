@@ -1,0 +1,173 @@
+/* vcf-fit: fit a per-ancestry Li-Stephens haplotype model to a phased panel. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <omp.h>
+#include <unistd.h>
+
+#include "vs_err.h"
+#include "vs_fit.h"
+#include "vs_groups.h"
+#include "vs_model.h"
+#include "vs_vcf.h"
+
+typedef struct {
+    const char *panel, *groups, *group_column, *output, *report;
+    vs_read_opts_t read;
+    vs_fit_opts_t fit;
+    int threads, no_version;
+} opts_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+"\n"
+"About:   Fit a Li-Stephens haplotype copying model per ancestry group to a phased\n"
+"         panel; the model file drives vcf-synth. See vcf-fit(1), vcfsynth-model(5).\n"
+"Usage:   vcf-fit [options] <panel.vcf.gz|panel.bcf|->\n"
+"\n"
+"Groups:\n"
+"    -g, --groups FILE            sample-to-group table (whitespace or tab separated) [one group, \"all\"]\n"
+"        --group-column NAME      group column of FILE, by header name [the second column]\n"
+"        --min-group INT          smallest group, in haplotypes [20]\n"
+"        --small-groups merge|error  fold smaller groups into NA, or refuse them [merge]\n"
+"\n"
+"Genetic map:\n"
+"        --map FILE|TEMPLATE|DIR  SHAPEIT, HapMap, Eagle or PLINK map; a template with {CHROM},\n"
+"                                 or a directory, for several contigs [INFO/CM, else constant]\n"
+"        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
+"\n"
+"Fitting:\n"
+"        --fit-haplotypes INT     haplotypes held out in turn per group [100]\n"
+"        --fit-eps                also fit the miscopy rate [theta/(2(theta+K))]\n"
+"        --ne-range MIN,MAX       search range for Ne [10,1e7]\n"
+"        --multiallelic error|skip  multi-allelic records are an error, or dropped [error]\n"
+"        --seed INT               seed for the held-out subset [1]\n"
+"        --threads INT            threads [1]\n"
+"\n"
+"Output:\n"
+"    -o, --output FILE            model file, JSON; a .xz suffix compresses it [standard output]\n"
+"        --report FILE            source representation report, TSV\n"
+"        --no-version             leave out the version and command line\n"
+"    -q, --quiet                  no progress messages\n"
+"    -h, --help                   this text\n"
+"        --version                version\n"
+"\n"
+"Example:\n"
+"    vcf-fit train.bcf -g 1kg_panel.tsv --group-column super_pop \\\n"
+"            --map 'maps/chr{CHROM}.b37.gmap.gz' --report source.tsv -o model.json\n"
+"\n");
+}
+
+enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_FIT_HAPS, O_FIT_EPS, O_NE_RANGE,
+       O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION };
+
+static void parse_ne_range(const char *s, vs_fit_opts_t *f)
+{
+    const char *comma = strchr(s, ',');
+    if (!comma) vs_die_usage("--ne-range expects MIN,MAX; got '%s'", s);
+    char lo[64];
+    snprintf(lo, sizeof lo, "%.*s", (int)(comma - s), s);
+    f->ne_min = vs_parse_double("--ne-range", lo, 1, 1e9);
+    f->ne_max = vs_parse_double("--ne-range", comma + 1, 1, 1e9);
+    if (f->ne_max <= f->ne_min * 4) vs_die_usage("--ne-range MAX must be at least 4 x MIN");
+}
+
+static void parse(int argc, char **argv, opts_t *o)
+{
+    static const struct option lo[] = {
+        { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
+        { "min-group", required_argument, 0, O_MIN_GROUP }, { "small-groups", required_argument, 0, O_SMALL },
+        { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
+        { "fit-haplotypes", required_argument, 0, O_FIT_HAPS }, { "fit-eps", no_argument, 0, O_FIT_EPS },
+        { "ne-range", required_argument, 0, O_NE_RANGE }, { "multiallelic", required_argument, 0, O_MULTI },
+        { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
+        { "output", required_argument, 0, 'o' }, { "report", required_argument, 0, O_REPORT },
+        { "no-version", no_argument, 0, O_NO_VERSION }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    vs_fit_opts_init(&o->fit);
+    o->output = "-";
+    o->threads = 1;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":g:o:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'g': o->groups = optarg; break;
+        case O_GROUP_COLUMN: o->group_column = optarg; break;
+        case O_MIN_GROUP: o->fit.min_group = (int)vs_parse_long("--min-group", optarg, 4, 1000000); break;
+        case O_SMALL:
+            if (strcmp(optarg, "merge") && strcmp(optarg, "error"))
+                vs_die_usage("--small-groups must be merge or error, got '%s'", optarg);
+            o->fit.small_groups_error = !strcmp(optarg, "error");
+            break;
+        case O_MAP: o->fit.map_spec = optarg; break;
+        case O_CM: o->fit.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_FIT_HAPS: o->fit.fit_haplotypes = (int)vs_parse_long("--fit-haplotypes", optarg, 1, 1000000); break;
+        case O_FIT_EPS: o->fit.fit_eps = 1; break;
+        case O_NE_RANGE: parse_ne_range(optarg, &o->fit); break;
+        case O_MULTI:
+            if (strcmp(optarg, "skip") && strcmp(optarg, "error"))
+                vs_die_usage("--multiallelic must be error or skip, got '%s'", optarg);
+            o->read.skip_multiallelic = !strcmp(optarg, "skip");
+            break;
+        case O_SEED: o->fit.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+        case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
+        case 'o': o->output = optarg; break;
+        case O_REPORT: o->report = optarg; break;
+        case O_NO_VERSION: o->no_version = 1; break;
+        case 'q': vs_set_quiet(1); break;
+        case 'h': usage(stdout); exit(0);
+        case O_VERSION: printf("vcf-fit (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
+        case ':': vs_die_usage("option '%s' needs a value", argv[optind - 1]);
+        default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
+    o->panel = optind < argc ? argv[optind] : "-";
+    if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
+    if (o->group_column && !o->groups) vs_die_usage("--group-column needs -g/--groups");
+    o->read.threads = o->threads;
+}
+
+static void write_report(const vs_model_t *m, const char *path)
+{
+    vs_outfile_t *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "w") : stdout;
+    if (!fp) vs_die("cannot open %s for writing", path);
+    vs_fit_report_tsv(m, fp);
+    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s", path);
+    vs_outfile_commit(of);
+}
+
+int main(int argc, char **argv)
+{
+    vs_set_prog("vcf-fit");
+    opts_t o;
+    parse(argc, argv, &o);
+    omp_set_num_threads(o.threads);
+    vs_panel_t *p = vs_panel_read(o.panel, &o.read);
+    if (p->n_multiallelic_skipped)
+        vs_info("skipped %lld multi-allelic record%s", (long long)p->n_multiallelic_skipped,
+                p->n_multiallelic_skipped == 1 ? "" : "s");
+    vs_info("panel: %d samples, %lld sites on %d contig%s", p->n_samples, (long long)p->n_sites,
+            p->n_contigs, p->n_contigs == 1 ? "" : "s");
+    vs_groups_t *g = o.groups ? vs_groups_load(o.groups, o.group_column, p->samples, p->n_samples)
+                              : vs_groups_single(p->n_samples, "all");
+    vs_model_t *m = vs_fit(p, g, &o.fit);
+    m->skip_multiallelic = o.read.skip_multiallelic;
+    if (!o.no_version) {
+        char buf[128];
+        snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), hts_version());
+        m->created_by = vs_strdup(buf);
+        m->command = vs_command_line(argc, argv);
+    }
+    vs_model_write(m, o.output);
+    if (o.report) write_report(m, o.report);
+    vs_model_destroy(m);
+    vs_groups_destroy(g);
+    vs_panel_destroy(p);
+    return 0;
+}

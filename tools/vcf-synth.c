@@ -1,0 +1,137 @@
+/* vcf-synth: sample synthetic phased haplotypes from a vcf-fit model. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <omp.h>
+
+#include "vs_err.h"
+#include "vs_model.h"
+#include "vs_sample.h"
+#include "vs_synth.h"
+#include "vs_vcf.h"
+
+typedef struct {
+    const char *model, *panel, *mix, *prefix, *output, *otype;
+    int n, threads, no_version, progress;
+    uint64_t seed;
+    vs_read_opts_t read;
+} opts_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+"\n"
+"About:   Sample synthetic phased haplotypes from a vcf-fit model: a mosaic of the\n"
+"         panel's haplotypes of each group. Streams the panel; writes VCF/BCF.\n"
+"         See vcf-synth(1).\n"
+"Usage:   vcf-synth -m model.json [options] <panel.vcf.gz|panel.bcf|->\n"
+"\n"
+"Model and samples:\n"
+"    -m, --model FILE             model written by vcf-fit (JSON, or xz-compressed JSON)\n"
+"    -n, --n-samples INT          number of synthetic samples [1000]\n"
+"        --mix source|equal|G=p,...  group shares: the source's, equal, or given [source]\n"
+"        --prefix STR             sample names: STR and a zero-padded index [SYN]\n"
+"        --seed INT               random seed; output depends only on it [1]\n"
+"\n"
+"Input:\n"
+"    -r, --regions REGION         chr|chr:pos|chr:beg-end[,...]; needs an index\n"
+"    -R, --regions-file FILE      regions listed in a file\n"
+"    -t, --targets [^]REGION      like -r, but streams without an index\n"
+"    -T, --targets-file [^]FILE   targets listed in a file\n"
+"\n"
+"Output:\n"
+"    -o, --output FILE            output file [standard output]\n"
+"    -O, --output-type b|u|z|v[0-9]  compressed BCF, uncompressed BCF, compressed VCF,\n"
+"                                 VCF; 0-9 compression level [from the -o suffix, else v]\n"
+"        --threads INT            threads for sampling and compression [1]\n"
+"        --no-version             leave out the version and command line\n"
+"        --progress               show progress even when standard error is not a terminal\n"
+"    -q, --quiet                  no progress messages\n"
+"    -h, --help                   this text\n"
+"        --version                version\n"
+"\n"
+"Example:\n"
+"    vcf-synth -m model.json train.bcf -n 10000 --mix equal --seed 7 -Ob -o syn.bcf\n"
+"\n");
+}
+
+enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS };
+
+static void parse(int argc, char **argv, opts_t *o)
+{
+    static const struct option lo[] = {
+        { "model", required_argument, 0, 'm' }, { "n-samples", required_argument, 0, 'n' },
+        { "mix", required_argument, 0, O_MIX }, { "prefix", required_argument, 0, O_PREFIX },
+        { "seed", required_argument, 0, O_SEED }, { "regions", required_argument, 0, 'r' },
+        { "regions-file", required_argument, 0, 'R' }, { "targets", required_argument, 0, 't' },
+        { "targets-file", required_argument, 0, 'T' }, { "output", required_argument, 0, 'o' },
+        { "output-type", required_argument, 0, 'O' }, { "threads", required_argument, 0, O_THREADS },
+        { "no-version", no_argument, 0, O_NO_VERSION }, { "progress", no_argument, 0, O_PROGRESS }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    o->n = 1000;
+    o->mix = "source";
+    o->prefix = "SYN";
+    o->output = "-";
+    o->threads = 1;
+    o->seed = 1;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":m:n:r:R:t:T:o:O:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'm': o->model = optarg; break;
+        case 'n': o->n = (int)vs_parse_long("-n/--n-samples", optarg, 1, 100000000); break;
+        case O_MIX: o->mix = optarg; break;
+        case O_PREFIX:
+            if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
+            o->prefix = optarg;
+            break;
+        case O_SEED: o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+        case 'r': o->read.regions = optarg; o->read.regions_is_file = 0; break;
+        case 'R': o->read.regions = optarg; o->read.regions_is_file = 1; break;
+        case 't': o->read.targets = optarg; o->read.targets_is_file = 0; break;
+        case 'T': o->read.targets = optarg; o->read.targets_is_file = 1; break;
+        case 'o': o->output = optarg; break;
+        case 'O': o->otype = optarg; break;
+        case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
+        case O_NO_VERSION: o->no_version = 1; break;
+        case O_PROGRESS: o->progress = 1; break;
+        case 'q': vs_set_quiet(1); break;
+        case 'h': usage(stdout); exit(0);
+        case O_VERSION: printf("vcf-synth (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
+        case ':': vs_die_usage("option '%s' needs a value", argv[optind - 1]);
+        default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!o->model) vs_die_usage("-m/--model is required");
+    if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
+    o->panel = optind < argc ? argv[optind] : "-";
+    if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
+    if (o->otype) {
+        char mode[8];
+        vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
+    }
+    o->read.threads = o->threads;
+}
+
+int main(int argc, char **argv)
+{
+    vs_set_prog("vcf-synth");
+    opts_t o;
+    parse(argc, argv, &o);
+    omp_set_num_threads(o.threads);
+    vs_model_t *m = vs_model_read(o.model);
+    o.read.skip_multiallelic = m->skip_multiallelic;
+    double *shares = vs_mix_parse(m, o.mix);
+    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .seed = o.seed,
+                           .output = o.output, .otype = o.otype, .threads = o.threads,
+                           .no_version = o.no_version, .progress = o.progress, .argc = argc, .argv = argv,
+                           .model_path = o.model };
+    vs_synth_run(m, o.panel, &o.read, &so);
+    free(shares);
+    vs_model_destroy(m);
+    return 0;
+}
