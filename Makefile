@@ -34,14 +34,16 @@ TOOLS    = vcf-fit vcf-synth
 BIN      = $(TOOLS:%=$(BUILD)/bin/%)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 UNIT     = $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)
+HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*.c))
 
 # Debian 12 packages the build, the tests and the demo need
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
            libxml2-utils python3
 
-.PHONY: all deps demo check unit bats bench install clean
+.PHONY: all helpers deps demo check unit bats bench install clean
 all: $(BIN)
+helpers: $(HELPERS)
 
 $(BUILD)/lib/%.o: lib/%.c lib/*.h | $(BUILD)/lib
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -54,6 +56,9 @@ $(BUILD)/bin/%: tools/%.c $(LIB) | $(BUILD)/bin
 
 $(BUILD)/test/%: test/unit/%.c test/unit/unit.h $(LIB) | $(BUILD)/test
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Itest/unit -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/test/vs-%: test/helpers/vs-%.c $(LIB) | $(BUILD)/test
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD)/lib $(BUILD)/bin $(BUILD)/test:
 	mkdir -p $@

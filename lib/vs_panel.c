@@ -16,7 +16,11 @@ void vs_samples_sha(char *const *samples, int n, char hex[65])
 void vs_panel_destroy(vs_panel_t *p)
 {
     if (!p) return;
-    for (int i = 0; i < p->n_samples; i++) free(p->samples[i]);
+    for (int i = 0; i < p->n_samples; i++) {
+        free(p->samples[i]);
+        if (p->header_group) free(p->header_group[i]);
+    }
+    free(p->header_group);
     for (int i = 0; i < p->n_contigs; i++) free(p->contigs[i].name);
     free(p->samples);
     free(p->contigs);

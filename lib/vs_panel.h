@@ -16,6 +16,7 @@ typedef struct {
 typedef struct {
     int n_samples, n_hap;          /* haplotypes 2i and 2i+1 belong to sample i */
     char **samples;
+    char **header_group;           /* per sample, Group= of its ##SAMPLE line, or NULL */
     int n_contigs;
     vs_contig_t *contigs;
     int64_t n_sites, m_sites;

@@ -293,6 +293,22 @@ static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
     p->info_cm[p->n_sites++] = s->info_cm;
 }
 
+/* Group= of each sample's ##SAMPLE=<ID=...,Group=...> line, NULL where none. */
+static char **header_groups(const bcf_hdr_t *h)
+{
+    int n = bcf_hdr_nsamples(h);
+    char **group = vs_calloc(n, sizeof *group);
+    for (int i = 0; i < h->nhrec; i++) {
+        bcf_hrec_t *hr = h->hrec[i];
+        if (hr->type != BCF_HL_STR || strcmp(hr->key, "SAMPLE")) continue;
+        int id = bcf_hrec_find_key(hr, "ID"), grp = bcf_hrec_find_key(hr, "Group");
+        if (id < 0 || grp < 0) continue;
+        int s = bcf_hdr_id2int(h, BCF_DT_SAMPLE, hr->vals[id]);
+        if (s >= 0 && !group[s]) group[s] = vs_strdup(hr->vals[grp]);
+    }
+    return group;
+}
+
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
 {
     vs_reader_t *r = vs_reader_open(fname, opts);
@@ -303,6 +319,7 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     p->samples = vs_malloc(p->n_samples * sizeof *p->samples);
     for (int i = 0; i < p->n_samples; i++) p->samples[i] = vs_strdup(r->hdr->samples[i]);
     vs_samples_sha(p->samples, p->n_samples, p->sample_sha);
+    p->header_group = header_groups(r->hdr);
     vs_site_t site;
     while (vs_reader_next(r, &site)) panel_add_site(p, &site);
     if (p->n_sites == 0) {
