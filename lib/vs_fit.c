@@ -92,34 +92,44 @@ static void sites_along_map(const vs_panel_t *p, const vs_model_t *m, double *mo
 
 /* ---------- groups ---------- */
 
-/* The groups that will be fitted: small ones merged into NA or refused. */
+static int too_small(const vs_groups_t *gr, int g, const vs_fit_opts_t *o)
+{
+    return 2 * vs_groups_count(gr, g) < o->min_group;
+}
+
+/* The groups that will be fitted, and each sample's index into them (-1:
+ * left out).  Groups below --min-group are refused, or merged into NA; an NA
+ * still below it is left out of the model. */
 static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char ***names_out, int *n_out)
 {
-    int G = gr->n_groups, na = vs_groups_find(gr, "NA");
+    int G = gr->n_groups, na = vs_groups_find(gr, "NA"), na_haps = 0;
     int *dest = vs_malloc(G * sizeof *dest);
     char **names = vs_malloc((G + 1) * sizeof *names);
-    int n = 0, merged = 0;
+    int n = 0;
     for (int g = 0; g < G; g++) {
-        int haps = 2 * vs_groups_count(gr, g);
-        if (g == na || haps >= o->min_group) continue;
+        if (g != na && !too_small(gr, g, o)) {
+            dest[g] = n;
+            names[n++] = vs_strdup(gr->names[g]);
+            continue;
+        }
+        dest[g] = -1;
+        na_haps += 2 * vs_groups_count(gr, g);
+        if (g == na) continue;
         if (o->small_groups_error)
             vs_die("group %s has %d haplotypes, fewer than --min-group %d; use --small-groups merge "
-                   "to fold it into group NA, or lower --min-group", gr->names[g], haps, o->min_group);
+                   "to fold it into group NA, or lower --min-group", gr->names[g],
+                   2 * vs_groups_count(gr, g), o->min_group);
         vs_warn("group %s has %d haplotypes, fewer than --min-group %d; merged into group NA",
-                gr->names[g], haps, o->min_group);
-        dest[g] = -1;
-        merged = 1;
+                gr->names[g], 2 * vs_groups_count(gr, g), o->min_group);
     }
-    for (int g = 0; g < G; g++) {
-        if (g == na || 2 * vs_groups_count(gr, g) < o->min_group) continue;
-        dest[g] = n;
-        names[n++] = vs_strdup(gr->names[g]);
-    }
-    if (na >= 0 || merged) {
-        for (int g = 0; g < G; g++)
-            if (g == na || 2 * vs_groups_count(gr, g) < o->min_group) dest[g] = n;
+    if (na_haps >= o->min_group && na_haps >= 4) {
+        for (int g = 0; g < G; g++) if (dest[g] < 0) dest[g] = n;
         names[n++] = vs_strdup("NA");
+    } else if (na_haps > 0) {
+        vs_warn("group NA has %d haplotypes, fewer than --min-group %d; its %d samples are left out "
+                "of the model (they are never copied)", na_haps, o->min_group, na_haps / 2);
     }
+    if (n == 0) vs_die("no group has at least --min-group %d haplotypes; lower --min-group", o->min_group);
     int *group_of = vs_malloc(gr->n_samples * sizeof *group_of);
     for (int i = 0; i < gr->n_samples; i++) group_of[i] = dest[gr->group_of[i]];
     free(dest);
@@ -139,6 +149,7 @@ static void source_report(const vs_panel_t *p, const int *group_of, vs_model_t *
     for (int64_t s = 0; s < p->n_sites; s++) {
         memset(carriers, 0, G * sizeof *carriers);
         for (int i = 0; i < p->n_samples; i++) {
+            if (group_of[i] < 0) continue;
             int a = vs_panel_allele(p, s, 2 * i), b = vs_panel_allele(p, s, 2 * i + 1);
             carriers[group_of[i]] += a | b;
             het[group_of[i]] += a != b;
@@ -191,9 +202,6 @@ vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_
         for (int i = 0; i < p->n_samples; i++)
             if (group_of[i] == g) gm->members[gm->n_members++] = i;
         gm->K = 2 * gm->n_members;
-        if (gm->K < o->min_group || gm->K < 4)
-            vs_die("group %s has %d haplotypes, too few to fit (at least %d); lower --min-group or "
-                   "give these samples a group", gm->name, gm->K, o->min_group > 4 ? o->min_group : 4);
         gm->small = gm->K < RELIABLE_FACTOR * o->min_group;
     }
     free(names);
