@@ -41,7 +41,7 @@ DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-d
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
            libxml2-utils python3
 
-.PHONY: all helpers deps demo check unit bats bench install clean
+.PHONY: all helpers deps demo check bench install clean
 all: $(BIN)
 helpers: $(HELPERS)
 
@@ -77,15 +77,8 @@ deps:
 demo: deps all
 	BUILD=$(BUILD) bash share/demo.sh
 
-unit: $(UNIT)
-	@BUILD=$(BUILD) bash test/run-unit.sh $(UNIT)
-
-bats: all
-	@BUILD=$(BUILD) bash test/run-bats.sh
-
-check: deps all
-	@BUILD=$(BUILD) $(MAKE) --no-print-directory unit
-	@BUILD=$(BUILD) bash test/run-bats.sh
+check: deps all helpers $(UNIT)
+	@BUILD=$(BUILD) bash test/run.sh $(UNIT)
 
 bench: deps all
 	BUILD=$(BUILD) bash bench/run.sh

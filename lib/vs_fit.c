@@ -23,7 +23,7 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
 
 /* ---------- maps ---------- */
 
-static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c)
+static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c, double cm_per_mb)
 {
     int64_t n = 0, *pos = vs_malloc(c->n_sites * sizeof *pos);
     double *cm = vs_malloc(c->n_sites * sizeof *cm);
@@ -33,7 +33,7 @@ static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c)
         cm[n++] = p->info_cm[s];
     }
     vs_cmap_t *m = n >= 2 ? vs_cmap_points(c->name, (int)n, pos, cm, "INFO/CM")
-                          : vs_cmap_constant(c->name, 1.0);
+                          : vs_cmap_constant(c->name, cm_per_mb);
     free(pos);
     free(cm);
     return m;
@@ -65,7 +65,7 @@ static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t
                 vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb",
                         c->name, o->map_spec, o->cm_per_mb);
         } else if (use_info) {
-            full = map_from_info_cm(p, c);
+            full = map_from_info_cm(p, c, o->cm_per_mb);
             from = "INFO/CM";
         }
         if (!full) {

@@ -172,15 +172,26 @@ static double neg_ll(double log_ne, void *arg)
     return f;
 }
 
-/* Walks from x by `step` while the function keeps falling; fills a bracket
- * lo < mid < hi with f(mid) below both ends, or returns -1 at a bound. */
+/* Walks from x by `step` while the function keeps falling, the last step
+ * clamped to the search bound; fills a bracket lo < mid < hi with f(mid)
+ * below both ends, or returns -1 when the minimum is at the bound (*mid). */
 static int walk(objective_t *o, double x, double fx, double step, double lmin, double lmax,
                 double *lo, double *mid, double *hi)
 {
     double prev = x - step, cur = x, fcur = fx;
     for (;;) {
-        double next = cur + step;
-        if (next < lmin || next > lmax) { *mid = cur; return -1; }
+        double next = fmin(fmax(cur + step, lmin), lmax);
+        if (next == cur) {          /* at the bound: does the function still fall just inside? */
+            double inner = cur - 0.01 * (step > 0 ? 1 : -1);
+            if (neg_ll(inner, o) < fcur) {
+                *mid = inner;
+                *lo = fmin(cur, prev);
+                *hi = fmax(cur, prev);
+                return 0;
+            }
+            *mid = cur;
+            return -1;
+        }
         double fnext = neg_ll(next, o);
         if (fnext >= fcur) {
             *mid = cur;
@@ -195,14 +206,13 @@ static int walk(objective_t *o, double x, double fx, double step, double lmin, d
 }
 
 /* Brackets the maximum of the likelihood over log Ne, walking by factors of 4
- * from Ne = 10,000. */
+ * from Ne = 10,000 (or the nearer end of the search range). */
 static int bracket(objective_t *o, double lmin, double lmax, double *lo, double *mid, double *hi)
 {
-    const double step = log(4.0);
-    double x = fmin(fmax(log(1e4), lmin), lmax), fx = neg_ll(x, o);
-    if (x + step <= lmax && neg_ll(x + step, o) < fx) return walk(o, x, fx, step, lmin, lmax, lo, mid, hi);
-    if (x - step >= lmin && neg_ll(x - step, o) < fx) return walk(o, x, fx, -step, lmin, lmax, lo, mid, hi);
-    if (x + step > lmax || x - step < lmin) { *mid = x; return -1; }
+    const double step = fmin(log(4.0), (lmax - lmin) / 2);
+    double x = fmin(fmax(log(1e4), lmin + step), lmax - step), fx = neg_ll(x, o);
+    if (neg_ll(x + step, o) < fx) return walk(o, x, fx, step, lmin, lmax, lo, mid, hi);
+    if (neg_ll(x - step, o) < fx) return walk(o, x, fx, -step, lmin, lmax, lo, mid, hi);
     *lo = x - step;
     *mid = x;
     *hi = x + step;
@@ -312,6 +322,7 @@ void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_o
     }
     if (opt->fit_eps) {
         fit_joint(g, s, &lhat, &o.eps, &iters);
+        lhat = fmin(fmax(lhat, lmin), lmax);
         o.n_cache = 0;
     }
     double fhat = neg_ll(lhat, &o);

@@ -20,6 +20,9 @@ enum {
     VS_RNG_SPLIT,           /* train/holdout splits in tests and tools */
 };
 
+/* --seed range: every seed is stored exactly in a JSON number (2^53 - 1). */
+#define VS_SEED_MAX 9007199254740991L
+
 void vs_philox(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);
 
 /* Mix several integers into one 64-bit key (SplitMix64 finaliser). */

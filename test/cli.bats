@@ -376,3 +376,19 @@ bad_vcf() {
     run bash -c "vcf-synth -m '$TOY/model.json' noidx.vcf.gz -n 2 -t chr4:1-50000 -q | bcftools view -H | wc -l"
     assert_output 81
 }
+
+@test "--ne-range: an optimum inside the range is found; one beyond it is reported at the bound" {
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" -q -o free.json
+    free=$(jq -r '.groups[1].Ne' free.json)
+    lo=$(awk -v n="$free" 'BEGIN { printf "%d", n * 0.9 }')
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" --ne-range "$lo,1e6" -q -o in.json
+    run jq -r '.groups[1].Ne' in.json
+    assert_output "$free"
+    hi=$(awk -v n="$free" 'BEGIN { printf "%d", n * 0.5 }')
+    run vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" --ne-range "10,$hi" -o out.json
+    assert_output --partial "group B: the likelihood is still rising at Ne = $hi, the end of the search range"
+    run jq -r '.groups[1].Ne' out.json
+    assert_output "$hi"
+    run vcf-fit "$TOY/toy.vcf.gz" --ne-range 100,50
+    assert_failure 2
+}

@@ -10,6 +10,7 @@
 #include "vs_fit.h"
 #include "vs_groups.h"
 #include "vs_model.h"
+#include "vs_rng.h"
 #include "vs_vcf.h"
 
 typedef struct {
@@ -50,7 +51,7 @@ static void usage(FILE *fp)
 "    -o, --output FILE            model file, JSON; a .xz suffix compresses it [standard output]\n"
 "        --report FILE            source representation report, TSV\n"
 "        --no-version             leave out the version and command line\n"
-"    -q, --quiet                  no progress messages\n"
+"    -q, --quiet                  no informational messages (warnings and errors remain)\n"
 "    -h, --help                   this text\n"
 "        --version                version\n"
 "\n"
@@ -71,7 +72,7 @@ static void parse_ne_range(const char *s, vs_fit_opts_t *f)
     snprintf(lo, sizeof lo, "%.*s", (int)(comma - s), s);
     f->ne_min = vs_parse_double("--ne-range", lo, 1, 1e9);
     f->ne_max = vs_parse_double("--ne-range", comma + 1, 1, 1e9);
-    if (f->ne_max <= f->ne_min * 4) vs_die_usage("--ne-range MAX must be at least 4 x MIN");
+    if (f->ne_max <= f->ne_min) vs_die_usage("--ne-range MAX must be larger than MIN");
 }
 
 static void parse(int argc, char **argv, opts_t *o)
@@ -113,7 +114,7 @@ static void parse(int argc, char **argv, opts_t *o)
                 vs_die_usage("--multiallelic must be error or skip, got '%s'", optarg);
             o->read.skip_multiallelic = !strcmp(optarg, "skip");
             break;
-        case O_SEED: o->fit.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+        case O_SEED: o->fit.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
         case 'o': o->output = optarg; break;
         case O_REPORT: o->report = optarg; break;

@@ -8,6 +8,7 @@
 
 #include "vs_err.h"
 #include "vs_model.h"
+#include "vs_rng.h"
 #include "vs_sample.h"
 #include "vs_synth.h"
 #include "vs_vcf.h"
@@ -33,7 +34,8 @@ static void usage(FILE *fp)
 "    -n, --n-samples INT          number of synthetic samples [1000]\n"
 "        --mix source|equal|G=p,...  group shares: the source's, equal, or given [source]\n"
 "        --prefix STR             sample names: STR and a zero-padded index [SYN]\n"
-"        --seed INT               random seed; output depends only on it [1]\n"
+"        --seed INT               random seed: the same seed, model, panel and options give\n"
+"                                 the same output, for any --threads or -r split [1]\n"
 "\n"
 "Input:\n"
 "    -r, --regions REGION         chr|chr:pos|chr:beg-end[,...]; needs an index\n"
@@ -48,7 +50,7 @@ static void usage(FILE *fp)
 "        --threads INT            threads for sampling and compression [1]\n"
 "        --no-version             leave out the version and command line\n"
 "        --progress               show progress even when standard error is not a terminal\n"
-"    -q, --quiet                  no progress messages\n"
+"    -q, --quiet                  no progress or informational messages\n"
 "    -h, --help                   this text\n"
 "        --version                version\n"
 "\n"
@@ -89,7 +91,7 @@ static void parse(int argc, char **argv, opts_t *o)
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
             break;
-        case O_SEED: o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+        case O_SEED: o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case 'r': o->read.regions = optarg; o->read.regions_is_file = 0; break;
         case 'R': o->read.regions = optarg; o->read.regions_is_file = 1; break;
         case 't': o->read.targets = optarg; o->read.targets_is_file = 0; break;
