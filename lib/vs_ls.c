@@ -253,9 +253,9 @@ static double lr_bound(objective_t *o, double lhat, double fhat, double dir, dou
     lr_t l = { o, fhat + CHI2_1_95 / 2 };
     double inner = lhat, outer = lhat;
     for (int k = 1;; k++) {
-        outer = lhat + dir * k * log(2.0);
-        if (outer < lmin || outer > lmax) return exp(dir > 0 ? lmax : lmin);
+        outer = fmin(fmax(lhat + dir * k * log(2.0), lmin), lmax);
         if (lr_excess(outer, &l) > 0) break;
+        if (outer == lmin || outer == lmax) return NAN;   /* the interval reaches the search bound */
         inner = outer;
     }
     gsl_function F = { lr_excess, &l };
@@ -326,11 +326,13 @@ void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_o
         o.n_cache = 0;
     }
     double fhat = neg_ll(lhat, &o);
-    out->ne = exp(lhat);
+    out->ne = lhat == lmax ? opt->ne_max : lhat == lmin ? opt->ne_min : exp(lhat);
     out->eps = o.eps;
     out->loglik = -fhat;
     out->ne_lo = lr_bound(&o, lhat, fhat, -1, lmin, lmax);
     out->ne_hi = lr_bound(&o, lhat, fhat, +1, lmin, lmax);
+    if (isnan(out->ne_lo)) out->ne_lo = opt->ne_min;
+    if (isnan(out->ne_hi)) out->ne_hi = opt->ne_max;
     static const double factors[] = { 0.25, 0.5, 1, 2, 4 };
     out->n_profile = 0;
     for (int i = 0; i < 5; i++) {
