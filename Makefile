@@ -39,7 +39,7 @@ HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*
 # Debian 12 packages the build, the tests and the demo need
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
-           libxml2-utils python3
+           jq time
 
 .PHONY: all helpers deps demo check bench install clean
 all: $(BIN)

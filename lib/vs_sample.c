@@ -94,6 +94,7 @@ struct vs_sampler_t {
     int *group_of_hap;
     int contig;
     int64_t *cell_lo;      /* per group x contig: first cell of the contig */
+    int64_t *site_cell;    /* per group: the cell of the current site */
     int64_t *cell;         /* per haplotype: the cell of the last site */
     int32_t *next_j;       /* index of the next breakpoint in that cell */
     double *next_x;        /* its position, INFINITY when the cell has no more */
@@ -159,10 +160,10 @@ static void seek(vs_sampler_t *s, const group_t *g, int h, int64_t c, double x, 
     enter_cell(s, g, h, c);
 }
 
-static void advance(vs_sampler_t *s, int h, double x)
+/* Moves haplotype h to position x, in cell c of its group. */
+static void advance(vs_sampler_t *s, int h, double x, int64_t c)
 {
     const group_t *g = &s->grp[s->group_of_hap[h]];
-    int64_t c = (int64_t)floor(x / g->width);
     int64_t have = s->cell[h];
     if (c == have) {
         pass_breakpoints(s, g, h, x);
@@ -244,6 +245,7 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
             double x0 = vs_cmap_cm(m->contigs[k].map, m->contigs[k].first_pos) / 100.0;
             s->cell_lo[gi * m->n_contigs + k] = (int64_t)floor(x0 / s->grp[gi].width);
         }
+    s->site_cell = vs_malloc(s->G * sizeof *s->site_cell);
     size_t n = s->n_hap + 1;
     s->cell = vs_malloc(n * sizeof *s->cell);
     s->next_j = vs_malloc(n * sizeof *s->next_j);
@@ -260,9 +262,12 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
         for (int h = 0; h < s->n_hap; h++) s->cell[h] = NO_CELL;
     }
     double x = vs_cmap_cm(s->m->contigs[contig].map, pos) / 100.0;
+    for (int gi = 0; gi < s->G; gi++) s->site_cell[gi] = (int64_t)floor(x / s->grp[gi].width);
+    /* most haplotypes stay in their cell with no breakpoint passed: a load and two compares */
 #pragma omp parallel for schedule(static)
     for (int h = 0; h < s->n_hap; h++) {
-        advance(s, h, x);
+        int64_t c = s->site_cell[s->group_of_hap[h]];
+        if (s->cell[h] != c || s->next_x[h] <= x) advance(s, h, x, c);
         out[h] = panel_alleles[s->tmpl[h]];
     }
     uint64_t key = site_key(contig, pos, ref, alt);
@@ -280,6 +285,7 @@ void vs_sampler_destroy(vs_sampler_t *s)
     free(s->grp);
     free(s->group_of_hap);
     free(s->cell_lo);
+    free(s->site_cell);
     free(s->cell);
     free(s->next_j);
     free(s->next_x);

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <htslib/khash.h>
+
+KHASH_SET_INIT_STR(names)
 
 static char **sample_names(const char *prefix, int n)
 {
@@ -31,10 +34,15 @@ static void check_panel_samples(const vs_model_t *m, vs_reader_t *r, const char 
         vs_die("panel %s does not match the model: its %d samples are not the %d samples (sha256 %.12s...) "
                "the model was fitted on; give vcf-synth the panel that was given to vcf-fit",
                panel, ns, m->n_samples, m->sample_sha);
-    for (int i = 0; i < n; i++)                  /* never emit a source name, even by accident */
-        for (int j = 0; j < ns; j++)
-            if (!strcmp(names[i], src[j]))
-                vs_die("synthetic sample name %s is also a source sample name; choose another --prefix", names[i]);
+    khash_t(names) *set = kh_init(names);          /* never emit a source name, even by accident */
+    for (int j = 0; j < ns; j++) {
+        int absent;
+        kh_put(names, set, src[j], &absent);
+    }
+    for (int i = 0; i < n; i++)
+        if (kh_get(names, set, names[i]) != kh_end(set))
+            vs_die("synthetic sample name %s is also a source sample name; choose another --prefix", names[i]);
+    kh_destroy(names, set);
 }
 
 static void check_site(const vs_model_t *m, const char *panel, const vs_site_t *s, int k, int64_t *seen)

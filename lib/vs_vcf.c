@@ -425,7 +425,9 @@ struct vs_vcfw_t {
     htsFile *fp;
     char *name;
     bcf1_t *rec;
-    int32_t *gt;
+    int gt_id;                /* header id of FORMAT/GT */
+    int is_bcf;
+    int32_t *gt;              /* VCF output: genotypes for bcf_update_genotypes */
     int mgt;
 };
 
@@ -440,6 +442,7 @@ vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads)
     if (!w->fp) vs_die("cannot open output %s: %s", w->name, strerror(errno));
     if (threads > 1) hts_set_threads(w->fp, threads);
     w->rec = bcf_init();
+    w->is_bcf = mode[1] == 'b';
     return w;
 }
 
@@ -450,12 +453,52 @@ static void write_failed(vs_vcfw_t *w)
 
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr)
 {
+    w->gt_id = bcf_hdr_id2int(hdr, BCF_DT_ID, "GT");
     if (bcf_hdr_write(w->fp, hdr) < 0) write_failed(w);
 }
 
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
 {
     if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
+}
+
+/* FORMAT/GT straight in BCF's int8 encoding, (allele + 1) << 1 | phased, "a|b"
+ * as htslib encodes it: the bytes bcf_update_genotypes makes, without
+ * re-scanning an int32 copy of every genotype.  BCF output only: htslib
+ * cannot format a record built this way as VCF text. */
+static int32_t put_gt_bcf(vs_vcfw_t *w, bcf1_t *out, const uint8_t *alleles, int n_hap)
+{
+    int32_t ac = 0;
+    kstring_t *ks = &out->indiv;
+    ks->l = 0;
+    bcf_enc_int1(ks, w->gt_id);
+    bcf_enc_size(ks, 2, BCF_BT_INT8);
+    if (ks_resize(ks, ks->l + n_hap) < 0) vs_die("out of memory writing %s", w->name);
+    uint8_t *gt = (uint8_t *)ks->s + ks->l;
+    for (int h = 0; h < n_hap; h++) {
+        gt[h] = (uint8_t)(((alleles[h] + 1) << 1) | (h & 1));
+        ac += alleles[h];
+    }
+    ks->l += n_hap;
+    out->n_fmt = 1;
+    out->n_sample = n_hap / 2;
+    return ac;
+}
+
+static int32_t put_gt_vcf(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *out, const uint8_t *alleles, int n_hap)
+{
+    int32_t ac = 0;
+    if (n_hap > w->mgt) {
+        w->gt = vs_realloc(w->gt, n_hap * sizeof *w->gt);
+        w->mgt = n_hap;
+    }
+    for (int h = 0; h < n_hap; h += 2) {
+        w->gt[h] = bcf_gt_unphased(alleles[h]);
+        w->gt[h + 1] = bcf_gt_phased(alleles[h + 1]);
+        ac += alleles[h] + alleles[h + 1];
+    }
+    bcf_update_genotypes(hdr, out, w->gt, n_hap);
+    return ac;
 }
 
 void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap)
@@ -467,19 +510,10 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
     out->pos = site->pos - 1;
     bcf_update_id(hdr, out, src->d.id);
     bcf_update_alleles(hdr, out, (const char **)src->d.allele, src->n_allele);
-    if (n_hap > w->mgt) {
-        w->gt = vs_realloc(w->gt, n_hap * sizeof *w->gt);
-        w->mgt = n_hap;
-    }
-    int32_t ac = 0, an = n_hap;
-    for (int h = 0; h < n_hap; h += 2) {   /* htslib's own encoding of "a|b" */
-        w->gt[h] = bcf_gt_unphased(alleles[h]);
-        w->gt[h + 1] = bcf_gt_phased(alleles[h + 1]);
-        ac += alleles[h] + alleles[h + 1];
-    }
+    int32_t an = n_hap;
+    int32_t ac = w->is_bcf ? put_gt_bcf(w, out, alleles, n_hap) : put_gt_vcf(w, hdr, out, alleles, n_hap);
     if (src->n_allele > 1) bcf_update_info_int32(hdr, out, "AC", &ac, 1);
     bcf_update_info_int32(hdr, out, "AN", &an, 1);
-    bcf_update_genotypes(hdr, out, w->gt, n_hap);
     vs_vcfw_write(w, hdr, out);
 }
 

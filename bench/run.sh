@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make bench: core benchmarks, written to bench/results/core.tsv.
+#  - vcf-fit on 1kg_chr1_11.7M.vcf.gz (2504 samples, 4296 sites, 5 groups)
+#  - vcf-synth -n 50000 -Ob at --threads 1 and 2, beside `bcftools view -Ob` of
+#    the same output in the same run (the I/O floor): ratio = ours / bcftools
+#  - vcf-synth peak RSS on 4,296 sites and on the panel repeated to ~43,000 sites
+#    (memory must not grow with the number of sites)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${BUILD:-build}
+BIN=$PWD/$BUILD/bin
+DATA=${VS_BENCH_DATA:-$PWD/../shared/data}
+W=bench/work
+R=bench/results
+N=${VS_BENCH_N:-50000}
+[ -f "$DATA/1kg_chr1_11.7M.vcf.gz" ] || { echo "bench: $DATA/1kg_chr1_11.7M.vcf.gz not found" >&2; exit 1; }
+mkdir -p "$W" "$R"
+PANEL=$DATA/1kg_chr1_11.7M.vcf.gz
+
+# measure NAME -- COMMAND...: appends "wall_s peak_rss_mb" for the command to $W/NAME.time
+measure() {
+    local name=$1; shift; shift
+    /usr/bin/time -f '%e %M' -o "$W/$name.time" "$@"
+    awk '{ printf "%.2f\t%.1f\n", $1, $2 / 1024 }' "$W/$name.time"
+}
+
+out=$R/core.tsv
+printf 'benchmark\tthreads\tsamples\tsites\twall_s\tpeak_rss_mb\treference_wall_s\tratio\n' > "$out"
+
+echo "bench: vcf-fit" >&2
+for t in 1 2; do
+    m=$(measure fit$t -- "$BIN/vcf-fit" "$PANEL" -g "$DATA/1kg_panel.tsv" --group-column super_pop \
+        --map "$DATA/maps/chr1.b37.gmap.gz" --threads $t -q -o "$W/model.json")
+    printf 'vcf-fit\t%d\t2504\t4296\t%s\t\t\n' $t "$m" >> "$out"
+done
+
+for t in 1 2; do
+    echo "bench: vcf-synth -n $N -Ob --threads $t, and bcftools view -Ob of its output" >&2
+    m=$(measure synth$t -- "$BIN/vcf-synth" -m "$W/model.json" "$PANEL" -n "$N" --threads $t -q -Ob -o "$W/syn.bcf")
+    b=$(measure view$t -- bcftools view --threads $((t - 1)) -Ob -o "$W/view.bcf" "$W/syn.bcf")
+    ours=$(cut -f1 <<<"$m"); ref=$(cut -f1 <<<"$b")
+    printf 'vcf-synth -Ob\t%d\t%d\t4296\t%s\t%s\t%s\n' $t "$N" "$m" "$ref" "$(awk -v a=$ours -v b=$ref 'BEGIN { printf "%.2f", a / b }')" >> "$out"
+done
+
+echo "bench: memory against the number of sites" >&2
+reps=10
+bcftools view -h "$PANEL" > "$W/big.vcf"
+for k in $(seq 0 $((reps - 1))); do
+    bcftools annotate -x INFO "$PANEL" | bcftools view -H | awk -v off=$((k * 200000)) -F'\t' -v OFS='\t' '{ $2 += off; print }'
+done >> "$W/big.vcf"
+bgzip -f "$W/big.vcf"
+sites=$(bcftools view -H "$W/big.vcf.gz" | wc -l)
+"$BIN/vcf-fit" "$W/big.vcf.gz" -g "$DATA/1kg_panel.tsv" --group-column super_pop --fit-haplotypes 10 \
+    --threads 2 -q -o "$W/big.json"
+m=$(measure small -- "$BIN/vcf-synth" -m "$W/model.json" "$PANEL" -n "$N" --threads 2 -q -Ob -o "$W/syn.bcf")
+printf 'vcf-synth memory\t2\t%d\t4296\t%s\t\t\n' "$N" "$m" >> "$out"
+m=$(measure big -- "$BIN/vcf-synth" -m "$W/big.json" "$W/big.vcf.gz" -n "$N" --threads 2 -q -Ob -o "$W/big.bcf")
+printf 'vcf-synth memory\t2\t%d\t%d\t%s\t\t\n' "$N" "$sites" "$m" >> "$out"
+rm -f "$W"/*.bcf "$W"/big.vcf.gz
+column -t -s $'\t' "$out"
