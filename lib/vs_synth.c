@@ -88,6 +88,10 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
 
     bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, o->n, m->sha,
                                       o->argc, o->argv, o->no_version);
+    char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
+    for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
+    vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
+    free(contigs);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
     vs_vcfw_header(w, hdr);
 

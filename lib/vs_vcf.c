@@ -579,3 +579,10 @@ bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **gro
     if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
     return h;
 }
+
+void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (bcf_hdr_name2id(hdr, contigs[i]) < 0) bcf_hdr_printf(hdr, "##contig=<ID=%s>", contigs[i]);
+    if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
+}

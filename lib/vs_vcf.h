@@ -75,6 +75,9 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
  * and a ##SAMPLE=<ID,Group,Origin=synthetic,Model=sha256:...> line each. */
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
                             const char *model_sha, int argc, char **argv, int no_version);
+/* Declares ##contig=<ID=...> for each contig the header does not have yet
+ * (a source VCF may lack ##contig lines). */
+void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n);
 /* ##<prog>Version and ##<prog>Command lines (unless no_version). */
 void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version);
 /* "argv joined; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */

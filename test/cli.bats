@@ -392,3 +392,30 @@ bad_vcf() {
     run vcf-fit "$TOY/toy.vcf.gz" --ne-range 100,50
     assert_failure 2
 }
+
+@test "vcf-fit: the model does not depend on --threads" {
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" --threads 1 --no-version -q -o t1.json
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" --threads 2 --no-version -q -o t2.json
+    cmp t1.json t2.json
+}
+
+@test "vcf-fit --fit-eps estimates eps and improves the likelihood" {
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" -q -o fixed.json
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --map "$TOY/chr4.gmap.gz" --fit-eps -q -o free.json
+    run jq -r '.fit.fit_eps' free.json
+    assert_output true
+    # the toy cohort miscopies 1% of alleles: the fitted eps moves towards it from the default
+    run jq -r --slurpfile f fixed.json '[.groups[] as $g | $f[0].groups[] | select(.name == $g.name) |
+        ($g.loglik >= .loglik and $g.eps > .eps and $g.eps < 0.05)] | all' free.json
+    assert_output true
+}
+
+@test "a panel whose header has no ##contig lines still synthesises, with the contig declared" {
+    bcftools view "$TOY/toy.vcf.gz" | grep -v '^##contig' | bgzip -c > noctg.vcf.gz
+    vcf-fit noctg.vcf.gz -q -o m.json 2>/dev/null
+    vcf-synth -m m.json noctg.vcf.gz -n 3 -q -o s.vcf 2>/dev/null
+    run grep -c '^##contig=<ID=chr4>' s.vcf
+    assert_output 1
+    run bash -c "bcftools view -H s.vcf | wc -l"
+    assert_output 300
+}
