@@ -63,5 +63,11 @@ int main(int argc, char **argv)
         vs_hapset_destroy(hs);
         vs_hapset_destroy(ht);
     }
+    free(af_s);
+    free(af_t);
+    free(labels);
+    vs_groups_destroy(g);
+    vs_panel_destroy(syn);
+    vs_panel_destroy(train);
     return 0;
 }

@@ -84,6 +84,8 @@ int main(void)
     vs_model_destroy(m);
 
     m = two_template_model(1e4, 0);
+    free(m->groups[0].name);
+    free(m->groups[0].members);
     free(m->groups);
     m->n_groups = 3;
     m->groups = calloc(3, sizeof *m->groups);
