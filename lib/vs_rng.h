@@ -18,6 +18,7 @@ enum {
     VS_RNG_TEMPLATE,        /* which template a segment copies */
     VS_RNG_MISCOPY,         /* allele flips */
     VS_RNG_SPLIT,           /* train/holdout splits in tests and tools */
+    VS_RNG_BOOTSTRAP,       /* bootstrap resamples of attack scores */
 };
 
 /* --seed range: every seed is stored exactly in a JSON number (2^53 - 1). */

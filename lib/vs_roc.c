@@ -1,0 +1,138 @@
+#include "vs_roc.h"
+#include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct { double score; int member; } labelled_t;
+
+static int by_score_desc(const void *a, const void *b)
+{
+    double x = ((const labelled_t *)a)->score, y = ((const labelled_t *)b)->score;
+    return (x < y) - (x > y);
+}
+
+static labelled_t *sorted_desc(const double *member, int nm, const double *nonmember, int nn)
+{
+    labelled_t *v = vs_malloc((size_t)(nm + nn) * sizeof *v);
+    for (int i = 0; i < nm; i++) v[i] = (labelled_t){ member[i], 1 };
+    for (int i = 0; i < nn; i++) v[nm + i] = (labelled_t){ nonmember[i], 0 };
+    qsort(v, nm + nn, sizeof *v, by_score_desc);
+    return v;
+}
+
+/* Walks thresholds from the highest score down, one block of tied scores at a
+ * time, and calls visit(tpr, fpr) after each block. */
+typedef void (*visit_fn)(double tpr, double fpr, void *arg);
+
+static void walk_thresholds(const double *member, int nm, const double *nonmember, int nn,
+                            visit_fn visit, void *arg)
+{
+    labelled_t *v = sorted_desc(member, nm, nonmember, nn);
+    int tp = 0, fp = 0;
+    visit(0, 0, arg);
+    for (int i = 0; i < nm + nn;) {
+        int j = i;
+        for (; j < nm + nn && v[j].score == v[i].score; j++) *(v[j].member ? &tp : &fp) += 1;
+        visit((double)tp / nm, (double)fp / nn, arg);
+        i = j;
+    }
+    free(v);
+}
+
+double vs_auc(const double *member, int nm, const double *nonmember, int nn)
+{
+    if (nm == 0 || nn == 0) return NAN;
+    labelled_t *v = sorted_desc(member, nm, nonmember, nn);
+    /* for each block of tied scores: members in it beat the non-members below
+     * it, and tie (1/2) with the non-members inside it */
+    double wins = 0;
+    int below_nonmembers = nn;
+    for (int i = 0; i < nm + nn;) {
+        int j = i, m = 0, n = 0;
+        for (; j < nm + nn && v[j].score == v[i].score; j++) v[j].member ? m++ : n++;
+        below_nonmembers -= n;
+        wins += m * (below_nonmembers + 0.5 * n);
+        i = j;
+    }
+    free(v);
+    return wins / ((double)nm * nn);
+}
+
+typedef struct { double max_fpr, best; } tpr_arg_t;
+
+static void best_tpr(double tpr, double fpr, void *arg)
+{
+    tpr_arg_t *a = arg;
+    if (fpr <= a->max_fpr && tpr > a->best) a->best = tpr;
+}
+
+double vs_tpr_at_fpr(const double *member, int nm, const double *nonmember, int nn, double max_fpr)
+{
+    tpr_arg_t a = { max_fpr, 0 };
+    if (nm && nn) walk_thresholds(member, nm, nonmember, nn, best_tpr, &a);
+    return a.best;
+}
+
+static void best_gap(double tpr, double fpr, void *arg)
+{
+    double *best = arg;
+    if (tpr - fpr > *best) *best = tpr - fpr;
+}
+
+double vs_advantage(const double *member, int nm, const double *nonmember, int nn)
+{
+    double best = 0;
+    if (nm && nn) walk_thresholds(member, nm, nonmember, nn, best_gap, &best);
+    return best;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Percentile bootstrap interval of the AUC. */
+static void bootstrap_auc(const double *member, int nm, const double *nonmember, int nn, int B,
+                          uint64_t seed, uint64_t stream, double *lo, double *hi)
+{
+    double *m = vs_malloc(nm * sizeof *m), *n = vs_malloc(nn * sizeof *n), *auc = vs_malloc(B * sizeof *auc);
+    for (int b = 0; b < B; b++) {
+        vs_stream_t st;
+        vs_stream_set(&st, seed, VS_RNG_BOOTSTRAP, stream, (uint64_t)b);
+        for (int i = 0; i < nm; i++) m[i] = member[(int)(vs_stream_unif(&st) * nm)];
+        for (int i = 0; i < nn; i++) n[i] = nonmember[(int)(vs_stream_unif(&st) * nn)];
+        auc[b] = vs_auc(m, nm, n, nn);
+    }
+    qsort(auc, B, sizeof *auc, cmp_double);
+    *lo = auc[(int)floor(0.025 * (B - 1))];
+    *hi = auc[(int)ceil(0.975 * (B - 1))];
+    free(m);
+    free(n);
+    free(auc);
+}
+
+void vs_roc(const double *member, int nm, const double *nonmember, int nn, int bootstrap,
+            uint64_t seed, uint64_t stream, vs_roc_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->n_members = nm;
+    out->n_nonmembers = nn;
+    if (nm < VS_ROC_MIN_N || nn < VS_ROC_MIN_N) {
+        out->auc = out->auc_lo = out->auc_hi = NAN;
+        out->tpr_at_fpr_1pct = out->tpr_at_fpr_01pct = out->advantage = NAN;
+        out->verdict = "insufficient";
+        return;
+    }
+    out->auc = vs_auc(member, nm, nonmember, nn);
+    out->auc_lo = out->auc_hi = out->auc;
+    if (bootstrap > 0) bootstrap_auc(member, nm, nonmember, nn, bootstrap, seed, stream, &out->auc_lo, &out->auc_hi);
+    out->tpr_at_fpr_1pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.01);
+    out->tpr_at_fpr_01pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.001);
+    out->advantage = vs_advantage(member, nm, nonmember, nn);
+    int excludes_half = out->auc_lo > 0.5 || out->auc_hi < 0.5;
+    out->verdict = out->auc > 0.6 && out->auc_lo > 0.5 ? "high" : excludes_half ? "signal" : "ok";
+}
