@@ -26,6 +26,7 @@ void vs_panel_destroy(vs_panel_t *p)
     free(p->contigs);
     free(p->pos);
     free(p->info_cm);
+    free(p->site_key);
     free(p->bits);
     free(p);
 }

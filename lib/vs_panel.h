@@ -22,6 +22,8 @@ typedef struct {
     int64_t n_sites, m_sites;
     int64_t *pos;
     double *info_cm;               /* INFO/CM per site, NaN where absent */
+    uint64_t *site_key;            /* hash of CHROM, POS, REF, ALT per site */
+    int phased;                    /* every genotype phased */
     int wps;                       /* 64-bit words per site row */
     uint64_t *bits;
     char sample_sha[65], site_sha[65];

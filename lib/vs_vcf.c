@@ -1,6 +1,7 @@
 #include "vs_vcf.h"
 #include "vs_err.h"
 #include "vs_hash.h"
+#include "vs_rng.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -36,7 +37,7 @@ struct vs_reader_t {
     vs_contig_t *contigs;
     int n_contigs, m_contigs;
     int64_t n_sites, n_multi;
-    int skip_multiallelic;
+    int skip_multiallelic, allow_unphased, all_phased;
     char site_sha[65];
 };
 
@@ -70,6 +71,8 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
     vs_reader_t *r = vs_calloc(1, sizeof *r);
     r->fname = vs_strdup(fname);
     r->skip_multiallelic = o->skip_multiallelic;
+    r->allow_unphased = o->allow_unphased;
+    r->all_phased = 1;
     r->sr = bcf_sr_init();
     vs_loc_t loc = { fname, NULL, -1, NULL };
     if (o->regions) {
@@ -108,6 +111,7 @@ int vs_reader_n_samples(const vs_reader_t *r) { return r->n_samples; }
 char **vs_reader_samples(const vs_reader_t *r) { return r->hdr->samples; }
 int64_t vs_reader_n_sites(const vs_reader_t *r) { return r->n_sites; }
 int64_t vs_reader_n_multiallelic(const vs_reader_t *r) { return r->n_multi; }
+int vs_reader_phased(const vs_reader_t *r) { return r->all_phased; }
 void vs_reader_site_sha(const vs_reader_t *r, char hex[65]) { memcpy(hex, r->site_sha, 65); }
 
 int vs_reader_contigs(const vs_reader_t *r, const vs_contig_t **contigs)
@@ -189,8 +193,11 @@ static void decode_genotypes(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *at)
         if (bcf_gt_is_missing(a) || bcf_gt_is_missing(b))
             vs_die_at(&loc, "impute missing genotypes (for example with beagle) before using the panel",
                       "missing genotype");
-        if (!bcf_gt_is_phased(b))
-            vs_die_at(&loc, "phase the panel first, with shapeit4 or beagle", "unphased genotype");
+        if (!bcf_gt_is_phased(b)) {
+            if (!r->allow_unphased)
+                vs_die_at(&loc, "phase the panel first, with shapeit4 or beagle", "unphased genotype");
+            r->all_phased = 0;
+        }
         int ia = bcf_gt_allele(a), ib = bcf_gt_allele(b);
         if (ia >= rec->n_allele || ib >= rec->n_allele)
             vs_die_at(&loc, "check the file with 'bcftools view'", "allele index larger than the ALT list");
@@ -203,6 +210,13 @@ static double info_cm(vs_reader_t *r, bcf1_t *rec)
 {
     if (bcf_get_info_float(r->hdr, rec, "CM", &r->cm, &r->mcm) <= 0) return NAN;
     return bcf_float_is_missing(r->cm[0]) ? NAN : r->cm[0];
+}
+
+static uint64_t site_key(const kstring_t *line)
+{
+    uint64_t k = 0x5a17e5;
+    for (size_t i = 0; i < line->l; i++) k = vs_mix64(k ^ (unsigned char)line->s[i]);
+    return k;
 }
 
 static void hash_site(vs_reader_t *r, const char *contig, bcf1_t *rec)
@@ -241,6 +255,7 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site)
         site->alt = rec->n_allele > 1 ? rec->d.allele[1] : ".";
         site->info_cm = info_cm(r, rec);
         site->alleles = r->alleles;
+        site->key = site_key(&r->line);
         site->rec = rec;
         return 1;
     }
@@ -283,6 +298,7 @@ static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
         p->m_sites = p->m_sites ? 2 * p->m_sites : 1024;
         p->pos = vs_realloc(p->pos, p->m_sites * sizeof *p->pos);
         p->info_cm = vs_realloc(p->info_cm, p->m_sites * sizeof *p->info_cm);
+        p->site_key = vs_realloc(p->site_key, p->m_sites * sizeof *p->site_key);
         p->bits = vs_realloc(p->bits, p->m_sites * p->wps * sizeof *p->bits);
     }
     uint64_t *row = p->bits + p->n_sites * p->wps;
@@ -290,6 +306,7 @@ static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
     for (int h = 0; h < p->n_hap; h++)
         row[h >> 6] |= (uint64_t)(s->alleles[h] & 1) << (h & 63);
     p->pos[p->n_sites] = s->pos;
+    p->site_key[p->n_sites] = s->key;
     p->info_cm[p->n_sites++] = s->info_cm;
 }
 
@@ -328,6 +345,7 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
                                    : "check the regions/targets and the file", "the panel has no usable records");
     }
     p->n_multiallelic_skipped = r->n_multi;
+    p->phased = r->all_phased;
     vs_reader_site_sha(r, p->site_sha);
     p->n_contigs = r->n_contigs;
     p->contigs = r->contigs;

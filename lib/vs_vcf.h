@@ -16,6 +16,7 @@ typedef struct {
     const char *targets;     /* -t / -T (streaming filter) */
     int targets_is_file;
     int skip_multiallelic;   /* else a multi-allelic record is an error */
+    int allow_unphased;      /* else an unphased genotype is an error */
     int threads;             /* htslib decompression threads */
 } vs_read_opts_t;
 
@@ -28,6 +29,7 @@ typedef struct {
     const char *ref, *alt;   /* alt is "." for a site with no ALT */
     double info_cm;          /* NaN when the record has no INFO/CM */
     const uint8_t *alleles;  /* one 0/1 per haplotype */
+    uint64_t key;            /* hash of CHROM, POS, REF and ALT: the site's identity */
     bcf1_t *rec;
 } vs_site_t;
 
@@ -41,6 +43,8 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site);
 int vs_reader_contigs(const vs_reader_t *r, const vs_contig_t **contigs);
 int64_t vs_reader_n_sites(const vs_reader_t *r);
 int64_t vs_reader_n_multiallelic(const vs_reader_t *r);
+/* 1 while every genotype read so far was phased. */
+int vs_reader_phased(const vs_reader_t *r);
 void vs_reader_site_sha(const vs_reader_t *r, char hex[65]);   /* after the end */
 void vs_reader_close(vs_reader_t *r);
 

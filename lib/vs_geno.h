@@ -1,0 +1,42 @@
+/* vs_geno: genotypes of a cohort on a common site list, sample-major, as two
+ * bit planes per sample (haplotype 0 and haplotype 1), so that distances and
+ * kinship between two samples are XOR/AND and popcount over 64-bit words. */
+#ifndef VS_GENO_H
+#define VS_GENO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "vs_panel.h"
+
+typedef struct {
+    int n;                 /* samples */
+    int nw;                /* words per plane */
+    int64_t n_sites;
+    int phased;
+    uint64_t *h0, *h1;     /* n x nw each; bits past n_sites are 0 */
+} vs_geno_t;
+
+static inline const uint64_t *vs_geno_h0(const vs_geno_t *g, int i) { return g->h0 + (size_t)i * g->nw; }
+static inline const uint64_t *vs_geno_h1(const vs_geno_t *g, int i) { return g->h1 + (size_t)i * g->nw; }
+
+/* The sites every panel has (same CHROM, POS, REF, ALT), in the first
+ * panel's order: idx[k][j] is the j-th common site's index in panel k.
+ * Returns their number; idx[k] are allocated. */
+int64_t vs_match_sites(vs_panel_t *const *panels, int np, int64_t **idx);
+vs_geno_t *vs_geno_from_panel(const vs_panel_t *p, const int64_t *sites, int64_t n_sites);
+/* The samples listed, in that order (for splitting one cohort into roles). */
+vs_geno_t *vs_geno_subset(const vs_geno_t *g, const int *samples, int n);
+void vs_geno_destroy(vs_geno_t *g);
+
+/* sum over sites of |dosage difference| (0, 1 or 2 per site) */
+int vs_geno_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
+/* haplotype Hamming distance under the better of the two pairings */
+int vs_hap_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
+
+/* KING-robust counts of a pair: both heterozygous, opposite homozygotes, and
+ * each sample's heterozygous sites. */
+typedef struct { int hethet, ibs0, het_a, het_b; } vs_king_counts_t;
+void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c);
+double vs_king_kinship(const vs_king_counts_t *c);
+
+#endif
