@@ -1,6 +1,7 @@
 #include "vs_fit.h"
 #include "vs_err.h"
 #include "vs_ls.h"
+#include "vs_sitemap.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -23,60 +24,16 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
 
 /* ---------- maps ---------- */
 
-static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c, double cm_per_mb)
-{
-    int64_t n = 0, *pos = vs_malloc(c->n_sites * sizeof *pos);
-    double *cm = vs_malloc(c->n_sites * sizeof *cm);
-    for (int64_t s = c->first_site; s < c->first_site + c->n_sites; s++) {
-        if (n && p->pos[s] == pos[n - 1]) continue;     /* split multi-allelics share a position */
-        pos[n] = p->pos[s];
-        cm[n++] = p->info_cm[s];
-    }
-    vs_cmap_t *m = n >= 2 ? vs_cmap_points(c->name, (int)n, pos, cm, "INFO/CM")
-                          : vs_cmap_constant(c->name, cm_per_mb);
-    free(pos);
-    free(cm);
-    return m;
-}
-
-static int all_have_info_cm(const vs_panel_t *p)
-{
-    for (int64_t s = 0; s < p->n_sites; s++)
-        if (isnan(p->info_cm[s])) return 0;
-    return 1;
-}
-
-/* Each contig's map, restricted to the panel's span, and its source. */
 static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
 {
-    vs_gmap_resolver_t *r = o->map_spec ? vs_gmap_resolver(o->map_spec) : NULL;
-    int use_info = !r && all_have_info_cm(p);
-    if (!r) vs_info(use_info ? "genetic positions: INFO/CM of every record"
-                             : "genetic positions: constant %g cM/Mb (no --map, and not every record has INFO/CM)",
-                    o->cm_per_mb);
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, o->map_spec, o->cm_per_mb);
     for (int i = 0; i < p->n_contigs; i++) {
-        const vs_contig_t *c = &p->contigs[i];
-        vs_model_contig_t *k = &m->contigs[i];
-        vs_cmap_t *full = NULL;
-        const char *from = NULL;
-        if (r) {
-            full = vs_gmap_resolve(r, c->name, &from);
-            if (!full)
-                vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb",
-                        c->name, o->map_spec, o->cm_per_mb);
-        } else if (use_info) {
-            full = map_from_info_cm(p, c, o->cm_per_mb);
-            from = "INFO/CM";
-        }
-        if (!full) {
-            full = vs_cmap_constant(c->name, o->cm_per_mb);
-            from = "constant";
-        }
-        k->map = vs_cmap_restrict(full, c->first_pos, c->last_pos);
-        k->map_source = vs_strdup(from);
-        vs_cmap_destroy(full);
+        m->contigs[i].map = sm->map[i];
+        m->contigs[i].map_source = sm->source[i];
+        sm->map[i] = NULL;
+        sm->source[i] = NULL;
     }
-    vs_gmap_resolver_destroy(r);
+    vs_sitemap_destroy(sm);
 }
 
 static void sites_along_map(const vs_panel_t *p, const vs_model_t *m, double *morgan, uint8_t *start)

@@ -1,0 +1,22 @@
+/* vs_sitemap: the genetic map of each contig of a panel, as --map, INFO/CM
+ * and --cM-per-Mb decide it (DESIGN.md section 3), restricted to the panel's
+ * span, and the genetic position of every site. */
+#ifndef VS_SITEMAP_H
+#define VS_SITEMAP_H
+
+#include "vs_gmap.h"
+#include "vs_panel.h"
+
+typedef struct {
+    int n;                 /* = panel contigs */
+    vs_cmap_t **map;
+    char **source;         /* a file name, "INFO/CM" or "constant" */
+} vs_sitemap_t;
+
+/* map_spec NULL: INFO/CM when every record has it, else the constant rate. */
+vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const char *map_spec, double cm_per_mb);
+/* cM of each site, into cm[p->n_sites]. */
+void vs_sitemap_cm(const vs_sitemap_t *m, const vs_panel_t *p, double *cm);
+void vs_sitemap_destroy(vs_sitemap_t *m);
+
+#endif
