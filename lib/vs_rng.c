@@ -45,6 +45,12 @@ uint64_t vs_hash3(uint64_t a, uint64_t b, uint64_t c)
     return vs_mix64(vs_mix64(vs_mix64(a) ^ b) ^ c);
 }
 
+uint64_t vs_hash_str(uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) h = vs_mix64(h ^ (unsigned char)s[i]);
+    return h;
+}
+
 static void set_key(uint32_t key[2], uint64_t seed, uint32_t purpose)
 {
     uint64_t k = vs_mix64(seed ^ ((uint64_t)purpose << 56)) ^ purpose;

@@ -7,6 +7,7 @@
 #ifndef VS_RNG_H
 #define VS_RNG_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
@@ -29,6 +30,8 @@ void vs_philox(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);
 /* Mix several integers into one 64-bit key (SplitMix64 finaliser). */
 uint64_t vs_mix64(uint64_t x);
 uint64_t vs_hash3(uint64_t a, uint64_t b, uint64_t c);
+/* Folds the bytes of s into h. */
+uint64_t vs_hash_str(uint64_t h, const char *s, size_t n);
 
 /* One uniform double in (0,1) for (seed, purpose, a, b). */
 double vs_rng_unif(uint64_t seed, uint32_t purpose, uint64_t a, uint64_t b);

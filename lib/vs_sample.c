@@ -185,11 +185,8 @@ static void advance(vs_sampler_t *s, int h, double x, int64_t c)
 
 static uint64_t site_key(int contig, int64_t pos, const char *ref, const char *alt)
 {
-    uint64_t k = vs_hash3((uint64_t)contig, (uint64_t)pos, 0);
-    for (const char *p = ref; *p; p++) k = vs_mix64(k ^ (unsigned char)*p);
-    k = vs_mix64(k ^ '/');
-    for (const char *p = alt; *p; p++) k = vs_mix64(k ^ (unsigned char)*p);
-    return k;
+    uint64_t k = vs_hash_str(vs_hash3((uint64_t)contig, (uint64_t)pos, 0), ref, strlen(ref));
+    return vs_hash_str(vs_mix64(k ^ '/'), alt, strlen(alt));
 }
 
 /* Each of the group's synthetic haplotypes miscopies with probability eps:

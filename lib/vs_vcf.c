@@ -212,13 +212,6 @@ static double info_cm(vs_reader_t *r, bcf1_t *rec)
     return bcf_float_is_missing(r->cm[0]) ? NAN : r->cm[0];
 }
 
-static uint64_t site_key(const kstring_t *line)
-{
-    uint64_t k = 0x5a17e5;
-    for (size_t i = 0; i < line->l; i++) k = vs_mix64(k ^ (unsigned char)line->s[i]);
-    return k;
-}
-
 static void hash_site(vs_reader_t *r, const char *contig, bcf1_t *rec)
 {
     r->line.l = 0;
@@ -255,7 +248,7 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site)
         site->alt = rec->n_allele > 1 ? rec->d.allele[1] : ".";
         site->info_cm = info_cm(r, rec);
         site->alleles = r->alleles;
-        site->key = site_key(&r->line);
+        site->key = vs_hash_str(0x5a17e5, r->line.s, r->line.l);
         site->rec = rec;
         return 1;
     }

@@ -1,0 +1,310 @@
+#include "vs_attack.h"
+#include "vs_err.h"
+#include "vs_pbwt.h"
+#include "vs_rng.h"
+
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <htslib/khash.h>
+
+const double vs_king_band_min[VS_KING_BANDS] = { 0.354, 0.177, 0.0884, 0.0442 };
+const char *const vs_king_band_name[VS_KING_BANDS] = { "duplicate", "first", "second", "third" };
+
+vs_scores_t *vs_scores_new(const vs_attack_data_t *d)
+{
+    vs_scores_t *s = vs_malloc(sizeof *s);
+    s->member = vs_malloc((d->train->n + 1) * sizeof *s->member);
+    s->nonmember = vs_malloc((d->holdout->n + 1) * sizeof *s->nonmember);
+    for (int i = 0; i < d->train->n; i++) s->member[i] = NAN;
+    for (int i = 0; i < d->holdout->n; i++) s->nonmember[i] = NAN;
+    return s;
+}
+
+void vs_scores_destroy(vs_scores_t *s)
+{
+    if (!s) return;
+    free(s->member);
+    free(s->nonmember);
+    free(s);
+}
+
+typedef int (*dist_fn)(const vs_geno_t *, int, const vs_geno_t *, int);
+
+/* Distance from sample i of t to the closest of the listed samples of r
+ * (all of r when list is NULL), leaving out r's sample `self`. */
+static int nearest(const vs_geno_t *t, int i, const vs_geno_t *r, const int *list, int n, int self, dist_fn f)
+{
+    int best = INT_MAX;
+    for (int k = 0; k < n; k++) {
+        int j = list ? list[k] : k;
+        if (j == self) continue;
+        int x = f(t, i, r, j);
+        if (x < best) best = x;
+    }
+    return best;
+}
+
+/* ---------- dcr ---------- */
+
+static void dcr_one(const vs_geno_t *t, const vs_attack_data_t *d, int is_holdout, double *geno, double *hap,
+                    double *cal)
+{
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int i = 0; i < t->n; i++) {
+        int to_syn = nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_geno_distance);
+        int to_ref = nearest(t, i, d->holdout, NULL, d->holdout->n, is_holdout ? i : -1, vs_geno_distance);
+        geno[i] = -to_syn;
+        cal[i] = (double)to_ref - to_syn;
+        if (d->syn->phased && t->phased) hap[i] = -nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_hap_distance);
+    }
+}
+
+void vs_attack_dcr(const vs_attack_data_t *d, vs_scores_t *geno, vs_scores_t *hap, vs_scores_t *cal)
+{
+    dcr_one(d->train, d, 0, geno->member, hap->member, cal->member);
+    dcr_one(d->holdout, d, 1, geno->nonmember, hap->nonmember, cal->nonmember);
+}
+
+/* ---------- aats ---------- */
+
+/* The first n of a seeded random order of 0..total-1. */
+static int *random_subset(int total, int n, uint64_t seed, uint64_t which)
+{
+    int *v = vs_malloc((total + 1) * sizeof *v);
+    for (int i = 0; i < total; i++) v[i] = i;
+    for (int i = 0; i < n; i++) {
+        int j = i + (int)(vs_rng_unif(seed, VS_RNG_SPLIT, which, (uint64_t)i) * (total - i));
+        int t = v[i]; v[i] = v[j]; v[j] = t;
+    }
+    return v;
+}
+
+static double closer(int a, int b) { return a < b ? 1 : a == b ? 0.5 : 0; }
+
+/* AA of one real set R (subset r of size n) against the synthetic subset s;
+ * score[r[i]] = [R_i is closer to S than to the rest of R]. */
+static double adversarial_accuracy(const vs_geno_t *R, const int *r, const vs_geno_t *S, const int *s, int n,
+                                   double *score)
+{
+    double real_side = 0, syn_side = 0;
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : real_side, syn_side)
+    for (int i = 0; i < n; i++) {
+        int d_rs = nearest(R, r[i], S, s, n, -1, vs_geno_distance);
+        int d_rr = nearest(R, r[i], R, r, n, r[i], vs_geno_distance);
+        int d_sr = nearest(S, s[i], R, r, n, -1, vs_geno_distance);
+        int d_ss = nearest(S, s[i], S, s, n, s[i], vs_geno_distance);
+        real_side += closer(d_rr, d_rs);    /* d_RS > d_RR: the attacker's nearest is real */
+        syn_side += closer(d_ss, d_sr);
+        score[r[i]] = closer(d_rs, d_rr);
+    }
+    return 0.5 * (real_side / n + syn_side / n);
+}
+
+void vs_attack_aats(const vs_attack_data_t *d, vs_scores_t *sc, vs_aats_t *out)
+{
+    int n = d->syn->n;
+    if (d->train->n < n) n = d->train->n;
+    if (d->holdout->n < n) n = d->holdout->n;
+    int *s = random_subset(d->syn->n, n, d->seed, 1);
+    int *t = random_subset(d->train->n, n, d->seed, 2);
+    int *h = random_subset(d->holdout->n, n, d->seed, 3);
+    out->n = n;
+    out->aa_train = adversarial_accuracy(d->train, t, d->syn, s, n, sc->member);
+    out->aa_holdout = adversarial_accuracy(d->holdout, h, d->syn, s, n, sc->nonmember);
+    out->privacy_loss = out->aa_holdout - out->aa_train;
+    free(s);
+    free(t);
+    free(h);
+}
+
+/* ---------- king ---------- */
+
+static void king_one(const vs_geno_t *t, const vs_geno_t *syn, double *score, long *bands)
+{
+    long counts[VS_KING_BANDS] = { 0 };
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : counts[:VS_KING_BANDS])
+    for (int i = 0; i < t->n; i++) {
+        double best = -INFINITY;
+        for (int j = 0; j < syn->n; j++) {
+            vs_king_counts_t c;
+            vs_king_counts(t, i, syn, j, &c);
+            double k = vs_king_kinship(&c);
+            if (isnan(k)) continue;
+            if (k > best) best = k;
+            for (int b = 0; b < VS_KING_BANDS; b++)
+                if (k >= vs_king_band_min[b]) { counts[b]++; break; }
+        }
+        score[i] = isinf(best) ? NAN : best;
+    }
+    for (int b = 0; b < VS_KING_BANDS; b++) bands[b] = counts[b];
+}
+
+void vs_attack_king(const vs_attack_data_t *d, vs_scores_t *s, vs_king_bands_t *bands)
+{
+    king_one(d->train, d->syn, s->member, bands->member_pairs);
+    king_one(d->holdout, d->syn, s->nonmember, bands->nonmember_pairs);
+}
+
+/* ---------- ibd ---------- */
+
+static void ibd_one(const vs_attack_data_t *d, const vs_geno_t *t, double *score)
+{
+    double *best = vs_malloc((2 * t->n + 1) * sizeof *best);
+    vs_pbwt_longest_match(d->syn, t, d->cm, d->contig_start, best);
+    for (int i = 0; i < t->n; i++) score[i] = best[2 * i] > best[2 * i + 1] ? best[2 * i] : best[2 * i + 1];
+    free(best);
+}
+
+void vs_attack_ibd(const vs_attack_data_t *d, vs_scores_t *s)
+{
+    ibd_one(d, d->train, s->member);
+    ibd_one(d, d->holdout, s->nonmember);
+}
+
+/* ---------- af ---------- */
+
+static inline int dosage(const vs_geno_t *g, int i, int64_t j)
+{
+    return ((vs_geno_h0(g, i)[j >> 6] >> (j & 63)) & 1) + ((vs_geno_h1(g, i)[j >> 6] >> (j & 63)) & 1);
+}
+
+static double *alt_counts(const vs_geno_t *g)
+{
+    double *c = vs_calloc(g->n_sites + 1, sizeof *c);
+    for (int i = 0; i < g->n; i++)
+        for (int64_t j = 0; j < g->n_sites; j++) c[j] += dosage(g, i, j);
+    return c;
+}
+
+static void homer_one(const vs_geno_t *t, int in_ref, const double *syn_af, const double *ref_count, int n_ref,
+                      double *score)
+{
+#pragma omp parallel for schedule(static)
+    for (int i = 0; i < t->n; i++) {
+        double D = 0;
+        for (int64_t j = 0; j < t->n_sites; j++) {
+            int g = dosage(t, i, j);
+            double y = g / 2.0;
+            double ref = in_ref ? (ref_count[j] - g) / (2.0 * (n_ref - 1)) : ref_count[j] / (2.0 * n_ref);
+            D += fabs(y - ref) - fabs(y - syn_af[j]);
+        }
+        score[i] = D;
+    }
+}
+
+void vs_attack_af(const vs_attack_data_t *d, vs_scores_t *s)
+{
+    double *syn_af = alt_counts(d->syn), *ref = alt_counts(d->holdout);
+    for (int64_t j = 0; j < d->syn->n_sites; j++) syn_af[j] /= 2.0 * d->syn->n;
+    homer_one(d->train, 0, syn_af, ref, d->holdout->n, s->member);
+    homer_one(d->holdout, 1, syn_af, ref, d->holdout->n, s->nonmember);
+    free(syn_af);
+    free(ref);
+}
+
+/* ---------- unique ---------- */
+
+KHASH_MAP_INIT_INT64(kmer, int)
+
+#define SHARED_KMER (-1)
+
+/* The k bits of haplotype h of sample i starting at site j0. */
+static uint64_t kmer_at(const vs_geno_t *g, int i, int h, int64_t j0, int k)
+{
+    const uint64_t *p = h ? vs_geno_h1(g, i) : vs_geno_h0(g, i);
+    int64_t w = j0 >> 6;
+    int off = (int)(j0 & 63);
+    uint64_t v = p[w] >> off;
+    if (off && off + k > 64) v |= p[w + 1] << (64 - off);
+    return k == 64 ? v : v & ((1ull << k) - 1);
+}
+
+/* Real samples: train 0..nt-1, then holdout. */
+static void count_real_kmers(const vs_attack_data_t *d, int64_t j0, int k, khash_t(kmer) *owner)
+{
+    const vs_geno_t *sets[2] = { d->train, d->holdout };
+    for (int s = 0, base = 0; s < 2; base += sets[s]->n, s++)
+        for (int i = 0; i < sets[s]->n; i++)
+            for (int h = 0; h < 2; h++) {
+                int absent;
+                khiter_t it = kh_put(kmer, owner, kmer_at(sets[s], i, h, j0, k), &absent);
+                if (absent) kh_val(owner, it) = base + i;
+                else if (kh_val(owner, it) != base + i) kh_val(owner, it) = SHARED_KMER;
+            }
+}
+
+void vs_attack_unique(const vs_attack_data_t *d, vs_scores_t *s, vs_unique_t *out)
+{
+    const int k = d->kmer, nt = d->train->n, nh = d->holdout->n;
+    long *hits = vs_calloc(nt + nh + 1, sizeof *hits);
+    long windows = 0, syn_kmers = 0, to_train = 0, to_holdout = 0;
+    khash_t(kmer) *owner = kh_init(kmer), *in_syn = kh_init(kmer);
+    for (int64_t j0 = 0; j0 + k <= d->syn->n_sites; j0 += k, windows++) {
+        kh_clear(kmer, owner);
+        kh_clear(kmer, in_syn);
+        count_real_kmers(d, j0, k, owner);
+        for (int i = 0; i < d->syn->n; i++)
+            for (int h = 0; h < 2; h++) {
+                uint64_t key = kmer_at(d->syn, i, h, j0, k);
+                int absent;
+                kh_put(kmer, in_syn, key, &absent);
+                khiter_t it = kh_get(kmer, owner, key);
+                int who = it == kh_end(owner) ? SHARED_KMER : kh_val(owner, it);
+                syn_kmers++;
+                to_train += who >= 0 && who < nt;
+                to_holdout += who >= nt;
+            }
+        /* a target scores each of its k-mers that is its own alone and was synthesised */
+        for (khiter_t it = kh_begin(owner); it != kh_end(owner); it++)
+            if (kh_exist(owner, it) && kh_val(owner, it) >= 0 && kh_get(kmer, in_syn, kh_key(owner, it)) != kh_end(in_syn))
+                hits[kh_val(owner, it)]++;
+    }
+    for (int i = 0; i < nt; i++) s->member[i] = windows ? hits[i] / (2.0 * windows) : NAN;
+    for (int i = 0; i < nh; i++) s->nonmember[i] = windows ? hits[nt + i] / (2.0 * windows) : NAN;
+    out->k = k;
+    out->syn_kmers = syn_kmers;
+    out->unique_train = syn_kmers ? (double)to_train / syn_kmers : NAN;
+    out->unique_holdout = syn_kmers ? (double)to_holdout / syn_kmers : NAN;
+    kh_destroy(kmer, owner);
+    kh_destroy(kmer, in_syn);
+    free(hits);
+}
+
+/* ---------- partial ---------- */
+
+static int masked_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j, const uint64_t *mask)
+{
+    const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
+    int dist = 0;
+    for (int w = 0; w < a->nw; w++)
+        dist += __builtin_popcountll(((a0[w] | a1[w]) ^ (b0[w] | b1[w])) & mask[w]) +
+                __builtin_popcountll(((a0[w] & a1[w]) ^ (b0[w] & b1[w])) & mask[w]);
+    return dist;
+}
+
+static void partial_one(const vs_attack_data_t *d, const vs_geno_t *t, uint64_t role, double *score)
+{
+    int m = d->known_sites < t->n_sites ? d->known_sites : (int)t->n_sites;
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int i = 0; i < t->n; i++) {
+        uint64_t *mask = vs_calloc(t->nw + 1, sizeof *mask);
+        int *known = random_subset((int)t->n_sites, m, d->seed, (role << 32) | (uint64_t)i);
+        for (int k = 0; k < m; k++) mask[known[k] >> 6] |= 1ull << (known[k] & 63);
+        int best = INT_MAX;
+        for (int j = 0; j < d->syn->n; j++) {
+            int x = masked_distance(t, i, d->syn, j, mask);
+            if (x < best) best = x;
+        }
+        score[i] = -best;
+        free(known);
+        free(mask);
+    }
+}
+
+void vs_attack_partial(const vs_attack_data_t *d, vs_scores_t *s)
+{
+    partial_one(d, d->train, 4, s->member);
+    partial_one(d, d->holdout, 5, s->nonmember);
+}

@@ -1,0 +1,471 @@
+#include "vs_risk.h"
+#include "vs_err.h"
+#include "vs_groups.h"
+#include "vs_rng.h"
+#include "vs_sitemap.h"
+#include "vs_vcf.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct { const char *name; unsigned bit; } attack_names[] = {
+    { "dcr", VS_ATT_DCR }, { "aats", VS_ATT_AATS }, { "king", VS_ATT_KING }, { "ibd", VS_ATT_IBD },
+    { "af", VS_ATT_AF }, { "unique", VS_ATT_UNIQUE }, { "partial", VS_ATT_PARTIAL },
+};
+#define N_ATTACK_NAMES (int)(sizeof attack_names / sizeof attack_names[0])
+
+void vs_risk_opts_init(vs_risk_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cm_per_mb = 1.0;
+    o->attacks = VS_ATT_ALL;
+    o->known_sites = 100;
+    o->kmer = 16;
+    o->bootstrap = 200;
+    o->seed = 1;
+}
+
+unsigned vs_risk_parse_attacks(const char *list)
+{
+    unsigned set = 0;
+    char *copy = vs_strdup(list), *save = NULL;
+    for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+        int k = 0;
+        if (!strcmp(a, "all")) { set = VS_ATT_ALL; continue; }
+        for (; k < N_ATTACK_NAMES && strcmp(a, attack_names[k].name); k++) {}
+        if (k == N_ATTACK_NAMES)
+            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial)", a);
+        set |= attack_names[k].bit;
+    }
+    free(copy);
+    if (!set) vs_die_usage("--attacks names no attack");
+    return set;
+}
+
+/* ---------- the cohorts ---------- */
+
+typedef struct {
+    vs_attack_data_t d;
+    vs_geno_t *syn, *train, *holdout;
+    double *cm;
+    uint8_t *contig_start;
+    int n_groups;
+    char **group_names;        /* borrowed from groups */
+    int *train_group, *holdout_group;
+    vs_groups_t *groups;
+} cohorts_t;
+
+static vs_panel_t *read_cohort(const char *path)
+{
+    vs_read_opts_t ro = { .skip_multiallelic = 1, .allow_unphased = 1 };
+    vs_panel_t *p = vs_panel_read(path, &ro);
+    if (p->n_multiallelic_skipped)
+        vs_info("%s: skipped %lld multi-allelic records", path, (long long)p->n_multiallelic_skipped);
+    return p;
+}
+
+static int64_t *site_contig(const vs_panel_t *p)
+{
+    int64_t *c = vs_malloc((p->n_sites + 1) * sizeof *c);
+    for (int i = 0; i < p->n_contigs; i++)
+        for (int64_t s = 0; s < p->contigs[i].n_sites; s++) c[p->contigs[i].first_site + s] = i;
+    return c;
+}
+
+/* Genetic positions of the common sites, from the training panel's contigs. */
+static void common_positions(const vs_panel_t *train, const int64_t *idx, int64_t n, const vs_risk_opts_t *o,
+                             cohorts_t *c)
+{
+    vs_sitemap_t *sm = vs_sitemap_resolve(train, o->map_spec, o->cm_per_mb);
+    double *cm = vs_malloc((train->n_sites + 1) * sizeof *cm);
+    vs_sitemap_cm(sm, train, cm);
+    int64_t *contig = site_contig(train);
+    c->cm = vs_malloc((n + 1) * sizeof *c->cm);
+    c->contig_start = vs_malloc(n + 1);
+    for (int64_t j = 0; j < n; j++) {
+        c->cm[j] = cm[idx[j]];
+        c->contig_start[j] = j == 0 || contig[idx[j]] != contig[idx[j - 1]];
+    }
+    free(cm);
+    free(contig);
+    vs_sitemap_destroy(sm);
+}
+
+/* One group table over train and holdout samples together. */
+static void target_groups(const vs_panel_t *t, const vs_panel_t *h, const vs_risk_opts_t *o, cohorts_t *c)
+{
+    int n = t->n_samples + h->n_samples;
+    char **names = vs_malloc(n * sizeof *names);
+    memcpy(names, t->samples, t->n_samples * sizeof *names);
+    memcpy(names + t->n_samples, h->samples, h->n_samples * sizeof *names);
+    c->groups = o->groups ? vs_groups_load(o->groups, o->group_column, names, n) : vs_groups_single(n, "all");
+    free(names);
+    c->n_groups = c->groups->n_groups;
+    c->group_names = c->groups->names;
+    c->train_group = c->groups->group_of;
+    c->holdout_group = c->groups->group_of + t->n_samples;
+}
+
+static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
+{
+    vs_panel_t *p[3] = { read_cohort(o->syn), read_cohort(o->train), read_cohort(o->holdout) };
+    int64_t *idx[3];
+    int64_t n = vs_match_sites(p, 3, idx);
+    for (int k = 0; k < 3; k++) r->sites_in[k] = p[k]->n_sites;
+    r->sites_used = n;
+    if (n == 0)
+        vs_die("%s, %s and %s share no site (matched by CHROM, POS, REF and ALT); check that they are on "
+               "the same reference build and that multi-allelic records are split ('bcftools norm -m-')",
+               o->syn, o->train, o->holdout);
+    vs_info("sites: %lld in all three files are used; %lld of %s, %lld of %s and %lld of %s are dropped",
+            (long long)n, (long long)(p[0]->n_sites - n), o->syn, (long long)(p[1]->n_sites - n), o->train,
+            (long long)(p[2]->n_sites - n), o->holdout);
+    cohorts_t *c = vs_calloc(1, sizeof *c);
+    c->syn = vs_geno_from_panel(p[0], idx[0], n);
+    c->train = vs_geno_from_panel(p[1], idx[1], n);
+    c->holdout = vs_geno_from_panel(p[2], idx[2], n);
+    common_positions(p[1], idx[1], n, o, c);
+    target_groups(p[1], p[2], o, c);
+    for (int k = 0; k < 3; k++) {
+        free(idx[k]);
+        vs_panel_destroy(p[k]);
+    }
+    c->d = (vs_attack_data_t){ c->syn, c->train, c->holdout, c->cm, c->contig_start, o->known_sites, o->kmer, o->seed };
+    return c;
+}
+
+static void cohorts_destroy(cohorts_t *c)
+{
+    vs_geno_destroy(c->syn);
+    vs_geno_destroy(c->train);
+    vs_geno_destroy(c->holdout);
+    free(c->cm);
+    free(c->contig_start);
+    vs_groups_destroy(c->groups);
+    free(c);
+}
+
+/* ---------- scoring ---------- */
+
+static int collect(const double *score, const int *group, int n, int g, double *out)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if ((g < 0 || group[i] == g) && !isnan(score[i])) out[k++] = score[i];
+    return k;
+}
+
+static void add_row(vs_risk_t *r, const char *attack, const char *group, const vs_roc_t *roc)
+{
+    r->rows = vs_realloc(r->rows, (r->n_rows + 1) * sizeof *r->rows);
+    r->rows[r->n_rows++] = (vs_risk_row_t){ attack, vs_strdup(group), *roc };
+}
+
+/* One row per group, then one for everyone ("all"). */
+static void score_attack(vs_risk_t *r, const cohorts_t *c, const char *attack, const vs_scores_t *s,
+                         const vs_risk_opts_t *o)
+{
+    double *m = vs_malloc((c->train->n + 1) * sizeof *m), *n = vs_malloc((c->holdout->n + 1) * sizeof *n);
+    uint64_t stream = vs_hash_str(0, attack, strlen(attack));
+    for (int g = 0; g <= c->n_groups; g++) {
+        int gi = g < c->n_groups ? g : -1;
+        if (gi >= 0 && c->n_groups == 1) continue;          /* one group: "all" says it */
+        int nm = collect(s->member, c->train_group, c->train->n, gi, m);
+        int nn = collect(s->nonmember, c->holdout_group, c->holdout->n, gi, n);
+        vs_roc_t roc;
+        vs_roc(m, nm, n, nn, o->bootstrap, o->seed, stream * 1000 + (uint64_t)g, &roc);
+        add_row(r, attack, gi >= 0 ? c->group_names[gi] : "all", &roc);
+    }
+    free(m);
+    free(n);
+}
+
+static void warn_lopsided_groups(const cohorts_t *c, const vs_risk_opts_t *o)
+{
+    for (int g = 0; g < c->n_groups; g++) {
+        int nm = 0, nn = 0;
+        for (int i = 0; i < c->train->n; i++) nm += c->train_group[i] == g;
+        for (int i = 0; i < c->holdout->n; i++) nn += c->holdout_group[i] == g;
+        if (!nm || !nn)
+            vs_warn("group %s has no samples in %s; its rows are 'insufficient'", c->group_names[g],
+                    nm ? o->holdout : o->train);
+        else if (nm < VS_ROC_MIN_N || nn < VS_ROC_MIN_N)
+            vs_warn("group %s has %d members and %d non-members, fewer than %d; its rows are 'insufficient'",
+                    c->group_names[g], nm, nn, VS_ROC_MIN_N);
+    }
+}
+
+static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *o)
+{
+    const vs_attack_data_t *d = &c->d;
+    int phased = c->syn->phased && c->train->phased && c->holdout->phased;
+    if (!phased && (o->attacks & (VS_ATT_IBD | VS_ATT_UNIQUE | VS_ATT_DCR)))
+        vs_warn("note: not every input is phased, so the haplotype attacks (ibd, unique, and dcr on "
+                "haplotypes) are skipped; the genotype attacks run");
+    if (o->attacks & VS_ATT_DCR) {
+        vs_scores_t *g = vs_scores_new(d), *h = vs_scores_new(d), *cal = vs_scores_new(d);
+        vs_attack_dcr(d, g, h, cal);
+        score_attack(r, c, "dcr", g, o);
+        if (phased) score_attack(r, c, "dcr_hap", h, o);
+        score_attack(r, c, "dcr_cal", cal, o);
+        vs_scores_destroy(g);
+        vs_scores_destroy(h);
+        vs_scores_destroy(cal);
+    }
+    struct { unsigned bit; const char *name; int needs_phase; } one[] = {
+        { VS_ATT_AATS, "aats", 0 }, { VS_ATT_KING, "king", 0 }, { VS_ATT_IBD, "ibd", 1 },
+        { VS_ATT_AF, "af", 0 }, { VS_ATT_UNIQUE, "unique", 1 }, { VS_ATT_PARTIAL, "partial", 0 },
+    };
+    for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) {
+        if (!(o->attacks & one[k].bit) || (one[k].needs_phase && !phased)) continue;
+        vs_scores_t *s = vs_scores_new(d);
+        switch (one[k].bit) {
+        case VS_ATT_AATS: vs_attack_aats(d, s, &r->aats); r->have_aats = 1; break;
+        case VS_ATT_KING: vs_attack_king(d, s, &r->bands); r->have_bands = 1; break;
+        case VS_ATT_IBD: vs_attack_ibd(d, s); break;
+        case VS_ATT_AF: vs_attack_af(d, s); break;
+        case VS_ATT_UNIQUE: vs_attack_unique(d, s, &r->unique); r->have_unique = 1; break;
+        default: vs_attack_partial(d, s); break;
+        }
+        score_attack(r, c, one[k].name, s, o);
+        vs_scores_destroy(s);
+    }
+}
+
+vs_risk_t *vs_risk_run(const vs_risk_opts_t *o)
+{
+    vs_risk_t *r = vs_calloc(1, sizeof *r);
+    cohorts_t *c = load_cohorts(o, r);
+    warn_lopsided_groups(c, o);
+    run_attacks(r, c, o);
+    cohorts_destroy(c);
+    return r;
+}
+
+void vs_risk_destroy(vs_risk_t *r)
+{
+    if (!r) return;
+    for (int i = 0; i < r->n_rows; i++) free(r->rows[i].group);
+    free(r->rows);
+    free(r);
+}
+
+/* ---------- output ---------- */
+
+static const char *const row_keys[] = { "attack", "group", "n_members", "n_nonmembers", "auc", "auc_lo", "auc_hi",
+                                        "tpr_at_fpr_1pct", "tpr_at_fpr_0.1pct", "advantage", "verdict" };
+
+static void put_num(FILE *fp, double x)
+{
+    if (isnan(x)) fputs("\tNA", fp);
+    else fprintf(fp, "\t%.4f", x);
+}
+
+void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
+{
+    for (int k = 0; k < 11; k++) fprintf(fp, "%s%s", k ? "\t" : "", row_keys[k]);
+    fputc('\n', fp);
+    for (int i = 0; i < r->n_rows; i++) {
+        const vs_risk_row_t *w = &r->rows[i];
+        fprintf(fp, "%s\t%s\t%d\t%d", w->attack, w->group, w->roc.n_members, w->roc.n_nonmembers);
+        put_num(fp, w->roc.auc);
+        put_num(fp, w->roc.auc_lo);
+        put_num(fp, w->roc.auc_hi);
+        put_num(fp, w->roc.tpr_at_fpr_1pct);
+        put_num(fp, w->roc.tpr_at_fpr_01pct);
+        put_num(fp, w->roc.advantage);
+        fprintf(fp, "\t%s\n", w->roc.verdict);
+    }
+}
+
+static void add_num(cJSON *o, const char *key, double x)
+{
+    cJSON_AddItemToObject(o, key, isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x));
+}
+
+static cJSON *row_json(const vs_risk_row_t *w)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, row_keys[0], w->attack);
+    cJSON_AddStringToObject(o, row_keys[1], w->group);
+    cJSON_AddNumberToObject(o, row_keys[2], w->roc.n_members);
+    cJSON_AddNumberToObject(o, row_keys[3], w->roc.n_nonmembers);
+    add_num(o, row_keys[4], w->roc.auc);
+    add_num(o, row_keys[5], w->roc.auc_lo);
+    add_num(o, row_keys[6], w->roc.auc_hi);
+    add_num(o, row_keys[7], w->roc.tpr_at_fpr_1pct);
+    add_num(o, row_keys[8], w->roc.tpr_at_fpr_01pct);
+    add_num(o, row_keys[9], w->roc.advantage);
+    cJSON_AddStringToObject(o, row_keys[10], w->roc.verdict);
+    return o;
+}
+
+/* The group with the highest AUC of each attack (groups, not "all"). */
+static cJSON *worst_json(const vs_risk_t *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < r->n_rows; i++) {
+        if (i && r->rows[i - 1].attack == r->rows[i].attack) continue;
+        const vs_risk_row_t *worst = NULL;
+        for (int j = i; j < r->n_rows && r->rows[j].attack == r->rows[i].attack; j++) {
+            const vs_risk_row_t *w = &r->rows[j];
+            if (isnan(w->roc.auc) || (!strcmp(w->group, "all") && j > i)) continue;
+            if (!worst || w->roc.auc > worst->roc.auc) worst = w;
+        }
+        if (!worst) continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "attack", worst->attack);
+        cJSON_AddStringToObject(o, "group", worst->group);
+        add_num(o, "auc", worst->roc.auc);
+        cJSON_AddItemToArray(a, o);
+    }
+    return a;
+}
+
+void vs_risk_json(const vs_risk_t *r, const char *path)
+{
+    cJSON *root = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(root, "rows");
+    for (int i = 0; i < r->n_rows; i++) cJSON_AddItemToArray(rows, row_json(&r->rows[i]));
+    cJSON *sites = cJSON_AddObjectToObject(root, "sites");
+    cJSON_AddNumberToObject(sites, "used", (double)r->sites_used);
+    cJSON_AddNumberToObject(sites, "synthetic", (double)r->sites_in[0]);
+    cJSON_AddNumberToObject(sites, "train", (double)r->sites_in[1]);
+    cJSON_AddNumberToObject(sites, "holdout", (double)r->sites_in[2]);
+    cJSON_AddItemToObject(root, "worst", worst_json(r));
+    if (r->have_bands) {
+        cJSON *b = cJSON_AddArrayToObject(root, "king_bands");
+        for (int k = 0; k < VS_KING_BANDS; k++) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "band", vs_king_band_name[k]);
+            cJSON_AddNumberToObject(o, "min_kinship", vs_king_band_min[k]);
+            cJSON_AddNumberToObject(o, "member_pairs", (double)r->bands.member_pairs[k]);
+            cJSON_AddNumberToObject(o, "nonmember_pairs", (double)r->bands.nonmember_pairs[k]);
+            cJSON_AddItemToArray(b, o);
+        }
+    }
+    if (r->have_aats) {
+        cJSON *a = cJSON_AddObjectToObject(root, "aats");
+        cJSON_AddNumberToObject(a, "n", r->aats.n);
+        cJSON_AddNumberToObject(a, "aa_train", r->aats.aa_train);
+        cJSON_AddNumberToObject(a, "aa_holdout", r->aats.aa_holdout);
+        cJSON_AddNumberToObject(a, "privacy_loss", r->aats.privacy_loss);
+    }
+    if (r->have_unique) {
+        cJSON *u = cJSON_AddObjectToObject(root, "unique");
+        cJSON_AddNumberToObject(u, "k", r->unique.k);
+        cJSON_AddNumberToObject(u, "synthetic_kmers", (double)r->unique.syn_kmers);
+        add_num(u, "share_unique_to_one_train_sample", r->unique.unique_train);
+        add_num(u, "share_unique_to_one_holdout_sample", r->unique.unique_holdout);
+    }
+    char *text = cJSON_Print(root);
+    cJSON_Delete(root);
+    vs_outfile_t *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "w") : stdout;
+    if (!fp || fputs(text, fp) == EOF || fputc('\n', fp) == EOF || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
+        vs_die("cannot write %s: %s", path, strerror(errno));
+    vs_outfile_commit(of);
+    free(text);
+}
+
+/* ---------- self-test ---------- */
+
+/* a's samples, then b's (b may be NULL). */
+static vs_geno_t *concat(const vs_geno_t *a, const vs_geno_t *b)
+{
+    int nb = b ? b->n : 0, *ia = vs_malloc((a->n + 1) * sizeof *ia);
+    for (int i = 0; i < a->n; i++) ia[i] = i;
+    vs_geno_t *g = vs_geno_subset(a, ia, a->n);
+    free(ia);
+    if (!b) return g;
+    g->h0 = vs_realloc(g->h0, ((size_t)(a->n + nb) * g->nw + 1) * sizeof *g->h0);
+    g->h1 = vs_realloc(g->h1, ((size_t)(a->n + nb) * g->nw + 1) * sizeof *g->h1);
+    memcpy(g->h0 + (size_t)a->n * g->nw, b->h0, (size_t)nb * b->nw * sizeof *g->h0);
+    memcpy(g->h1 + (size_t)a->n * g->nw, b->h1, (size_t)nb * b->nw * sizeof *g->h1);
+    g->n = a->n + nb;
+    g->phased = a->phased && b->phased;
+    return g;
+}
+
+/* A seeded random order of 0..n-1. */
+static int *shuffled(int n, uint64_t seed, uint64_t which)
+{
+    int *v = vs_malloc((n + 1) * sizeof *v);
+    for (int i = 0; i < n; i++) v[i] = i;
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(vs_rng_unif(seed, VS_RNG_SPLIT, which, (uint64_t)i) * (i + 1));
+        int t = v[i]; v[i] = v[j]; v[j] = t;
+    }
+    return v;
+}
+
+static int report_control(FILE *fp, const char *control, const vs_risk_t *r, double expected, int positive)
+{
+    int failures = 0;
+    for (int i = 0; i < r->n_rows; i++) {
+        const vs_risk_row_t *w = &r->rows[i];
+        int detected = w->roc.auc_lo > 0.5;
+        int must = positive ? (!strcmp(w->attack, "dcr") || !strcmp(w->attack, "king") || !strcmp(w->attack, "ibd"))
+                            : 1;
+        const char *result = positive ? (detected ? "detected" : must ? "MISSED" : "not detected")
+                                      : (w->roc.auc_lo <= 0.5 && w->roc.auc_hi >= 0.5 ? "ok" : "FALSE-SIGNAL");
+        failures += (positive && must && !detected) || (!positive && strcmp(result, "ok"));
+        fprintf(fp, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%s\n", control, w->attack, expected, w->roc.auc,
+                w->roc.auc_lo, w->roc.auc_hi, result);
+    }
+    return failures;
+}
+
+int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
+{
+    vs_panel_t *p[2] = { read_cohort(o->train), read_cohort(o->holdout) };
+    int64_t *idx[2];
+    int64_t n = vs_match_sites(p, 2, idx);
+    if (n == 0) vs_die("%s and %s share no site (matched by CHROM, POS, REF and ALT)", o->train, o->holdout);
+    cohorts_t c = { 0 };
+    c.train = vs_geno_from_panel(p[0], idx[0], n);
+    vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
+    common_positions(p[0], idx[0], n, o, &c);
+    int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * c.train->n);
+    int *order = shuffled(nh, o->seed, 11), *pick = shuffled(c.train->n, o->seed, 12);
+    vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
+    c.holdout = vs_geno_subset(all_holdout, order + half, nh - half);
+    vs_geno_t *copies = vs_geno_subset(c.train, pick, ncopy);
+    c.groups = vs_groups_single(c.train->n + c.holdout->n, "all");
+    c.n_groups = 1;
+    c.group_names = c.groups->names;
+    c.train_group = c.groups->group_of;
+    c.holdout_group = c.groups->group_of + c.train->n;
+    vs_info("self-test: %d training samples (%d copied), %d holdout samples as filler, %d as non-members",
+            c.train->n, ncopy, half, nh - half);
+    fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tresult\n");
+    int failures = 0;
+    for (int positive = 1; positive >= 0; positive--) {
+        c.syn = positive ? concat(copies, filler) : concat(filler, NULL);
+        c.d = (vs_attack_data_t){ c.syn, c.train, c.holdout, c.cm, c.contig_start, o->known_sites, o->kmer, o->seed };
+        vs_risk_t *r = vs_calloc(1, sizeof *r);
+        run_attacks(r, &c, o);
+        failures += report_control(fp, positive ? "positive" : "negative", r,
+                                   positive ? 0.5 + fraction / 2 : 0.5, positive);
+        vs_risk_destroy(r);
+        vs_geno_destroy(c.syn);
+    }
+    vs_geno_destroy(copies);
+    vs_geno_destroy(filler);
+    vs_geno_destroy(all_holdout);
+    c.syn = NULL;
+    free(order);
+    free(pick);
+    for (int k = 0; k < 2; k++) {
+        free(idx[k]);
+        vs_panel_destroy(p[k]);
+    }
+    vs_geno_destroy(c.train);
+    vs_geno_destroy(c.holdout);
+    free(c.cm);
+    free(c.contig_start);
+    vs_groups_destroy(c.groups);
+    return failures;
+}

@@ -1,0 +1,59 @@
+/* vs_risk: what vcf-linkage-attack does, as a library call: read the
+ * synthetic, training and holdout cohorts, keep the sites all three share,
+ * run the requested attacks and score each one, per group and overall, on
+ * training members against holdout non-members. */
+#ifndef VS_RISK_H
+#define VS_RISK_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include "vs_attack.h"
+#include "vs_roc.h"
+
+enum { VS_ATT_DCR = 1, VS_ATT_AATS = 2, VS_ATT_KING = 4, VS_ATT_IBD = 8, VS_ATT_AF = 16,
+       VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_ALL = 127 };
+
+typedef struct {
+    const char *syn, *train, *holdout;
+    const char *groups, *group_column;
+    const char *map_spec;
+    double cm_per_mb;
+    unsigned attacks;
+    int known_sites, kmer, bootstrap;
+    uint64_t seed;
+} vs_risk_opts_t;
+
+void vs_risk_opts_init(vs_risk_opts_t *o);
+/* "dcr,king,..." into a set of VS_ATT_* bits; a usage error for unknown names. */
+unsigned vs_risk_parse_attacks(const char *list);
+
+typedef struct {
+    const char *attack;
+    char *group;
+    vs_roc_t roc;
+} vs_risk_row_t;
+
+typedef struct {
+    int n_rows;
+    vs_risk_row_t *rows;
+    int64_t sites_used, sites_in[3];
+    int have_bands, have_aats, have_unique;
+    vs_king_bands_t bands;
+    vs_aats_t aats;
+    vs_unique_t unique;
+} vs_risk_t;
+
+vs_risk_t *vs_risk_run(const vs_risk_opts_t *o);
+void vs_risk_tsv(const vs_risk_t *r, FILE *fp);
+/* {"rows": [...]} plus "sites", "king_bands", "aats", "unique" and "worst". */
+void vs_risk_json(const vs_risk_t *r, const char *path);
+void vs_risk_destroy(vs_risk_t *r);
+
+/* --self-test F: positive control (synthetic = copies of a fraction F of the
+ * training samples plus half of the holdout as filler) and negative control
+ * (synthetic = that holdout half alone); the other holdout half are the
+ * non-members.  Prints expected against observed; returns the number of
+ * controls that did not behave as expected. */
+int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp);
+
+#endif

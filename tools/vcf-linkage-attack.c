@@ -1,0 +1,156 @@
+/* vcf-linkage-attack: re-identification and membership-inference attacks on
+ * a synthetic cohort, scored per ancestry group. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <omp.h>
+
+#include "vs_err.h"
+#include "vs_risk.h"
+#include "vs_rng.h"
+#include "vs_vcf.h"
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+"\n"
+"About:   Attack a synthetic cohort: can a training sample be told apart from a holdout\n"
+"         sample (membership inference) or linked to a synthetic one (re-identification)?\n"
+"         Each attack is scored, per group and overall, on training members against\n"
+"         holdout non-members: AUC 0.5 means no signal. See vcf-linkage-attack(1).\n"
+"Usage:   vcf-linkage-attack SYNTHETIC --train TRAIN --holdout HOLDOUT [options]\n"
+"\n"
+"Inputs (VCF, VCF.gz or BCF; sites matched by CHROM, POS, REF and ALT):\n"
+"        --train FILE             the samples the generator was trained on (members)\n"
+"        --holdout FILE           real samples it never saw (non-members)\n"
+"    -g, --groups FILE            sample-to-group table for the targets [one group, \"all\"]\n"
+"        --group-column NAME      group column of FILE, by header name [the second column]\n"
+"        --map FILE|TEMPLATE|DIR  genetic map for ibd [INFO/CM, else constant]\n"
+"        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
+"\n"
+"Attacks:\n"
+"        --attacks LIST           dcr,aats,king,ibd,af,unique,partial or all [all]\n"
+"        --known-sites INT        partial: sites the attacker knows per target [100]\n"
+"        --kmer INT               unique: sites per haplotype k-mer, 1-64 [16]\n"
+"        --bootstrap INT          bootstrap resamples for the AUC interval [200]\n"
+"        --seed INT               seed for subsets and resamples [1]\n"
+"        --threads INT            threads [1]\n"
+"        --self-test FLOAT        run positive (a fraction FLOAT of TRAIN copied) and negative\n"
+"                                 controls from TRAIN and HOLDOUT instead; SYNTHETIC is not read\n"
+"\n"
+"Output:\n"
+"    -o, --output FILE            TSV report [standard output]\n"
+"        --json FILE              the same rows as {\"rows\": [...]}, with KING bands and AATS\n"
+"    -q, --quiet                  no informational messages\n"
+"    -h, --help                   this text\n"
+"        --version                version\n"
+"\n"
+"Example:\n"
+"    vcf-linkage-attack syn.bcf --train train.bcf --holdout holdout.bcf \\\n"
+"            -g 1kg_panel.tsv --group-column super_pop --json risk.json > risk.tsv\n"
+"\n");
+}
+
+enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_ATTACKS, O_KNOWN, O_KMER, O_BOOT, O_SEED,
+       O_THREADS, O_SELF, O_JSON, O_VERSION };
+
+typedef struct {
+    vs_risk_opts_t risk;
+    const char *output, *json;
+    int threads;
+    double self_test;
+} opts_t;
+
+static void parse(int argc, char **argv, opts_t *o)
+{
+    static const struct option lo[] = {
+        { "train", required_argument, 0, O_TRAIN }, { "holdout", required_argument, 0, O_HOLDOUT },
+        { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
+        { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
+        { "attacks", required_argument, 0, O_ATTACKS }, { "known-sites", required_argument, 0, O_KNOWN },
+        { "kmer", required_argument, 0, O_KMER }, { "bootstrap", required_argument, 0, O_BOOT },
+        { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
+        { "self-test", required_argument, 0, O_SELF }, { "output", required_argument, 0, 'o' },
+        { "json", required_argument, 0, O_JSON }, { "quiet", no_argument, 0, 'q' },
+        { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
+    };
+    memset(o, 0, sizeof *o);
+    vs_risk_opts_init(&o->risk);
+    o->output = "-";
+    o->threads = 1;
+    o->self_test = -1;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":g:o:qh", lo, NULL)) != -1) {
+        switch (c) {
+        case O_TRAIN: o->risk.train = optarg; break;
+        case O_HOLDOUT: o->risk.holdout = optarg; break;
+        case 'g': o->risk.groups = optarg; break;
+        case O_GROUP_COLUMN: o->risk.group_column = optarg; break;
+        case O_MAP: o->risk.map_spec = optarg; break;
+        case O_CM: o->risk.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg); break;
+        case O_KNOWN: o->risk.known_sites = (int)vs_parse_long("--known-sites", optarg, 1, 100000000); break;
+        case O_KMER: o->risk.kmer = (int)vs_parse_long("--kmer", optarg, 1, 64); break;
+        case O_BOOT: o->risk.bootstrap = (int)vs_parse_long("--bootstrap", optarg, 0, 1000000); break;
+        case O_SEED: o->risk.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
+        case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
+        case O_SELF: o->self_test = vs_parse_double("--self-test", optarg, 0.01, 1); break;
+        case 'o': o->output = optarg; break;
+        case O_JSON: o->json = optarg; break;
+        case 'q': vs_set_quiet(1); break;
+        case 'h': usage(stdout); exit(0);
+        case O_VERSION:
+            printf("vcf-linkage-attack (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version());
+            exit(0);
+        case ':': vs_die_usage("option '%s' needs a value", argv[optind - 1]);
+        default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (!o->risk.train || !o->risk.holdout) vs_die_usage("--train and --holdout are required");
+    if (o->risk.group_column && !o->risk.groups) vs_die_usage("--group-column needs -g/--groups");
+    if (o->self_test < 0) {
+        if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);
+        o->risk.syn = argv[optind];
+    } else if (optind != argc) {
+        vs_die_usage("--self-test reads only --train and --holdout; drop the SYNTHETIC argument");
+    }
+}
+
+static FILE *open_report(const char *path, vs_outfile_t **of)
+{
+    *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
+    if (!fp) vs_die("cannot open %s for writing", path);
+    return fp;
+}
+
+static void close_report(FILE *fp, vs_outfile_t *of, const char *path)
+{
+    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s", path);
+    vs_outfile_commit(of);
+}
+
+int main(int argc, char **argv)
+{
+    vs_set_prog("vcf-linkage-attack");
+    opts_t o;
+    parse(argc, argv, &o);
+    omp_set_num_threads(o.threads);
+    vs_outfile_t *of;
+    if (o.self_test > 0) {
+        FILE *fp = open_report(o.output, &of);
+        int failures = vs_risk_self_test(&o.risk, o.self_test, fp);
+        close_report(fp, of, o.output);
+        if (failures) vs_warn("self-test: %d control%s did not behave as expected", failures, failures == 1 ? "" : "s");
+        return failures ? 1 : 0;
+    }
+    vs_risk_t *r = vs_risk_run(&o.risk);
+    FILE *fp = open_report(o.output, &of);
+    vs_risk_tsv(r, fp);
+    close_report(fp, of, o.output);
+    if (o.json) vs_risk_json(r, o.json);
+    vs_risk_destroy(r);
+    return 0;
+}
