@@ -203,7 +203,7 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     const vs_attack_data_t *d = &c->d;
     int phased = c->syn->phased && c->train->phased && c->holdout->phased;
     if (!phased && (o->attacks & (VS_ATT_IBD | VS_ATT_UNIQUE | VS_ATT_DCR)))
-        vs_warn("note: not every input is phased, so the haplotype attacks (ibd, unique, and dcr on "
+        vs_warn("not every input is phased, so the haplotype attacks (ibd, unique, and dcr on "
                 "haplotypes) are skipped; the genotype attacks run");
     if (o->attacks & VS_ATT_DCR) {
         vs_scores_t *g = vs_scores_new(d), *h = vs_scores_new(d), *cal = vs_scores_new(d);
