@@ -1,4 +1,5 @@
 #include "vs_attack.h"
+#include "vs_cpu.h"
 #include "vs_err.h"
 #include "vs_pbwt.h"
 #include "vs_rng.h"
@@ -124,12 +125,15 @@ void vs_attack_aats(const vs_attack_data_t *d, vs_scores_t *sc, vs_aats_t *out)
 static void king_one(const vs_geno_t *t, const vs_geno_t *syn, double *score, long *bands)
 {
     long counts[VS_KING_BANDS] = { 0 };
+    int *syn_het = vs_malloc((syn->n + 1) * sizeof *syn_het);
+    for (int j = 0; j < syn->n; j++) syn_het[j] = vs_geno_het(syn, j);
 #pragma omp parallel for schedule(dynamic, 8) reduction(+ : counts[:VS_KING_BANDS])
     for (int i = 0; i < t->n; i++) {
         double best = -INFINITY;
+        vs_king_counts_t c = { .het_a = vs_geno_het(t, i) };
         for (int j = 0; j < syn->n; j++) {
-            vs_king_counts_t c;
-            vs_king_counts(t, i, syn, j, &c);
+            vs_king_pair(t, i, syn, j, &c);
+            c.het_b = syn_het[j];
             double k = vs_king_kinship(&c);
             if (isnan(k)) continue;
             if (k > best) best = k;
@@ -139,6 +143,7 @@ static void king_one(const vs_geno_t *t, const vs_geno_t *syn, double *score, lo
         score[i] = isinf(best) ? NAN : best;
     }
     for (int b = 0; b < VS_KING_BANDS; b++) bands[b] = counts[b];
+    free(syn_het);
 }
 
 void vs_attack_king(const vs_attack_data_t *d, vs_scores_t *s, vs_king_bands_t *bands)
@@ -274,6 +279,7 @@ void vs_attack_unique(const vs_attack_data_t *d, vs_scores_t *s, vs_unique_t *ou
 
 /* ---------- partial ---------- */
 
+VS_CLONES_POPCNT
 static int masked_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j, const uint64_t *mask)
 {
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);

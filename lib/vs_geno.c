@@ -1,4 +1,5 @@
 #include "vs_geno.h"
+#include "vs_cpu.h"
 #include "vs_err.h"
 
 #include <math.h>
@@ -81,6 +82,7 @@ void vs_geno_destroy(vs_geno_t *g)
     free(g);
 }
 
+VS_CLONES_POPCNT
 int vs_geno_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
 {
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
@@ -91,6 +93,7 @@ int vs_geno_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
     return d;
 }
 
+VS_CLONES_POPCNT
 int vs_hap_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
 {
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
@@ -102,19 +105,35 @@ int vs_hap_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
     return straight < crossed ? straight : crossed;
 }
 
-void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c)
+VS_CLONES_POPCNT
+void vs_king_pair(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c)
 {
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
-    memset(c, 0, sizeof *c);
+    int hethet = 0, ibs0 = 0;
     for (int w = 0; w < a->nw; w++) {
-        uint64_t het_a = a0[w] ^ a1[w], het_b = b0[w] ^ b1[w];
-        uint64_t alt_a = a0[w] & a1[w], alt_b = b0[w] & b1[w];
-        uint64_t ref_a = ~(a0[w] | a1[w]), ref_b = ~(b0[w] | b1[w]);
-        c->hethet += __builtin_popcountll(het_a & het_b);
-        c->ibs0 += __builtin_popcountll((alt_a & ref_b) | (ref_a & alt_b));
-        c->het_a += __builtin_popcountll(het_a);
-        c->het_b += __builtin_popcountll(het_b);
+        /* opposite homozygotes: both haplotypes differ, and they agree within each sample */
+        uint64_t both_differ = (a0[w] ^ b0[w]) & (a1[w] ^ b1[w]);
+        hethet += __builtin_popcountll((a0[w] ^ a1[w]) & (b0[w] ^ b1[w]));
+        ibs0 += __builtin_popcountll(both_differ & ~(a0[w] ^ a1[w]));
     }
+    c->hethet = hethet;
+    c->ibs0 = ibs0;
+}
+
+VS_CLONES_POPCNT
+int vs_geno_het(const vs_geno_t *g, int i)
+{
+    const uint64_t *h0 = vs_geno_h0(g, i), *h1 = vs_geno_h1(g, i);
+    int n = 0;
+    for (int w = 0; w < g->nw; w++) n += __builtin_popcountll(h0[w] ^ h1[w]);
+    return n;
+}
+
+void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c)
+{
+    vs_king_pair(a, i, b, j, c);
+    c->het_a = vs_geno_het(a, i);
+    c->het_b = vs_geno_het(b, j);
 }
 
 /* The between-family KING-robust estimator (Manichaikul et al. 2010, eq. 11),

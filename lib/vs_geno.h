@@ -37,6 +37,10 @@ int vs_hap_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
  * each sample's heterozygous sites. */
 typedef struct { int hethet, ibs0, het_a, het_b; } vs_king_counts_t;
 void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c);
+/* The pair part alone (hethet, ibs0), for loops that count each sample's
+ * heterozygous sites once with vs_geno_het. */
+void vs_king_pair(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c);
+int vs_geno_het(const vs_geno_t *g, int i);
 double vs_king_kinship(const vs_king_counts_t *c);
 
 #endif

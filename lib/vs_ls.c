@@ -1,4 +1,5 @@
 #include "vs_ls.h"
+#include "vs_cpu.h"
 #include "vs_err.h"
 #include "vs_rng.h"
 
@@ -73,9 +74,8 @@ void vs_ls_group_destroy(vs_ls_group_t *g)
 /* Advances one held-out haplotype's scaled forward probabilities through a
  * block of sites whose alleles are unpacked to one byte per haplotype.
  * alpha sums to *scale on entry and exit; returns the block's log-likelihood. */
-/* Compiled twice; the loader picks AVX2 where the CPU has it (the inner loop
- * is the whole cost of vcf-fit). */
-__attribute__((target_clones("avx2", "default")))
+/* The inner loop is the whole cost of vcf-fit: AVX2 where the CPU has it. */
+VS_CLONES_AVX2
 static double forward_block(double *alpha, double *scale, int tgt, const uint8_t *blk, int64_t s0,
                             int nb, const vs_ls_sites_t *s, int K, double ne, double eps)
 {

@@ -1,4 +1,5 @@
 #include "vs_metrics.h"
+#include "vs_cpu.h"
 #include "vs_err.h"
 
 #include <math.h>
@@ -28,6 +29,7 @@ void vs_hapset_destroy(vs_hapset_t *h)
     free(h);
 }
 
+VS_CLONES_POPCNT
 int vs_alt_count(const vs_panel_t *p, int64_t site, const vs_hapset_t *h)
 {
     const uint64_t *row = vs_panel_row(p, site);
@@ -57,6 +59,7 @@ double vs_pearson(const double *x, const double *y, int64_t n)
     return sxy / sqrt(sxx * syy);
 }
 
+VS_CLONES_POPCNT
 double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h)
 {
     const uint64_t *a = vs_panel_row(p, i), *b = vs_panel_row(p, j);
