@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# make bench: core benchmarks, written to bench/results/core.tsv.
+# make bench: benchmarks, written to bench/results/core.tsv and attack.tsv.
 #  - vcf-fit on 1kg_chr1_11.7M.vcf.gz (2504 samples, 4296 sites, 5 groups)
 #  - vcf-synth -n 50000 -Ob at --threads 1 and 2, beside `bcftools view -Ob` of
 #    the same output in the same run (the I/O floor): ratio = ours / bcftools
 #  - vcf-synth peak RSS on 4,296 sites and on the panel repeated to ~43,000 sites
 #    (memory must not grow with the number of sites)
+#  - vcf-linkage-attack --attacks king, 2000 synthetic vs 2000 training samples
+#    (and the 504 others as holdout), beside plink2 --make-king-table on the
+#    same 4000 samples: ratio of time per pair
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -58,3 +61,28 @@ m=$(measure big -- "$BIN/vcf-synth" -m "$W/big.json" "$W/big.vcf.gz" -n "$N" --t
 printf 'vcf-synth memory\t2\t%d\t%d\t%s\t\t\n' "$N" "$sites" "$m" >> "$out"
 rm -f "$W"/*.bcf "$W"/big.vcf.gz
 column -t -s $'\t' "$out"
+
+echo "bench: vcf-linkage-attack --attacks king against plink2 --make-king-table" >&2
+bcftools query -l "$PANEL" > "$W/all.txt"
+head -2000 "$W/all.txt" > "$W/train.txt"
+tail -n +2001 "$W/all.txt" > "$W/holdout.txt"
+bcftools view -S "$W/train.txt" "$PANEL" -Ob -o "$W/train.bcf" --no-version
+bcftools view -S "$W/holdout.txt" "$PANEL" -Ob -o "$W/holdout.bcf" --no-version
+"$BIN/vcf-fit" "$W/train.bcf" -g "$DATA/1kg_panel.tsv" --group-column super_pop --threads 2 -q -o "$W/train.json"
+"$BIN/vcf-synth" -m "$W/train.json" "$W/train.bcf" -n 2000 --threads 2 -q -Ob -o "$W/syn.bcf"
+bcftools index -f "$W/syn.bcf" && bcftools index -f "$W/train.bcf"
+bcftools merge "$W/syn.bcf" "$W/train.bcf" -Ob -o "$W/merged.bcf"
+aout=$R/attack.tsv
+printf 'benchmark\tthreads\tpairs\twall_s\tpeak_rss_mb\tus_per_pair\tratio_per_pair\n' > "$aout"
+for t in 1 2; do
+    m=$(measure king$t -- "$BIN/vcf-linkage-attack" "$W/syn.bcf" --train "$W/train.bcf" --holdout "$W/holdout.bcf" \
+        --attacks king --threads $t -q -o /dev/null)
+    p=$(measure plink$t -- plink2 --bcf "$W/merged.bcf" --make-king-table --threads $t --out "$W/king" --silent)
+    ours_pairs=$(( (2000 + $(wc -l < "$W/holdout.txt")) * 2000 )); plink_pairs=$(( 4000 * 3999 / 2 ))
+    awk -F'\t' -v t=$t -v m="$m" -v p="$p" -v a=$ours_pairs -v b=$plink_pairs 'BEGIN {
+        split(m, x, "\t"); split(p, y, "\t"); ua = x[1] / a * 1e6; ub = y[1] / b * 1e6
+        printf "vcf-linkage-attack --attacks king\t%d\t%d\t%s\t%s\t%.4f\t%.2f\n", t, a, x[1], x[2], ua, ua / ub
+        printf "plink2 --make-king-table\t%d\t%d\t%s\t%s\t%.4f\t\n", t, b, y[1], y[2], ub }' >> "$aout"
+done
+rm -f "$W"/*.bcf "$W"/*.csi
+column -t -s $'\t' "$aout"

@@ -49,13 +49,17 @@ static int nearest(const vs_geno_t *t, int i, const vs_geno_t *r, const int *lis
 
 /* ---------- dcr ---------- */
 
+/* The calibration set is the holdout less one sample: the target itself for
+ * a non-member, a seeded random one for a member, so that both compare with
+ * the same number of references. */
 static void dcr_one(const vs_geno_t *t, const vs_attack_data_t *d, int is_holdout, double *geno, double *hap,
                     double *cal)
 {
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
+        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 6, (uint64_t)i) * d->holdout->n);
         int to_syn = nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_geno_distance);
-        int to_ref = nearest(t, i, d->holdout, NULL, d->holdout->n, is_holdout ? i : -1, vs_geno_distance);
+        int to_ref = nearest(t, i, d->holdout, NULL, d->holdout->n, left_out, vs_geno_distance);
         geno[i] = -to_syn;
         cal[i] = (double)to_ref - to_syn;
         if (d->syn->phased && t->phased) hap[i] = -nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_hap_distance);
@@ -246,7 +250,10 @@ void vs_attack_unique(const vs_attack_data_t *d, vs_scores_t *s, vs_unique_t *ou
     long *hits = vs_calloc(nt + nh + 1, sizeof *hits);
     long windows = 0, syn_kmers = 0, to_train = 0, to_holdout = 0;
     khash_t(kmer) *owner = kh_init(kmer), *in_syn = kh_init(kmer);
-    for (int64_t j0 = 0; j0 + k <= d->syn->n_sites; j0 += k, windows++) {
+    for (int64_t j0 = 0; j0 + k <= d->syn->n_sites; windows++) {
+        int64_t end = j0 + 1;                          /* a window stays inside one contig */
+        while (end < j0 + k && !d->contig_start[end]) end++;
+        if (end < j0 + k) { j0 = end; windows--; continue; }
         kh_clear(kmer, owner);
         kh_clear(kmer, in_syn);
         count_real_kmers(d, j0, k, owner);
@@ -265,6 +272,7 @@ void vs_attack_unique(const vs_attack_data_t *d, vs_scores_t *s, vs_unique_t *ou
         for (khiter_t it = kh_begin(owner); it != kh_end(owner); it++)
             if (kh_exist(owner, it) && kh_val(owner, it) >= 0 && kh_get(kmer, in_syn, kh_key(owner, it)) != kh_end(in_syn))
                 hits[kh_val(owner, it)]++;
+        j0 += k;
     }
     for (int i = 0; i < nt; i++) s->member[i] = windows ? hits[i] / (2.0 * windows) : NAN;
     for (int i = 0; i < nh; i++) s->nonmember[i] = windows ? hits[nt + i] / (2.0 * windows) : NAN;
@@ -285,8 +293,8 @@ static int masked_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j,
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
     int dist = 0;
     for (int w = 0; w < a->nw; w++)
-        dist += __builtin_popcountll(((a0[w] | a1[w]) ^ (b0[w] | b1[w])) & mask[w]) +
-                __builtin_popcountll(((a0[w] & a1[w]) ^ (b0[w] & b1[w])) & mask[w]);
+        dist += __builtin_popcountll((((a0[w] | a1[w]) ^ (b0[w] | b1[w])) | ((a0[w] & a1[w]) ^ (b0[w] & b1[w]))) &
+                                     mask[w]);
     return dist;
 }
 

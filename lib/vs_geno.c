@@ -87,9 +87,8 @@ int vs_geno_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
 {
     const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
     int d = 0;
-    for (int w = 0; w < a->nw; w++)   /* |g - g'| = [carrier differs] + [hom-alt differs] */
-        d += __builtin_popcountll((a0[w] | a1[w]) ^ (b0[w] | b1[w])) +
-             __builtin_popcountll((a0[w] & a1[w]) ^ (b0[w] & b1[w]));
+    for (int w = 0; w < a->nw; w++)   /* a genotype differs when its carrier or hom-alt bit does */
+        d += __builtin_popcountll(((a0[w] | a1[w]) ^ (b0[w] | b1[w])) | ((a0[w] & a1[w]) ^ (b0[w] & b1[w])));
     return d;
 }
 

@@ -28,7 +28,7 @@ vs_geno_t *vs_geno_from_panel(const vs_panel_t *p, const int64_t *sites, int64_t
 vs_geno_t *vs_geno_subset(const vs_geno_t *g, const int *samples, int n);
 void vs_geno_destroy(vs_geno_t *g);
 
-/* sum over sites of |dosage difference| (0, 1 or 2 per site) */
+/* genotype Hamming distance: the number of sites where the genotypes differ */
 int vs_geno_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
 /* haplotype Hamming distance under the better of the two pairings */
 int vs_hap_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j);

@@ -6,10 +6,13 @@
 #include "vs_vcf.h"
 
 #include <cjson/cJSON.h>
+#include <htslib/khash.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+KHASH_SET_INIT_STR(names)
 
 static const struct { const char *name; unsigned bit; } attack_names[] = {
     { "dcr", VS_ATT_DCR }, { "aats", VS_ATT_AATS }, { "king", VS_ATT_KING }, { "ibd", VS_ATT_IBD },
@@ -25,6 +28,7 @@ void vs_risk_opts_init(vs_risk_opts_t *o)
     o->known_sites = 100;
     o->kmer = 16;
     o->bootstrap = 200;
+    o->level = 0.95;
     o->seed = 1;
 }
 
@@ -101,6 +105,15 @@ static void target_groups(const vs_panel_t *t, const vs_panel_t *h, const vs_ris
     char **names = vs_malloc(n * sizeof *names);
     memcpy(names, t->samples, t->n_samples * sizeof *names);
     memcpy(names + t->n_samples, h->samples, h->n_samples * sizeof *names);
+    khash_t(names) *seen = kh_init(names);
+    for (int i = 0; i < n; i++) {
+        int absent;
+        kh_put(names, seen, names[i], &absent);
+        if (!absent)
+            vs_die("sample %s is in both %s and %s; a training sample cannot also be a holdout sample",
+                   names[i], o->train, o->holdout);
+    }
+    kh_destroy(names, seen);
     c->groups = o->groups ? vs_groups_load(o->groups, o->group_column, names, n) : vs_groups_single(n, "all");
     free(names);
     c->n_groups = c->groups->n_groups;
@@ -176,7 +189,7 @@ static void score_attack(vs_risk_t *r, const cohorts_t *c, const char *attack, c
         int nm = collect(s->member, c->train_group, c->train->n, gi, m);
         int nn = collect(s->nonmember, c->holdout_group, c->holdout->n, gi, n);
         vs_roc_t roc;
-        vs_roc(m, nm, n, nn, o->bootstrap, o->seed, stream * 1000 + (uint64_t)g, &roc);
+        vs_roc(m, nm, n, nn, o->bootstrap, o->level, o->seed, stream * 1000 + (uint64_t)g, &roc);
         add_row(r, attack, gi >= 0 ? c->group_names[gi] : "all", &roc);
     }
     free(m);
@@ -429,6 +442,10 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
     common_positions(p[0], idx[0], n, o, &c);
     int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * c.train->n);
+    if (nh - half < VS_ROC_MIN_N || c.train->n < VS_ROC_MIN_N || ncopy < 1)
+        vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "
+               "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, c.train->n,
+               o->holdout, nh);
     int *order = shuffled(nh, o->seed, 11), *pick = shuffled(c.train->n, o->seed, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
     c.holdout = vs_geno_subset(all_holdout, order + half, nh - half);
@@ -441,12 +458,15 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     vs_info("self-test: %d training samples (%d copied), %d holdout samples as filler, %d as non-members",
             c.train->n, ncopy, half, nh - half);
     fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tresult\n");
-    int failures = 0;
+    int failures = 0, rows = 1;
+    vs_risk_opts_t run = *o;
     for (int positive = 1; positive >= 0; positive--) {
+        if (!positive) run.level = 1 - (1 - o->level) / rows;      /* Bonferroni over the rows */
         c.syn = positive ? concat(copies, filler) : concat(filler, NULL);
         c.d = (vs_attack_data_t){ c.syn, c.train, c.holdout, c.cm, c.contig_start, o->known_sites, o->kmer, o->seed };
         vs_risk_t *r = vs_calloc(1, sizeof *r);
-        run_attacks(r, &c, o);
+        run_attacks(r, &c, &run);
+        rows = r->n_rows;
         failures += report_control(fp, positive ? "positive" : "negative", r,
                                    positive ? 0.5 + fraction / 2 : 0.5, positive);
         vs_risk_destroy(r);

@@ -20,6 +20,7 @@ typedef struct {
     double cm_per_mb;
     unsigned attacks;
     int known_sites, kmer, bootstrap;
+    double level;             /* of the AUC intervals: 0.95 */
     uint64_t seed;
 } vs_risk_opts_t;
 
@@ -52,8 +53,10 @@ void vs_risk_destroy(vs_risk_t *r);
 /* --self-test F: positive control (synthetic = copies of a fraction F of the
  * training samples plus half of the holdout as filler) and negative control
  * (synthetic = that holdout half alone); the other holdout half are the
- * non-members.  Prints expected against observed; returns the number of
- * controls that did not behave as expected. */
+ * non-members.  The negative rows are judged with Bonferroni-adjusted
+ * intervals (95% for the family of rows), since at 95% each one would show a
+ * signal by chance one time in twenty.  Prints expected against observed;
+ * returns the number of rows that did not behave as expected. */
 int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp);
 
 #endif

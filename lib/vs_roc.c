@@ -96,7 +96,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Percentile bootstrap interval of the AUC. */
-static void bootstrap_auc(const double *member, int nm, const double *nonmember, int nn, int B,
+static void bootstrap_auc(const double *member, int nm, const double *nonmember, int nn, int B, double level,
                           uint64_t seed, uint64_t stream, double *lo, double *hi)
 {
     double *m = vs_malloc(nm * sizeof *m), *n = vs_malloc(nn * sizeof *n), *auc = vs_malloc(B * sizeof *auc);
@@ -108,14 +108,15 @@ static void bootstrap_auc(const double *member, int nm, const double *nonmember,
         auc[b] = vs_auc(m, nm, n, nn);
     }
     qsort(auc, B, sizeof *auc, cmp_double);
-    *lo = auc[(int)floor(0.025 * (B - 1))];
-    *hi = auc[(int)ceil(0.975 * (B - 1))];
+    double tail = (1 - level) / 2;
+    *lo = auc[(int)floor(tail * (B - 1))];
+    *hi = auc[(int)ceil((1 - tail) * (B - 1))];
     free(m);
     free(n);
     free(auc);
 }
 
-void vs_roc(const double *member, int nm, const double *nonmember, int nn, int bootstrap,
+void vs_roc(const double *member, int nm, const double *nonmember, int nn, int bootstrap, double level,
             uint64_t seed, uint64_t stream, vs_roc_t *out)
 {
     memset(out, 0, sizeof *out);
@@ -129,7 +130,8 @@ void vs_roc(const double *member, int nm, const double *nonmember, int nn, int b
     }
     out->auc = vs_auc(member, nm, nonmember, nn);
     out->auc_lo = out->auc_hi = out->auc;
-    if (bootstrap > 0) bootstrap_auc(member, nm, nonmember, nn, bootstrap, seed, stream, &out->auc_lo, &out->auc_hi);
+    if (bootstrap > 0)
+        bootstrap_auc(member, nm, nonmember, nn, bootstrap, level, seed, stream, &out->auc_lo, &out->auc_hi);
     out->tpr_at_fpr_1pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.01);
     out->tpr_at_fpr_01pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.001);
     out->advantage = vs_advantage(member, nm, nonmember, nn);

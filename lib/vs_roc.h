@@ -23,9 +23,10 @@ double vs_auc(const double *member, int nm, const double *nonmember, int nn);
  * (a sample is called a member when its score is >= the threshold). */
 double vs_tpr_at_fpr(const double *member, int nm, const double *nonmember, int nn, double max_fpr);
 double vs_advantage(const double *member, int nm, const double *nonmember, int nn);
-/* Everything above; `stream` keeps bootstrap draws of different attacks and
+/* Everything above, with a percentile bootstrap interval at `level` (0.95
+ * for the report); `stream` keeps bootstrap draws of different attacks and
  * groups apart. */
-void vs_roc(const double *member, int nm, const double *nonmember, int nn, int bootstrap,
+void vs_roc(const double *member, int nm, const double *nonmember, int nn, int bootstrap, double level,
             uint64_t seed, uint64_t stream, vs_roc_t *out);
 
 #endif

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make demo: the whole path on real data from Debian's shapeit4-example
 # (300 European 1000 Genomes samples, chr20:1-4 Mb, with the chr20 b37 map):
-# split 240 train / 60 holdout, fit, synthesise 1000 samples, summarise.
+# split 240 train / 60 holdout, fit, synthesise 1000 samples, attack, summarise.
 set -euo pipefail
 BUILD=${BUILD:-build}
 BIN=$(cd "$(dirname "$0")/.." && pwd)/$BUILD/bin
@@ -32,6 +32,10 @@ bcftools +fill-tags "$OUT/train.bcf" -- -t AC,AN | bcftools query -f '%INFO/AC\t
 r=$(paste "$OUT/af_syn.txt" "$OUT/af_train.txt" | awk '{ x = $1 / $2; y = $3 / $4; n++; sx += x; sy += y;
         sxx += x * x; syy += y * y; sxy += x * y }
     END { printf "%.4f", (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy)) }')
+echo "== vcf-linkage-attack: 240 members (train) against 60 non-members (holdout)"
+"$BIN/vcf-linkage-attack" "$OUT/synthetic.bcf" --train "$OUT/train.bcf" --holdout "$OUT/holdout.bcf" \
+    --map "$EX/chr20.b37.gmap.gz" --threads 2 -q --json "$OUT/attack.json" -o "$OUT/attack.tsv"
+column -t "$OUT/attack.tsv"
 end=$(date +%s.%N)
 
 echo "== summary"
@@ -39,5 +43,7 @@ jq -r '.groups[] | "group \(.name): \(.members | length) samples, Ne \(.Ne | flo
 echo "synthetic samples: $(bcftools query -l "$OUT/synthetic.bcf" | wc -l), sites: $(bcftools view -H "$OUT/synthetic.bcf" | wc -l)"
 echo "allele-frequency Pearson r, synthetic vs train: $r"
 echo "source sample names in the synthetic file: $(bcftools view "$OUT/synthetic.bcf" | grep -c -F -w -f "$OUT/samples.txt" || true)"
+jq -r '[.rows[] | select(.verdict != "ok")] | if length == 0 then "privacy: no attack tells members from non-members"
+    else "privacy: " + (map("\(.attack) AUC \(.auc * 1000 | round / 1000) (\(.verdict))") | join(", ")) end' "$OUT/attack.json"
 awk -v a="$start" -v b="$end" 'BEGIN { printf "wall time: %.1f s\n", b - a }'
-echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf (holdout.bcf is kept for the attack and fidelity steps)"
+echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json"

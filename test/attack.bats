@@ -156,3 +156,20 @@ attack() { vcf-linkage-attack "$@"; }
         { d = \$6 - \$12; if (d < 0) d = -d; if (d > 1e-4) far++ } END { print NR, bad + 0, far + 0 }'"
     assert_output "$(( $(wc -l < kt.kin0) - 1 )) 0 0"
 }
+
+@test "attack: a sample in both --train and --holdout, and misused options, are refused" {
+    run attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/train.bcf"
+    assert_failure 1
+    assert_output --partial "sample TOY09 is in both $TOY/train.bcf and $TOY/train.bcf"
+    run attack --self-test 0.5 --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" -g "$TOY/groups.tsv"
+    assert_failure 2
+    assert_output --partial "takes neither -g nor --json"
+    run attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" --bootstrap 5
+    assert_failure 2
+    run attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" --json -
+    assert_failure 2
+    assert_output --partial "would both go to standard output"
+    run attack --self-test 0.5 --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf"
+    assert_failure 1
+    assert_output --partial "--self-test needs at least 10 training samples and 20 holdout samples"
+}

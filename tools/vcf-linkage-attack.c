@@ -33,15 +33,17 @@ static void usage(FILE *fp)
 "        --attacks LIST           dcr,aats,king,ibd,af,unique,partial or all [all]\n"
 "        --known-sites INT        partial: sites the attacker knows per target [100]\n"
 "        --kmer INT               unique: sites per haplotype k-mer, 1-64 [16]\n"
-"        --bootstrap INT          bootstrap resamples for the AUC interval [200]\n"
+"        --bootstrap INT          bootstrap resamples for the AUC interval, at least 20 [200]\n"
 "        --seed INT               seed for subsets and resamples [1]\n"
 "        --threads INT            threads [1]\n"
 "        --self-test FLOAT        run positive (a fraction FLOAT of TRAIN copied) and negative\n"
-"                                 controls from TRAIN and HOLDOUT instead; SYNTHETIC is not read\n"
+"                                 controls from TRAIN and HOLDOUT instead; SYNTHETIC is not read;\n"
+"                                 negative rows use Bonferroni-adjusted intervals\n"
 "\n"
 "Output:\n"
 "    -o, --output FILE            TSV report [standard output]\n"
-"        --json FILE              the same rows as {\"rows\": [...]}, with KING bands and AATS\n"
+"        --json FILE              the same rows as {\"rows\": [...]}, with the sites used, the\n"
+"                                 worst group per attack, KING bands, AATS and k-mer shares\n"
 "    -q, --quiet                  no informational messages\n"
 "    -h, --help                   this text\n"
 "        --version                version\n"
@@ -93,7 +95,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg); break;
         case O_KNOWN: o->risk.known_sites = (int)vs_parse_long("--known-sites", optarg, 1, 100000000); break;
         case O_KMER: o->risk.kmer = (int)vs_parse_long("--kmer", optarg, 1, 64); break;
-        case O_BOOT: o->risk.bootstrap = (int)vs_parse_long("--bootstrap", optarg, 0, 1000000); break;
+        case O_BOOT: o->risk.bootstrap = (int)vs_parse_long("--bootstrap", optarg, 20, 1000000); break;
         case O_SEED: o->risk.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
         case O_SELF: o->self_test = vs_parse_double("--self-test", optarg, 0.01, 1); break;
@@ -115,7 +117,11 @@ static void parse(int argc, char **argv, opts_t *o)
         o->risk.syn = argv[optind];
     } else if (optind != argc) {
         vs_die_usage("--self-test reads only --train and --holdout; drop the SYNTHETIC argument");
+    } else if (o->risk.groups || o->json) {
+        vs_die_usage("--self-test reports the whole cohort as TSV; it takes neither -g nor --json");
     }
+    if (o->json && !strcmp(o->json, "-") && !strcmp(o->output, "-"))
+        vs_die_usage("--json - and the TSV would both go to standard output; give -o FILE or --json FILE");
 }
 
 static FILE *open_report(const char *path, vs_outfile_t **of)

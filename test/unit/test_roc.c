@@ -43,7 +43,7 @@ int main(void)
     /* the bootstrap interval is the 2.5/97.5 percentiles of AUCs of resamples
      * drawn with the same keyed streams */
     vs_roc_t r;
-    vs_roc(a, 300, b, 200, 200, 7, 3, &r);
+    vs_roc(a, 300, b, 200, 200, 0.95, 7, 3, &r);
     double boot[200], rm[300], rn[200];
     for (int k = 0; k < 200; k++) {
         vs_stream_t st;
@@ -58,15 +58,15 @@ int main(void)
     CHECK(r.auc_lo < r.auc && r.auc < r.auc_hi, "the interval contains the AUC");
     CHECK(!strcmp(r.verdict, "signal"), "AUC %.3f with an interval above 0.5 is 'signal'", r.auc);
     for (int i = 0; i < 300; i++) a[i] += 5;
-    vs_roc(a, 300, b, 200, 200, 7, 3, &r);
+    vs_roc(a, 300, b, 200, 200, 0.95, 7, 3, &r);
     CHECK(!strcmp(r.verdict, "high"), "AUC %.3f > 0.6 is 'high'", r.auc);
 
     double same_m[400], same_n[400];
     for (int i = 0; i < 400; i++) { same_m[i] = vs_rng_unif(2, 1, i, 0); same_n[i] = vs_rng_unif(2, 2, i, 0); }
-    vs_roc(same_m, 400, same_n, 400, 500, 1, 1, &r);
+    vs_roc(same_m, 400, same_n, 400, 500, 0.95, 1, 1, &r);
     CHECK(r.auc_lo < 0.5 && 0.5 < r.auc_hi && !strcmp(r.verdict, "ok"),
           "one distribution for both: the interval %.3f-%.3f holds 0.5, verdict ok", r.auc_lo, r.auc_hi);
-    vs_roc(same_m, 9, same_n, 400, 100, 1, 1, &r);
+    vs_roc(same_m, 9, same_n, 400, 100, 0.95, 1, 1, &r);
     CHECK(!strcmp(r.verdict, "insufficient") && isnan(r.auc), "9 members: insufficient, no AUC");
     UNIT_DONE();
 }
