@@ -12,8 +12,11 @@ mkdir -p "$OUT"
 start=$(date +%s.%N)
 
 bcftools query -l "$EX/reference.vcf.gz" > "$OUT/samples.txt"
-head -240 "$OUT/samples.txt" > "$OUT/train.txt"
-tail -60 "$OUT/samples.txt" > "$OUT/holdout.txt"
+# a seeded random split: the file is ordered by population, and a holdout of
+# its last 60 samples would differ from the training set in ancestry
+awk 'BEGIN { srand(7) } { print rand() "\t" $1 }' "$OUT/samples.txt" | sort -k1,1 | cut -f2 > "$OUT/shuffled.txt"
+head -240 "$OUT/shuffled.txt" | sort > "$OUT/train.txt"
+tail -60 "$OUT/shuffled.txt" | sort > "$OUT/holdout.txt"
 awk 'BEGIN { print "sample\tgroup" } { print $1 "\tEUR" }' "$OUT/train.txt" > "$OUT/groups.tsv"
 bcftools view --no-version -S "$OUT/train.txt" "$EX/reference.vcf.gz" -Ob -o "$OUT/train.bcf"
 bcftools view --no-version -S "$OUT/holdout.txt" "$EX/reference.vcf.gz" -Ob -o "$OUT/holdout.bcf"
