@@ -316,18 +316,47 @@ static cJSON *row_json(const vs_risk_row_t *w)
     return o;
 }
 
-/* The group with the highest AUC of each attack (groups, not "all"). */
+/* The group with the highest AUC among an attack's rows starting at i (its
+ * groups; "all" only when it is the one row), or NULL. */
+static const vs_risk_row_t *worst_group(const vs_risk_t *r, int i)
+{
+    const vs_risk_row_t *worst = NULL;
+    for (int j = i; j < r->n_rows && r->rows[j].attack == r->rows[i].attack; j++) {
+        const vs_risk_row_t *w = &r->rows[j];
+        if (isnan(w->roc.auc) || (!strcmp(w->group, "all") && j > i)) continue;
+        if (!worst || w->roc.auc > worst->roc.auc) worst = w;
+    }
+    return worst;
+}
+
+void vs_risk_summary(const vs_risk_t *r)
+{
+    for (int i = 0; i < r->n_rows; i++) {
+        if (i && r->rows[i - 1].attack == r->rows[i].attack) continue;
+        const vs_risk_row_t *w = worst_group(r, i);
+        if (w) vs_info("%-8s worst group %s: AUC %.3f (%.3f-%.3f), %s", w->attack, w->group, w->roc.auc,
+                       w->roc.auc_lo, w->roc.auc_hi, w->roc.verdict);
+    }
+    if (r->have_bands)
+        for (int k = 0; k < VS_KING_BANDS; k++) {
+            char range[48];
+            if (k) snprintf(range, sizeof range, "%g to %g", vs_king_band_min[k], vs_king_band_min[k - 1]);
+            else snprintf(range, sizeof range, "%g and above", vs_king_band_min[k]);
+            vs_info("king: %ld member and %ld non-member pairs with a synthetic sample in the %s band (kinship %s)",
+                    r->bands.member_pairs[k], r->bands.nonmember_pairs[k], vs_king_band_name[k], range);
+        }
+    if (r->have_aats)
+        vs_info("aats: AA(train) %.4f, AA(holdout) %.4f, privacy loss %.4f (n = %d each)", r->aats.aa_train,
+                r->aats.aa_holdout, r->aats.privacy_loss, r->aats.n);
+}
+
+/* The group with the highest AUC of each attack. */
 static cJSON *worst_json(const vs_risk_t *r)
 {
     cJSON *a = cJSON_CreateArray();
     for (int i = 0; i < r->n_rows; i++) {
         if (i && r->rows[i - 1].attack == r->rows[i].attack) continue;
-        const vs_risk_row_t *worst = NULL;
-        for (int j = i; j < r->n_rows && r->rows[j].attack == r->rows[i].attack; j++) {
-            const vs_risk_row_t *w = &r->rows[j];
-            if (isnan(w->roc.auc) || (!strcmp(w->group, "all") && j > i)) continue;
-            if (!worst || w->roc.auc > worst->roc.auc) worst = w;
-        }
+        const vs_risk_row_t *worst = worst_group(r, i);
         if (!worst) continue;
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "attack", worst->attack);

@@ -46,6 +46,8 @@ typedef struct {
 
 vs_risk_t *vs_risk_run(const vs_risk_opts_t *o);
 void vs_risk_tsv(const vs_risk_t *r, FILE *fp);
+/* On standard error: the worst group of each attack, the KING bands, AATS. */
+void vs_risk_summary(const vs_risk_t *r);
 /* {"rows": [...]} plus "sites", "king_bands", "aats", "unique" and "worst". */
 void vs_risk_json(const vs_risk_t *r, const char *path);
 void vs_risk_destroy(vs_risk_t *r);

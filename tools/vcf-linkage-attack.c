@@ -156,6 +156,7 @@ int main(int argc, char **argv)
     FILE *fp = open_report(o.output, &of);
     vs_risk_tsv(r, fp);
     close_report(fp, of, o.output);
+    vs_risk_summary(r);
     if (o.json) vs_risk_json(r, o.json);
     vs_risk_destroy(r);
     return 0;
