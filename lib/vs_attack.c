@@ -74,18 +74,6 @@ void vs_attack_dcr(const vs_attack_data_t *d, vs_scores_t *geno, vs_scores_t *ha
 
 /* ---------- aats ---------- */
 
-/* The first n of a seeded random order of 0..total-1. */
-static int *random_subset(int total, int n, uint64_t seed, uint64_t which)
-{
-    int *v = vs_malloc((total + 1) * sizeof *v);
-    for (int i = 0; i < total; i++) v[i] = i;
-    for (int i = 0; i < n; i++) {
-        int j = i + (int)(vs_rng_unif(seed, VS_RNG_SPLIT, which, (uint64_t)i) * (total - i));
-        int t = v[i]; v[i] = v[j]; v[j] = t;
-    }
-    return v;
-}
-
 static double closer(int a, int b) { return a < b ? 1 : a == b ? 0.5 : 0; }
 
 /* AA of one real set R (subset r of size n) against the synthetic subset s;
@@ -112,9 +100,9 @@ void vs_attack_aats(const vs_attack_data_t *d, vs_scores_t *sc, vs_aats_t *out)
     int n = d->syn->n;
     if (d->train->n < n) n = d->train->n;
     if (d->holdout->n < n) n = d->holdout->n;
-    int *s = random_subset(d->syn->n, n, d->seed, 1);
-    int *t = random_subset(d->train->n, n, d->seed, 2);
-    int *h = random_subset(d->holdout->n, n, d->seed, 3);
+    int *s = vs_rng_permutation(d->syn->n, d->seed, VS_RNG_SPLIT, 1);
+    int *t = vs_rng_permutation(d->train->n, d->seed, VS_RNG_SPLIT, 2);
+    int *h = vs_rng_permutation(d->holdout->n, d->seed, VS_RNG_SPLIT, 3);
     out->n = n;
     out->aa_train = adversarial_accuracy(d->train, t, d->syn, s, n, sc->member);
     out->aa_holdout = adversarial_accuracy(d->holdout, h, d->syn, s, n, sc->nonmember);
@@ -304,7 +292,7 @@ static void partial_one(const vs_attack_data_t *d, const vs_geno_t *t, uint64_t 
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
         uint64_t *mask = vs_calloc(t->nw + 1, sizeof *mask);
-        int *known = random_subset((int)t->n_sites, m, d->seed, (role << 32) | (uint64_t)i);
+        int *known = vs_rng_permutation((int)t->n_sites, d->seed, VS_RNG_SPLIT, (role << 32) | (uint64_t)i);
         for (int k = 0; k < m; k++) mask[known[k] >> 6] |= 1ull << (known[k] & 63);
         int best = INT_MAX;
         for (int j = 0; j < d->syn->n; j++) {

@@ -153,15 +153,15 @@ void vs_model_write(vs_model_t *m, const char *path)
     char *text = model_to_text(m);
     size_t n = strlen(text);
     vs_sha256_hex(text, n, m->sha);
-    vs_outfile_t *of = vs_outfile_begin(path);
-    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "wb") : stdout;
-    if (!fp) vs_die("cannot open %s: %s", path, strerror(errno));
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(path, &of);
     size_t len = strlen(path);
     if (len > 3 && !strcmp(path + len - 3, ".xz")) xz_write(fp, text, n, path);
-    else if (fwrite(text, 1, n, fp) != n || fputc('\n', fp) == EOF)
-        vs_die("cannot write %s: %s", path, strerror(errno));
-    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s: %s", path, strerror(errno));
-    vs_outfile_commit(of);
+    else {
+        fwrite(text, 1, n, fp);
+        fputc('\n', fp);
+    }
+    vs_text_close(fp, of, path);
     free(text);
 }
 

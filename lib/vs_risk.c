@@ -404,11 +404,11 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
-    vs_outfile_t *of = vs_outfile_begin(path);
-    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "w") : stdout;
-    if (!fp || fputs(text, fp) == EOF || fputc('\n', fp) == EOF || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
-        vs_die("cannot write %s: %s", path, strerror(errno));
-    vs_outfile_commit(of);
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(path, &of);
+    fputs(text, fp);
+    fputc('\n', fp);
+    vs_text_close(fp, of, path);
     free(text);
 }
 
@@ -429,18 +429,6 @@ static vs_geno_t *concat(const vs_geno_t *a, const vs_geno_t *b)
     g->n = a->n + nb;
     g->phased = a->phased && b->phased;
     return g;
-}
-
-/* A seeded random order of 0..n-1. */
-static int *shuffled(int n, uint64_t seed, uint64_t which)
-{
-    int *v = vs_malloc((n + 1) * sizeof *v);
-    for (int i = 0; i < n; i++) v[i] = i;
-    for (int i = n - 1; i > 0; i--) {
-        int j = (int)(vs_rng_unif(seed, VS_RNG_SPLIT, which, (uint64_t)i) * (i + 1));
-        int t = v[i]; v[i] = v[j]; v[j] = t;
-    }
-    return v;
 }
 
 static int report_control(FILE *fp, const char *control, const vs_risk_t *r, double expected, int positive)
@@ -475,7 +463,8 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
         vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "
                "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, c.train->n,
                o->holdout, nh);
-    int *order = shuffled(nh, o->seed, 11), *pick = shuffled(c.train->n, o->seed, 12);
+    int *order = vs_rng_permutation(nh, o->seed, VS_RNG_SPLIT, 11);
+    int *pick = vs_rng_permutation(c.train->n, o->seed, VS_RNG_SPLIT, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
     c.holdout = vs_geno_subset(all_holdout, order + half, nh - half);
     vs_geno_t *copies = vs_geno_subset(c.train, pick, ncopy);

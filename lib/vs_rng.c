@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "vs_err.h"
+
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
 #define PHILOX_W0 0x9E3779B9u
@@ -72,6 +74,24 @@ double vs_rng_unif(uint64_t seed, uint32_t purpose, uint64_t a, uint64_t b)
     uint32_t ctr[4] = { (uint32_t)a, (uint32_t)(a >> 32), (uint32_t)b, (uint32_t)(b >> 32) };
     vs_philox(key, ctr, out);
     return to_unit(out[0], out[1]);
+}
+
+void vs_rng_shuffle(int *v, int n, uint64_t seed, uint32_t purpose, uint64_t which)
+{
+    for (int i = n - 1; i > 0; i--) {
+        int j = (int)(vs_rng_unif(seed, purpose, (uint64_t)i, which) * (i + 1));
+        int t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+}
+
+int *vs_rng_permutation(int n, uint64_t seed, uint32_t purpose, uint64_t which)
+{
+    int *v = vs_malloc((n + 1) * sizeof *v);
+    for (int i = 0; i < n; i++) v[i] = i;
+    vs_rng_shuffle(v, n, seed, purpose, which);
+    return v;
 }
 
 /* ---- the gsl_rng adapter ---- */

@@ -35,6 +35,11 @@ uint64_t vs_hash_str(uint64_t h, const char *s, size_t n);
 
 /* One uniform double in (0,1) for (seed, purpose, a, b). */
 double vs_rng_unif(uint64_t seed, uint32_t purpose, uint64_t a, uint64_t b);
+/* Fisher-Yates shuffle of v[0..n) whose draws are keyed by (seed, purpose,
+ * position, which): the same order for the same key, on any thread. */
+void vs_rng_shuffle(int *v, int n, uint64_t seed, uint32_t purpose, uint64_t which);
+/* 0..n-1 in that shuffled order (allocated; its first k are a random k-subset). */
+int *vs_rng_permutation(int n, uint64_t seed, uint32_t purpose, uint64_t which);
 
 typedef struct {
     gsl_rng rng;            /* must stay first: GSL sees this */

@@ -61,10 +61,7 @@ int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t se
     int *group = vs_malloc((n ? n : 1) * sizeof *group);
     for (int g = 0, i = 0; g < G; g++)
         for (int k = 0; k < count[g]; k++) group[i++] = g;
-    for (int i = n - 1; i > 0; i--) {   /* Fisher-Yates, keyed by the seed */
-        int j = (int)(vs_rng_unif(seed, VS_RNG_GROUP_ORDER, (uint64_t)i, 0) * (i + 1));
-        int t = group[i]; group[i] = group[j]; group[j] = t;
-    }
+    vs_rng_shuffle(group, n, seed, VS_RNG_GROUP_ORDER, 0);
     free(count);
     free(rem);
     return group;

@@ -402,6 +402,21 @@ void vs_outfile_commit(vs_outfile_t *o)
     free(o);
 }
 
+FILE *vs_text_open(const char *path, vs_outfile_t **of)
+{
+    *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
+    if (!fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
+    return fp;
+}
+
+void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path)
+{
+    if (ferror(fp) || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
+        vs_die("cannot write %s: %s", path, strerror(errno));
+    vs_outfile_commit(of);
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);

@@ -7,6 +7,7 @@
 #define VS_VCF_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <htslib/vcf.h>
 #include "vs_panel.h"
 
@@ -59,6 +60,11 @@ typedef struct vs_outfile_t vs_outfile_t;
 vs_outfile_t *vs_outfile_begin(const char *path);
 const char *vs_outfile_path(const vs_outfile_t *o);  /* where to write now */
 void vs_outfile_commit(vs_outfile_t *o);
+
+/* A text report (TSV, JSON) written the same way: open, write, then close,
+ * which checks for write errors and renames the file into place. */
+FILE *vs_text_open(const char *path, vs_outfile_t **of);
+void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path);
 
 /* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);

@@ -135,12 +135,10 @@ static void parse(int argc, char **argv, opts_t *o)
 
 static void write_report(const vs_model_t *m, const char *path)
 {
-    vs_outfile_t *of = vs_outfile_begin(path);
-    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(of), "w") : stdout;
-    if (!fp) vs_die("cannot open %s for writing", path);
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(path, &of);
     vs_fit_report_tsv(m, fp);
-    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s", path);
-    vs_outfile_commit(of);
+    vs_text_close(fp, of, path);
 }
 
 int main(int argc, char **argv)

@@ -124,20 +124,6 @@ static void parse(int argc, char **argv, opts_t *o)
         vs_die_usage("--json - and the TSV would both go to standard output; give -o FILE or --json FILE");
 }
 
-static FILE *open_report(const char *path, vs_outfile_t **of)
-{
-    *of = vs_outfile_begin(path);
-    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
-    if (!fp) vs_die("cannot open %s for writing", path);
-    return fp;
-}
-
-static void close_report(FILE *fp, vs_outfile_t *of, const char *path)
-{
-    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0) vs_die("cannot write %s", path);
-    vs_outfile_commit(of);
-}
-
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-linkage-attack");
@@ -146,16 +132,16 @@ int main(int argc, char **argv)
     omp_set_num_threads(o.threads);
     vs_outfile_t *of;
     if (o.self_test > 0) {
-        FILE *fp = open_report(o.output, &of);
+        FILE *fp = vs_text_open(o.output, &of);
         int failures = vs_risk_self_test(&o.risk, o.self_test, fp);
-        close_report(fp, of, o.output);
+        vs_text_close(fp, of, o.output);
         if (failures) vs_warn("self-test: %d control%s did not behave as expected", failures, failures == 1 ? "" : "s");
         return failures ? 1 : 0;
     }
     vs_risk_t *r = vs_risk_run(&o.risk);
-    FILE *fp = open_report(o.output, &of);
+    FILE *fp = vs_text_open(o.output, &of);
     vs_risk_tsv(r, fp);
-    close_report(fp, of, o.output);
+    vs_text_close(fp, of, o.output);
     vs_risk_summary(r);
     if (o.json) vs_risk_json(r, o.json);
     vs_risk_destroy(r);
