@@ -303,8 +303,7 @@ static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
     p->info_cm[p->n_sites++] = s->info_cm;
 }
 
-/* Group= of each sample's ##SAMPLE=<ID=...,Group=...> line, NULL where none. */
-static char **header_groups(const bcf_hdr_t *h)
+char **vs_hdr_sample_groups(const bcf_hdr_t *h)
 {
     int n = bcf_hdr_nsamples(h);
     char **group = vs_calloc(n, sizeof *group);
@@ -329,7 +328,7 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     p->samples = vs_malloc(p->n_samples * sizeof *p->samples);
     for (int i = 0; i < p->n_samples; i++) p->samples[i] = vs_strdup(r->hdr->samples[i]);
     vs_samples_sha(p->samples, p->n_samples, p->sample_sha);
-    p->header_group = header_groups(r->hdr);
+    p->header_group = vs_hdr_sample_groups(r->hdr);
     vs_site_t site;
     while (vs_reader_next(r, &site)) panel_add_site(p, &site);
     if (p->n_sites == 0) {
@@ -488,6 +487,19 @@ void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
     if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
 }
 
+/* The site of src on out: ID, alleles, and INFO/END where the record spans
+ * more than its REF (a symbolic structural variant), so the variant is the same. */
+static void copy_site(bcf_hdr_t *hdr, bcf1_t *out, const bcf1_t *src)
+{
+    bcf_update_id(hdr, out, src->d.id);
+    bcf_update_alleles(hdr, out, (const char **)src->d.allele, src->n_allele);
+    if (src->rlen != (hts_pos_t)strlen(src->d.allele[0])) {
+        int32_t end = (int32_t)(src->pos + src->rlen);
+        if (bcf_update_info_int32(hdr, out, "END", &end, 1) < 0)
+            vs_die("cannot write INFO/END at %s:%lld", bcf_hdr_id2name(hdr, out->rid), (long long)src->pos + 1);
+    }
+}
+
 /* FORMAT/GT straight in BCF's int8 encoding, (allele + 1) << 1 | phased, "a|b"
  * as htslib encodes it: the bytes bcf_update_genotypes makes, without
  * re-scanning an int32 copy of every genotype.  BCF output only: htslib
@@ -534,8 +546,7 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
     out->rid = bcf_hdr_name2id(hdr, site->contig);
     if (out->rid < 0) vs_die("contig %s is missing from the output header", site->contig);
     out->pos = site->pos - 1;
-    bcf_update_id(hdr, out, src->d.id);
-    bcf_update_alleles(hdr, out, (const char **)src->d.allele, src->n_allele);
+    copy_site(hdr, out, src);
     int32_t an = n_hap;
     int32_t ac = w->is_bcf ? put_gt_bcf(w, out, alleles, n_hap) : put_gt_vcf(w, hdr, out, alleles, n_hap);
     if (src->n_allele > 1) bcf_update_info_int32(hdr, out, "AC", &ac, 1);
@@ -564,6 +575,8 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
         if (hr->type == BCF_HL_CTG || (hr->type == BCF_HL_GEN && !strcmp(hr->key, "reference")))
             bcf_hdr_add_hrec(h, bcf_hrec_dup(hr));
     }
+    if (bcf_hdr_idinfo_exists(src, BCF_HL_INFO, bcf_hdr_id2int(src, BCF_DT_ID, "END")))
+        bcf_hdr_append(h, "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End position of the variant\">");
     bcf_hdr_append(h, "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in genotypes\">");
     bcf_hdr_append(h, "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles in called genotypes\">");
     bcf_hdr_append(h, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Phased genotype\">");
@@ -593,16 +606,30 @@ void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version)
     free(cmd);
 }
 
-bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
-                            const char *model_sha, int argc, char **argv, int no_version)
+bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n,
+                               int argc, char **argv, int no_version)
 {
     bcf_hdr_t *h = vs_hdr_clean(src);
     vs_hdr_provenance(h, argc, argv, no_version);
     for (int i = 0; i < n; i++) {
-        bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s>", names[i], groups[i], model_sha);
+        if (meta && meta[i]) bcf_hdr_printf(h, "##SAMPLE=<ID=%s,%s>", names[i], meta[i]);
         if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
     }
     if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    return h;
+}
+
+bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
+                            const char *model_sha, int argc, char **argv, int no_version)
+{
+    char **meta = vs_malloc((n + 1) * sizeof *meta);
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(groups[i]) + 128;
+        meta[i] = vs_malloc(len);
+        snprintf(meta[i], len, "Group=%s,Origin=synthetic,Model=sha256:%s", groups[i], model_sha);
+    }
+    bcf_hdr_t *h = vs_hdr_with_samples(src, names, meta, n, argc, argv, no_version);
+    vs_free_strings(meta, n);
     return h;
 }
 
@@ -611,4 +638,124 @@ void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n)
     for (int i = 0; i < n; i++)
         if (bcf_hdr_name2id(hdr, contigs[i]) < 0) bcf_hdr_printf(hdr, "##contig=<ID=%s>", contigs[i]);
     if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
+}
+
+void vs_free_strings(char **v, int n)
+{
+    if (!v) return;
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+/* ---------- two files in step ---------- */
+
+struct vs_pair_reader_t {
+    bcf_srs_t *sr;
+    const char *name[2];
+    int32_t *gt[2];
+    int mgt[2];
+};
+
+vs_pair_reader_t *vs_pair_open(const char *a, const char *b)
+{
+    vs_pair_reader_t *r = vs_calloc(1, sizeof *r);
+    r->sr = bcf_sr_init();
+    bcf_sr_set_opt(r->sr, BCF_SR_ALLOW_NO_IDX);
+    bcf_sr_set_opt(r->sr, BCF_SR_PAIR_LOGIC, BCF_SR_PAIR_EXACT);
+    r->name[0] = a;
+    r->name[1] = b;
+    enum htsLogLevel level = hts_get_log_level();
+    hts_set_log_level(HTS_LOG_ERROR);      /* not its warning on unindexed files: our usage says "sorted alike" */
+    for (int k = 0; k < 2; k++) {
+        if (!bcf_sr_add_reader(r->sr, r->name[k])) explain_open_failure(r->name[k], r->sr->errnum);
+        const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
+        vs_loc_t loc = { r->name[k], NULL, -1, NULL };
+        int id = bcf_hdr_id2int(h, BCF_DT_ID, "GT");
+        if (bcf_hdr_nsamples(h) == 0) vs_die_at(&loc, NULL, "the input has no samples");
+        if (id < 0 || !bcf_hdr_idinfo_exists(h, BCF_HL_FMT, id))
+            vs_die_at(&loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
+    }
+    hts_set_log_level(level);
+    return r;
+}
+
+const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k) { return bcf_sr_get_header(r->sr, k); }
+
+static void pair_genotypes(vs_pair_reader_t *r, int k, bcf1_t *rec, vs_pair_site_t *s)
+{
+    const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
+    int n = bcf_hdr_nsamples(h), ngt = bcf_get_genotypes(h, rec, &r->gt[k], &r->mgt[k]);
+    vs_loc_t loc = { r->name[k], s->contig, s->pos, NULL };
+    if (ngt <= 0) vs_die_at(&loc, "every record needs FORMAT/GT", "the record has no genotypes");
+    if (ngt != 2 * n)
+        vs_die_at(&loc, "vcf-hybrid handles diploid genotypes; drop other contigs with 'bcftools view -t ^X,Y,MT'",
+                  "genotypes of ploidy %d (expected 2)", ngt / n);
+    s->gt[k] = r->gt[k];
+}
+
+int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s)
+{
+    if (!bcf_sr_next_line(r->sr)) {
+        if (r->sr->errnum)
+            vs_die("cannot read %s or %s: %s; check them with 'bcftools view'", r->name[0], r->name[1],
+                   bcf_sr_strerror(r->sr->errnum));
+        return 0;
+    }
+    memset(s, 0, sizeof *s);
+    for (int k = 0; k < 2; k++) {
+        if (!bcf_sr_has_line(r->sr, k)) continue;
+        bcf1_t *rec = bcf_sr_get_line(r->sr, k);
+        bcf_unpack(rec, BCF_UN_STR);
+        s->rec[k] = rec;
+        s->contig = bcf_hdr_id2name(bcf_sr_get_header(r->sr, k), rec->rid);
+        s->pos = rec->pos + 1;
+    }
+    for (int k = 0; k < 2; k++)
+        if (s->rec[k]) pair_genotypes(r, k, s->rec[k], s);
+    return 1;
+}
+
+void vs_pair_close(vs_pair_reader_t *r)
+{
+    if (!r) return;
+    bcf_sr_destroy(r->sr);
+    free(r->gt[0]);
+    free(r->gt[1]);
+    free(r);
+}
+
+void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, const vs_gt_source_t *src,
+                         int n_out)
+{
+    bcf1_t *out = w->rec, *in = s->rec[0] ? s->rec[0] : s->rec[1];
+    bcf_clear(out);
+    out->rid = bcf_hdr_name2id(hdr, s->contig);
+    if (out->rid < 0) vs_die("contig %s is missing from the output header", s->contig);
+    out->pos = s->pos - 1;
+    copy_site(hdr, out, in);
+    if (2 * n_out > w->mgt) {
+        w->gt = vs_realloc(w->gt, 2 * n_out * sizeof *w->gt);
+        w->mgt = 2 * n_out;
+    }
+    int32_t an = 0, *ac = vs_calloc(in->n_allele, sizeof *ac);
+    for (int i = 0; i < n_out; i++)
+        for (int k = 0; k < 2; k++) {
+            int32_t g = s->gt[src[i].file][2 * src[i].sample + k];
+            w->gt[2 * i + k] = g;
+            if (g == bcf_int32_vector_end || bcf_gt_is_missing(g)) continue;
+            an++;
+            int a = bcf_gt_allele(g);
+            if (a > 0 && a < in->n_allele) ac[a - 1]++;
+        }
+    if (in->n_allele > 1) {
+        float *af = vs_malloc(in->n_allele * sizeof *af);
+        for (int a = 0; a + 1 < in->n_allele; a++) af[a] = an ? (float)ac[a] / an : 0;
+        bcf_update_info_int32(hdr, out, "AC", ac, in->n_allele - 1);
+        bcf_update_info_float(hdr, out, "AF", af, in->n_allele - 1);
+        free(af);
+    }
+    bcf_update_info_int32(hdr, out, "AN", &an, 1);
+    bcf_update_genotypes(hdr, out, w->gt, 2 * n_out);
+    vs_vcfw_write(w, hdr, out);
+    free(ac);
 }

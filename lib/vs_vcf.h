@@ -49,6 +49,26 @@ int vs_reader_phased(const vs_reader_t *r);
 void vs_reader_site_sha(const vs_reader_t *r, char hex[65]);   /* after the end */
 void vs_reader_close(vs_reader_t *r);
 
+/* Group= of each sample's ##SAMPLE=<ID,Group=...> line, NULL where none
+ * (an array of bcf_hdr_nsamples strings; free with vs_free_strings). */
+char **vs_hdr_sample_groups(const bcf_hdr_t *h);
+void vs_free_strings(char **v, int n);
+
+/* Two files read in step, record by record, streamed (no index needed). */
+typedef struct vs_pair_reader_t vs_pair_reader_t;
+typedef struct {
+    const char *contig;
+    int64_t pos;              /* 1-based */
+    bcf1_t *rec[2];           /* NULL where that file has no record here */
+    const int32_t *gt[2];     /* diploid GT, 2 values per sample, where rec is set */
+} vs_pair_site_t;
+
+vs_pair_reader_t *vs_pair_open(const char *a, const char *b);
+const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k);
+/* 1 with *s filled (records paired by CHROM, POS, REF and ALT), 0 at the end. */
+int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s);
+void vs_pair_close(vs_pair_reader_t *r);
+
 /* Reads a whole panel into memory. */
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 
@@ -78,11 +98,24 @@ void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
 void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap);
 void vs_vcfw_close(vs_vcfw_t *w);
 
+/* Where an output sample's genotype comes from: file 0 or 1 of a pair, and
+ * the sample's index in it. */
+typedef struct { int file, sample; } vs_gt_source_t;
+/* One record of mixed samples: the site of file 0 (or 1 when 0 has none),
+ * GT copied value for value from each sample's source, INFO/AC, AN and AF
+ * counted from the output genotypes. */
+void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, const vs_gt_source_t *src,
+                         int n_out);
+
 /* A header for new samples: ##fileformat, the source's ##contig and
  * ##reference lines, and nothing else of the source. */
 bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
-/* The header of a synthetic cohort: vs_hdr_clean, provenance, the samples
- * and a ##SAMPLE=<ID,Group,Origin=synthetic,Model=sha256:...> line each. */
+/* vs_hdr_clean, provenance and the samples; meta[i], when meta and meta[i]
+ * are set, becomes ##SAMPLE=<ID=names[i],meta[i]>. */
+bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n,
+                               int argc, char **argv, int no_version);
+/* The header of a synthetic cohort: a ##SAMPLE=<ID,Group,Origin=synthetic,
+ * Model=sha256:...> line per sample. */
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
                             const char *model_sha, int argc, char **argv, int no_version);
 /* Declares ##contig=<ID=...> for each contig the header does not have yet

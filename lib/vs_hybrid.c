@@ -1,0 +1,326 @@
+#include "vs_hybrid.h"
+#include "vs_bed.h"
+#include "vs_err.h"
+#include "vs_groups.h"
+#include "vs_rng.h"
+#include "vs_vcf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <htslib/khash.h>
+
+KHASH_SET_INIT_STR(names)
+
+/* The samples of one input and their groups. */
+typedef struct {
+    const char *path;
+    int n;
+    char **name;      /* borrowed from the header */
+    char **group;     /* owned */
+} cohort_t;
+
+/* Where every output sample comes from, and what the header and key say. */
+typedef struct {
+    int n;
+    char **name, **meta;              /* meta: ##SAMPLE text or NULL */
+    vs_gt_source_t *outside, *inside; /* genotype source outside / inside the regions */
+    char **key_origin;
+    const char **key_source;
+} plan_t;
+
+enum { REAL = 0, SYN = 1 };
+
+/* ---------- groups ---------- */
+
+/* Groups from ##SAMPLE Group= lines, else from -g; every sample needs one. */
+static void cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_t *o)
+{
+    c->n = bcf_hdr_nsamples(h);
+    c->name = h->samples;
+    c->group = vs_hdr_sample_groups(h);
+    vs_groups_t *g = NULL;
+    for (int i = 0; i < c->n; i++) {
+        if (c->group[i]) continue;
+        if (!o->groups)
+            vs_die("%s has no ##SAMPLE Group= line for sample %s; give the groups with -g FILE", c->path, c->name[i]);
+        if (!g) g = vs_groups_load(o->groups, o->group_column, c->name, c->n);
+        c->group[i] = vs_strdup(g->names[g->group_of[i]]);
+    }
+    vs_groups_destroy(g);
+}
+
+static int count_in(const cohort_t *c, const char *group)
+{
+    int n = 0;
+    for (int i = 0; i < c->n; i++) n += !strcmp(c->group[i], group);
+    return n;
+}
+
+/* The real cohort's groups, in order of first appearance. */
+static int real_groups(const cohort_t *real, const char ***out)
+{
+    const char **g = vs_malloc((real->n + 1) * sizeof *g);
+    int n = 0;
+    for (int i = 0; i < real->n; i++) {
+        int k = 0;
+        while (k < n && strcmp(g[k], real->group[i])) k++;
+        if (k == n) g[n++] = real->group[i];
+    }
+    *out = g;
+    return n;
+}
+
+/* The index of the next synthetic sample of `group` after *cursor, or die
+ * saying how many vcf-synth must make. */
+static int next_synthetic(const cohort_t *syn, const char *group, int *cursor, int needed)
+{
+    for (; *cursor < syn->n; (*cursor)++)
+        if (!strcmp(syn->group[*cursor], group)) return (*cursor)++;
+    vs_die("%s has %d synthetic samples of group %s, and %d are needed; make more, e.g. "
+           "vcf-synth -n %d --mix %s=1, and concatenate them with 'bcftools merge'",
+           syn->path, count_in(syn, group), group, needed, needed, group);
+}
+
+/* ---------- plans ---------- */
+
+static plan_t *plan_new(int n)
+{
+    plan_t *p = vs_calloc(1, sizeof *p);
+    p->n = n;
+    p->name = vs_calloc(n + 1, sizeof *p->name);
+    p->meta = vs_calloc(n + 1, sizeof *p->meta);
+    p->outside = vs_calloc(n + 1, sizeof *p->outside);
+    p->inside = vs_calloc(n + 1, sizeof *p->inside);
+    p->key_origin = vs_calloc(n + 1, sizeof *p->key_origin);
+    p->key_source = vs_calloc(n + 1, sizeof *p->key_source);
+    return p;
+}
+
+static void plan_destroy(plan_t *p)
+{
+    vs_free_strings(p->name, p->n);
+    vs_free_strings(p->meta, p->n);
+    free(p->outside);
+    free(p->inside);
+    free(p->key_origin);
+    free(p->key_source);
+    free(p);
+}
+
+static char *meta_text(const char *group, const char *origin)
+{
+    size_t n = strlen(group) + strlen(origin) + 32;
+    char *s = vs_malloc(n);
+    snprintf(s, n, "Group=%s,Origin=%s", group, origin);
+    return s;
+}
+
+static void put(plan_t *p, int i, const char *name, int file, int sample, const char *origin, const char *source)
+{
+    p->name[i] = vs_strdup(name);
+    p->outside[i] = p->inside[i] = (vs_gt_source_t){ file, sample };
+    p->key_origin[i] = (char *)origin;
+    p->key_source[i] = source;
+}
+
+/* How many samples each real group ends with. */
+static int augment_goal(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, const char *group)
+{
+    int have = count_in(real, group);
+    if (!strcmp(o->target, "max")) return have + count_in(syn, group);
+    if (!strcmp(o->target, "equal")) {
+        int most = 0;
+        for (int i = 0; i < real->n; i++) {
+            int c = count_in(real, real->group[i]);
+            if (c > most) most = c;
+        }
+        return most;
+    }
+    int goal = have;
+    char *spec = vs_strdup(o->target), *save = NULL;
+    for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(it, '=');
+        if (!eq) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
+        *eq = 0;
+        if (strcmp(it, group)) continue;
+        goal = (int)vs_parse_long("--target", eq + 1, 0, 100000000);
+        if (goal < have)
+            vs_die("--target %s=%d is below the %d real samples of group %s; augment only adds samples", it,
+                   goal, have, it);
+    }
+    free(spec);
+    return goal;
+}
+
+static void check_target_groups(const vs_hybrid_opts_t *o, const char **groups, int ng)
+{
+    if (!strcmp(o->target, "equal") || !strcmp(o->target, "max")) return;
+    char *spec = vs_strdup(o->target), *save = NULL;
+    for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(it, '=');
+        if (eq) *eq = 0;
+        int k = 0;
+        while (k < ng && strcmp(groups[k], it)) k++;
+        if (k == ng) vs_die("--target names group '%s', which no sample of %s has", it, o->real);
+    }
+    free(spec);
+}
+
+static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn)
+{
+    const char **groups;
+    int ng = real_groups(real, &groups), total = real->n;
+    check_target_groups(o, groups, ng);
+    int *extra = vs_calloc(ng + 1, sizeof *extra);
+    for (int g = 0; g < ng; g++) total += extra[g] = augment_goal(o, real, syn, groups[g]) - count_in(real, groups[g]);
+    plan_t *p = plan_new(total);
+    for (int i = 0; i < real->n; i++) {
+        put(p, i, real->name[i], REAL, i, "real", real->name[i]);
+        p->meta[i] = meta_text(real->group[i], "real");
+    }
+    int k = real->n;
+    for (int g = 0; g < ng; g++) {
+        for (int j = 0, cursor = 0; j < extra[g]; j++, k++) {
+            int s = next_synthetic(syn, groups[g], &cursor, extra[g]);
+            put(p, k, syn->name[s], SYN, s, "synthetic", syn->name[s]);
+            p->meta[k] = meta_text(groups[g], "synthetic");
+        }
+        vs_info("group %s: %d real + %d synthetic samples", groups[g], count_in(real, groups[g]), extra[g]);
+    }
+    free(extra);
+    free(groups);
+    return p;
+}
+
+static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn)
+{
+    const char **groups;
+    int ng = real_groups(real, &groups);
+    vs_gt_source_t *src = vs_malloc((real->n + 1) * sizeof *src);
+    for (int i = 0; i < real->n; i++) src[i] = (vs_gt_source_t){ REAL, i };
+    for (int g = 0; g < ng; g++) {            /* a seeded random share of each group is replaced */
+        int n = count_in(real, groups[g]), k = (int)lround(o->fraction * n), cursor = 0;
+        int *members = vs_malloc((n + 1) * sizeof *members), m = 0;
+        for (int i = 0; i < real->n; i++) if (!strcmp(real->group[i], groups[g])) members[m++] = i;
+        vs_rng_shuffle(members, n, o->seed, VS_RNG_SPLIT, 100 + (uint64_t)g);
+        for (int j = 0; j < k; j++) src[members[j]] = (vs_gt_source_t){ SYN, next_synthetic(syn, groups[g], &cursor, k) };
+        free(members);
+    }
+    int *order = vs_rng_permutation(real->n, o->seed, VS_RNG_SPLIT, 99);
+    plan_t *p = plan_new(real->n);
+    int width = 1;
+    for (int x = real->n; x >= 10; x /= 10) width++;
+    for (int i = 0; i < real->n; i++) {
+        vs_gt_source_t s = src[order[i]];
+        size_t len = strlen(o->prefix) + (size_t)width + 1;
+        char *name = vs_malloc(len);
+        snprintf(name, len, "%s%0*d", o->prefix, width, i + 1);
+        const cohort_t *from = s.file == REAL ? real : syn;
+        put(p, i, name, s.file, s.sample, s.file == REAL ? "real" : "synthetic", from->name[s.sample]);
+        free(name);
+    }
+    free(order);
+    free(src);
+    free(groups);
+    return p;
+}
+
+static plan_t *plan_replace(const cohort_t *real, const cohort_t *syn)
+{
+    const char **groups;
+    int ng = real_groups(real, &groups);
+    int *cursor = vs_calloc(ng + 1, sizeof *cursor);
+    plan_t *p = plan_new(real->n);
+    for (int i = 0; i < real->n; i++) {
+        int g = 0;
+        while (strcmp(groups[g], real->group[i])) g++;
+        int s = next_synthetic(syn, groups[g], &cursor[g], count_in(real, groups[g]));
+        put(p, i, real->name[i], REAL, i, "hybrid", syn->name[s]);
+        p->inside[i] = (vs_gt_source_t){ SYN, s };
+        p->meta[i] = meta_text(real->group[i], "hybrid");
+    }
+    free(cursor);
+    free(groups);
+    return p;
+}
+
+static void write_key(const plan_t *p, const char *path, const char *source_column)
+{
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(path, &of);
+    fprintf(fp, "sample\torigin\t%s\n", source_column);
+    for (int i = 0; i < p->n; i++) fprintf(fp, "%s\t%s\t%s\n", p->name[i], p->key_origin[i], p->key_source[i]);
+    vs_text_close(fp, of, path);
+}
+
+static void check_unique_names(const plan_t *p)
+{
+    khash_t(names) *seen = kh_init(names);
+    for (int i = 0; i < p->n; i++) {
+        int absent;
+        kh_put(names, seen, p->name[i], &absent);
+        if (!absent)
+            vs_die("sample name %s would appear twice in the output; rename the synthetic samples "
+                   "(vcf-synth --prefix)", p->name[i]);
+    }
+    kh_destroy(names, seen);
+}
+
+/* ---------- the run ---------- */
+
+static void first_difference(const vs_hybrid_opts_t *o, const vs_pair_site_t *s)
+{
+    int missing = s->rec[REAL] ? SYN : REAL;
+    const bcf1_t *r = s->rec[1 - missing];
+    vs_loc_t loc = { missing == SYN ? o->syn : o->real, s->contig, s->pos, NULL };
+    vs_die_at(&loc, "use --sites intersect to keep only the shared sites",
+              "the sites differ: %s has %s>%s here and %s has no such record (the first difference)",
+              missing == SYN ? o->real : o->syn, r->d.allele[0], r->n_allele > 1 ? r->d.allele[1] : ".",
+              missing == SYN ? o->syn : o->real);
+}
+
+void vs_hybrid_run(const vs_hybrid_opts_t *o)
+{
+    vs_bed_t *bed = o->mode == VS_REPLACE ? vs_bed_read(o->regions) : NULL;
+    vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn);
+    cohort_t real = { .path = o->real }, syn = { .path = o->syn };
+    cohort_groups(&real, vs_pair_header(pr, REAL), o);
+    cohort_groups(&syn, vs_pair_header(pr, SYN), o);
+    plan_t *p = o->mode == VS_AUGMENT ? plan_augment(o, &real, &syn)
+              : o->mode == VS_MIX ? plan_mix(o, &real, &syn) : plan_replace(&real, &syn);
+    check_unique_names(p);
+    bcf_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
+                                         p->n, o->argc, o->argv, o->no_version);
+    bcf_hdr_append(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
+    if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
+    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
+    vs_vcfw_header(w, hdr);
+    long used = 0, only[2] = { 0, 0 }, inside = 0;
+    vs_pair_site_t s;
+    while (vs_pair_next(pr, &s)) {
+        if (!s.rec[REAL] || !s.rec[SYN]) {
+            if (!o->sites_intersect) first_difference(o, &s);
+            only[s.rec[REAL] ? REAL : SYN]++;
+            continue;
+        }
+        int in = bed && vs_bed_contains(bed, s.contig, s.pos);
+        inside += in;
+        vs_vcfw_write_mixed(w, hdr, &s, in ? p->inside : p->outside, p->n);
+        used++;
+    }
+    if (o->key) write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source");
+    vs_vcfw_close(w);
+    if (o->sites_intersect)
+        vs_info("sites: %ld shared and written; %ld only in %s and %ld only in %s dropped", used, only[REAL], o->real,
+                only[SYN], o->syn);
+    if (bed) vs_info("%ld of %ld sites are inside the regions of %s", inside, used, o->regions);
+    vs_info("wrote %d samples", p->n);
+    plan_destroy(p);
+    vs_free_strings(real.group, real.n);
+    vs_free_strings(syn.group, syn.n);
+    bcf_hdr_destroy(hdr);
+    vs_pair_close(pr);
+    vs_bed_destroy(bed);
+}

@@ -1,0 +1,33 @@
+/* vs_hybrid: what vcf-hybrid does (DESIGN.md section 6), as a library call:
+ * real and synthetic samples in one dataset, with provenance.
+ *   augment  all real samples, plus synthetic ones per group up to a target
+ *   mix      a stratified fraction of real samples replaced by synthetic ones,
+ *            shuffled and renamed; which is which goes only to the key file
+ *   replace  inside BED regions each real sample's genotypes come from a
+ *            synthetic sample of its group */
+#ifndef VS_HYBRID_H
+#define VS_HYBRID_H
+
+#include <stdint.h>
+
+typedef enum { VS_AUGMENT, VS_MIX, VS_REPLACE } vs_hybrid_mode_t;
+
+typedef struct {
+    vs_hybrid_mode_t mode;
+    const char *real, *syn;
+    const char *groups, *group_column;
+    const char *target;         /* augment: equal, max or GROUP=N,... */
+    double fraction;            /* mix */
+    const char *prefix;         /* mix: output names */
+    const char *regions;        /* replace: BED file */
+    const char *key;            /* mix, replace: provenance key (TSV) */
+    int sites_intersect;        /* else sites must match exactly */
+    uint64_t seed;
+    const char *output, *otype;
+    int threads, no_version, argc;
+    char **argv;
+} vs_hybrid_opts_t;
+
+void vs_hybrid_run(const vs_hybrid_opts_t *o);
+
+#endif
