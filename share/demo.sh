@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make demo: the whole path on real data from Debian's shapeit4-example
 # (300 European 1000 Genomes samples, chr20:1-4 Mb, with the chr20 b37 map):
-# split 240 train / 60 holdout, fit, synthesise 1000 samples, attack, summarise.
+# split 240 train / 60 holdout, fit, synthesise 1000 samples, attack them,
+# augment the training set with synthetic samples, summarise.
 set -euo pipefail
 BUILD=${BUILD:-build}
 BIN=$(cd "$(dirname "$0")/.." && pwd)/$BUILD/bin
@@ -39,6 +40,10 @@ echo "== vcf-linkage-attack: 240 members (train) against 60 non-members (holdout
 "$BIN/vcf-linkage-attack" "$OUT/synthetic.bcf" --train "$OUT/train.bcf" --holdout "$OUT/holdout.bcf" \
     --map "$EX/chr20.b37.gmap.gz" --threads 2 -q --json "$OUT/attack.json" -o "$OUT/attack.tsv"
 column -t "$OUT/attack.tsv"
+echo "== vcf-hybrid augment: the 240 training samples topped up to 300 with synthetic ones"
+"$BIN/vcf-hybrid" augment "$OUT/train.bcf" "$OUT/synthetic.bcf" -g "$OUT/groups.tsv" --target EUR=300 -q \
+    -Ob -o "$OUT/augmented.bcf"
+bcftools view -h "$OUT/augmented.bcf" | grep -o 'Origin=[a-z]*' | sort | uniq -c
 end=$(date +%s.%N)
 
 echo "== summary"
@@ -49,4 +54,4 @@ echo "source sample names in the synthetic file: $(bcftools view "$OUT/synthetic
 jq -r '[.rows[] | select(.verdict != "ok")] | if length == 0 then "privacy: no attack tells members from non-members"
     else "privacy: " + (map("\(.attack) AUC \(.auc * 1000 | round / 1000) (\(.verdict))") | join(", ")) end' "$OUT/attack.json"
 awk -v a="$start" -v b="$end" 'BEGIN { printf "wall time: %.1f s\n", b - a }'
-echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json"
+echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json, augmented.bcf"
