@@ -459,10 +459,13 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
     common_positions(p[0], idx[0], n, o, &c);
     int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * c.train->n);
-    if (nh - half < VS_ROC_MIN_N || c.train->n < VS_ROC_MIN_N || ncopy < 1)
+    if (half < VS_ROC_MIN_N || c.train->n < VS_ROC_MIN_N)
         vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "
                "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, c.train->n,
                o->holdout, nh);
+    if (ncopy < 1)
+        vs_die("--self-test %g copies no training sample of the %d in %s; give a larger fraction", fraction,
+               c.train->n, o->train);
     int *order = vs_rng_permutation(nh, o->seed, VS_RNG_SPLIT, 11);
     int *pick = vs_rng_permutation(c.train->n, o->seed, VS_RNG_SPLIT, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);

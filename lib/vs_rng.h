@@ -22,8 +22,9 @@ enum {
     VS_RNG_BOOTSTRAP,       /* bootstrap resamples of attack scores */
 };
 
-/* --seed range: every seed is stored exactly in a JSON number (2^53 - 1). */
-#define VS_SEED_MAX 9007199254740991L
+/* --seed range: cJSON writes numbers with 15 significant digits when they
+ * read back close enough, so only seeds below 10^15 are stored exactly. */
+#define VS_SEED_MAX 999999999999999L
 
 void vs_philox(const uint32_t key[2], const uint32_t ctr[4], uint32_t out[4]);
 

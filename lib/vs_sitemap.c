@@ -4,7 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
-static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c, double cm_per_mb)
+/* The contig's sites as map points, or NULL with fewer than 2 positions. */
+static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c)
 {
     int64_t n = 0, *pos = vs_malloc(c->n_sites * sizeof *pos);
     double *cm = vs_malloc(c->n_sites * sizeof *cm);
@@ -13,8 +14,7 @@ static vs_cmap_t *map_from_info_cm(const vs_panel_t *p, const vs_contig_t *c, do
         pos[n] = p->pos[s];
         cm[n++] = p->info_cm[s];
     }
-    vs_cmap_t *m = n >= 2 ? vs_cmap_points(c->name, (int)n, pos, cm, "INFO/CM")
-                          : vs_cmap_constant(c->name, cm_per_mb);
+    vs_cmap_t *m = n >= 2 ? vs_cmap_points(c->name, (int)n, pos, cm, "INFO/CM") : NULL;
     free(pos);
     free(cm);
     return m;
@@ -47,9 +47,11 @@ vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const char *map_spec, doub
             if (!full)
                 vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb",
                         c->name, map_spec, cm_per_mb);
-        } else if (use_info) {
-            full = map_from_info_cm(p, c, cm_per_mb);
+        } else if (use_info && (full = map_from_info_cm(p, c)) != NULL) {
             from = "INFO/CM";
+        } else if (use_info) {
+            vs_warn("contig %s has INFO/CM at fewer than 2 positions; using the constant rate %g cM/Mb",
+                    c->name, cm_per_mb);
         }
         if (!full) {
             full = vs_cmap_constant(c->name, cm_per_mb);

@@ -438,7 +438,7 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
     }
     switch (t) {
     case 'b': snprintf(mode, 8, level >= 0 ? "wb%d" : "wb", level); break;
-    case 'u': snprintf(mode, 8, "wb0"); break;      /* as bcftools: BGZF at level 0 */
+    case 'u': snprintf(mode, 8, "wb0"); break;      /* BGZF at level 0, as bcftools -Ou -o FILE */
     case 'z': snprintf(mode, 8, level >= 0 ? "wz%d" : "wz", level); break;
     default: snprintf(mode, 8, "w"); break;
     }

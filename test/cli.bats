@@ -90,7 +90,7 @@ bad_vcf() {
     [ "$(htsfile a.bcf | cut -f2)" = "BCF version 2.2 compressed variant calling data" ]
     [ "$(htsfile b.out | cut -f2)" = "BCF version 2.2 compressed variant calling data" ]
     [ "$(htsfile u.out | cut -f2)" = "BCF version 2.2 compressed variant calling data" ]
-    [ "$(stat -c %s u.out)" -gt "$(( 2 * $(stat -c %s b.out) ))" ]   # -Ou: BGZF level 0, as bcftools
+    [ "$(stat -c %s u.out)" -gt "$(( 2 * $(stat -c %s b.out) ))" ]   # -Ou: BGZF level 0, as bcftools -Ou -o
     [ "$(htsfile a.vcf.gz | cut -f2)" = "VCF version 4.2 BGZF-compressed variant calling data" ]
     [ "$(htsfile z.out | cut -f2)" = "VCF version 4.2 BGZF-compressed variant calling data" ]
     [ "$(htsfile a.vcf | cut -f2)" = "VCF version 4.2 variant calling text" ]

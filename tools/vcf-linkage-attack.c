@@ -37,7 +37,7 @@ static void usage(FILE *fp)
 "        --seed INT               seed for subsets and resamples [1]\n"
 "        --threads INT            threads [1]\n"
 "        --self-test FLOAT        run positive (a fraction FLOAT of TRAIN copied) and negative\n"
-"                                 controls from TRAIN and HOLDOUT instead; SYNTHETIC is not read;\n"
+"                                 controls from TRAIN and HOLDOUT instead (no SYNTHETIC argument);\n"
 "                                 negative rows use Bonferroni-adjusted intervals\n"
 "\n"
 "Output:\n"
