@@ -15,6 +15,23 @@ static struct { void (*fn)(void *); void *arg; } hooks[MAX_HOOKS];
 static int n_hooks;
 
 void vs_set_prog(const char *name) { prog = name; }
+
+static char *command;
+
+void vs_set_command(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += strlen(argv[i]) + 1;
+    free(command);
+    command = vs_malloc(n);
+    command[0] = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i) strcat(command, " ");
+        strcat(command, argv[i]);
+    }
+}
+
+const char *vs_command(void) { return command ? command : prog; }
 const char *vs_prog(void) { return prog; }
 void vs_set_quiet(int q) { quiet = q; }
 int vs_quiet(void) { return quiet; }

@@ -20,6 +20,9 @@ typedef struct {
 
 void vs_set_prog(const char *name);
 const char *vs_prog(void);
+/* The command line as typed: call first in main, since getopt reorders argv. */
+void vs_set_command(int argc, char **argv);
+const char *vs_command(void);
 void vs_set_quiet(int quiet);
 int vs_quiet(void);
 

@@ -19,6 +19,7 @@ typedef struct {
     int n;
     char **name;      /* borrowed from the header */
     char **group;     /* owned */
+    char **meta;      /* owned: each sample's ##SAMPLE text, or NULL */
 } cohort_t;
 
 /* Where every output sample comes from, and what the header and key say. */
@@ -40,6 +41,7 @@ static void cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_
     c->n = bcf_hdr_nsamples(h);
     c->name = h->samples;
     c->group = vs_hdr_sample_groups(h);
+    c->meta = vs_hdr_sample_meta(h);
     vs_groups_t *g = NULL;
     for (int i = 0; i < c->n; i++) {
         if (c->group[i]) continue;
@@ -78,9 +80,10 @@ static int next_synthetic(const cohort_t *syn, const char *group, int *cursor, i
 {
     for (; *cursor < syn->n; (*cursor)++)
         if (!strcmp(syn->group[*cursor], group)) return (*cursor)++;
-    vs_die("%s has %d synthetic samples of group %s, and %d are needed; make more, e.g. "
-           "vcf-synth -n %d --mix %s=1, and concatenate them with 'bcftools merge'",
-           syn->path, count_in(syn, group), group, needed, needed, group);
+    int have = count_in(syn, group);
+    vs_die("%s has %d synthetic samples of group %s, and %d are needed; make at least %d more (vcf-synth -n %d "
+           "--mix %s=1 with another --seed and --prefix) and add them with 'bcftools merge'",
+           syn->path, have, group, needed, needed - have, needed - have, group);
 }
 
 /* ---------- plans ---------- */
@@ -185,7 +188,7 @@ static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, con
         for (int j = 0, cursor = 0; j < extra[g]; j++, k++) {
             int s = next_synthetic(syn, groups[g], &cursor, extra[g]);
             put(p, k, syn->name[s], SYN, s, "synthetic", syn->name[s]);
-            p->meta[k] = meta_text(groups[g], "synthetic");
+            p->meta[k] = syn->meta[s] ? vs_strdup(syn->meta[s]) : meta_text(groups[g], "synthetic");
         }
         vs_info("group %s: %d real + %d synthetic samples", groups[g], count_in(real, groups[g]), extra[g]);
     }
@@ -255,9 +258,23 @@ static void write_key(const plan_t *p, const char *path, const char *source_colu
     vs_text_close(fp, of, path);
 }
 
-static void check_unique_names(const plan_t *p)
+/* Output names are unique; in mix, none is the name of an input sample. */
+static void check_names(const plan_t *p, const cohort_t *real, const cohort_t *syn, int renamed)
 {
     khash_t(names) *seen = kh_init(names);
+    if (renamed) {
+        for (int k = 0; k < 2; k++) {
+            const cohort_t *c = k ? syn : real;
+            for (int i = 0; i < c->n; i++) {
+                int absent;
+                kh_put(names, seen, c->name[i], &absent);
+            }
+        }
+        for (int i = 0; i < p->n; i++)
+            if (kh_get(names, seen, p->name[i]) != kh_end(seen))
+                vs_die("output name %s is also an input sample's name; choose another --prefix", p->name[i]);
+        kh_clear(names, seen);
+    }
     for (int i = 0; i < p->n; i++) {
         int absent;
         kh_put(names, seen, p->name[i], &absent);
@@ -290,9 +307,12 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     cohort_groups(&syn, vs_pair_header(pr, SYN), o);
     plan_t *p = o->mode == VS_AUGMENT ? plan_augment(o, &real, &syn)
               : o->mode == VS_MIX ? plan_mix(o, &real, &syn) : plan_replace(&real, &syn);
-    check_unique_names(p);
+    check_names(p, &real, &syn, o->mode == VS_MIX);
+    /* mix keeps its command line out of the header: the seed and the fraction,
+     * with the inputs, would say which samples are real */
+    vs_prov_t prov = o->no_version ? VS_PROV_NONE : o->mode == VS_MIX ? VS_PROV_VERSION : VS_PROV_FULL;
     bcf_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
-                                         p->n, o->argc, o->argv, o->no_version);
+                                         p->n, prov);
     bcf_hdr_append(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
     if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
@@ -320,6 +340,8 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     plan_destroy(p);
     vs_free_strings(real.group, real.n);
     vs_free_strings(syn.group, syn.n);
+    vs_free_strings(real.meta, real.n);
+    vs_free_strings(syn.meta, syn.n);
     bcf_hdr_destroy(hdr);
     vs_pair_close(pr);
     vs_bed_destroy(bed);

@@ -24,8 +24,7 @@ typedef struct {
     int sites_intersect;        /* else sites must match exactly */
     uint64_t seed;
     const char *output, *otype;
-    int threads, no_version, argc;
-    char **argv;
+    int threads, no_version;
 } vs_hybrid_opts_t;
 
 void vs_hybrid_run(const vs_hybrid_opts_t *o);

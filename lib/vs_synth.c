@@ -87,7 +87,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     for (int i = 0; i < o->n; i++) group_names[i] = m->groups[group[i]].name;
 
     bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, o->n, m->sha,
-                                      o->argc, o->argv, o->no_version);
+                                      o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
     vs_hdr_add_contigs(hdr, contigs, m->n_contigs);

@@ -16,8 +16,6 @@ typedef struct {
     uint64_t seed;
     const char *output, *otype;
     int threads, no_version, progress;
-    int argc;
-    char **argv;
     const char *model_path;
 } vs_synth_opts_t;
 

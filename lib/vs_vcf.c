@@ -572,22 +572,23 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
     bcf_hdr_t *h = bcf_hdr_init("w");
     for (int i = 0; i < src->nhrec; i++) {
         bcf_hrec_t *hr = src->hrec[i];
-        if (hr->type == BCF_HL_CTG || (hr->type == BCF_HL_GEN && !strcmp(hr->key, "reference")))
+        if (hr->type == BCF_HL_CTG || (hr->type == BCF_HL_GEN && !strcmp(hr->key, "reference")) ||
+            (hr->type == BCF_HL_STR && !strcmp(hr->key, "ALT")))     /* symbolic alleles: <DEL>, <CN0>... */
             bcf_hdr_add_hrec(h, bcf_hrec_dup(hr));
     }
     if (bcf_hdr_idinfo_exists(src, BCF_HL_INFO, bcf_hdr_id2int(src, BCF_DT_ID, "END")))
         bcf_hdr_append(h, "##INFO=<ID=END,Number=1,Type=Integer,Description=\"End position of the variant\">");
     bcf_hdr_append(h, "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in genotypes\">");
     bcf_hdr_append(h, "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles in called genotypes\">");
-    bcf_hdr_append(h, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Phased genotype\">");
+    bcf_hdr_append(h, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">");
     if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
     return h;
 }
 
-char *vs_command_line(int argc, char **argv)
+char *vs_command_line(void)
 {
     kstring_t s = { 0, 0, NULL };
-    for (int i = 0; i < argc; i++) ksprintf(&s, "%s%s", i ? " " : "", argv[i]);
+    kputs(vs_command(), &s);
     time_t t = time(NULL);
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) t = (time_t)strtoll(epoch, NULL, 10);
@@ -597,20 +598,20 @@ char *vs_command_line(int argc, char **argv)
     return s.s;
 }
 
-void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version)
+void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov)
 {
-    if (no_version) return;
+    if (prov == VS_PROV_NONE) return;
     bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), VS_VERSION, hts_version());
-    char *cmd = vs_command_line(argc, argv);
+    if (prov == VS_PROV_VERSION) return;
+    char *cmd = vs_command_line();
     bcf_hdr_printf(hdr, "##%sCommand=%s", vs_prog(), cmd);
     free(cmd);
 }
 
-bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n,
-                               int argc, char **argv, int no_version)
+bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n, vs_prov_t prov)
 {
     bcf_hdr_t *h = vs_hdr_clean(src);
-    vs_hdr_provenance(h, argc, argv, no_version);
+    vs_hdr_provenance(h, prov);
     for (int i = 0; i < n; i++) {
         if (meta && meta[i]) bcf_hdr_printf(h, "##SAMPLE=<ID=%s,%s>", names[i], meta[i]);
         if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
@@ -620,7 +621,7 @@ bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *c
 }
 
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
-                            const char *model_sha, int argc, char **argv, int no_version)
+                            const char *model_sha, vs_prov_t prov)
 {
     char **meta = vs_malloc((n + 1) * sizeof *meta);
     for (int i = 0; i < n; i++) {
@@ -628,7 +629,7 @@ bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **gro
         meta[i] = vs_malloc(len);
         snprintf(meta[i], len, "Group=%s,Origin=synthetic,Model=sha256:%s", groups[i], model_sha);
     }
-    bcf_hdr_t *h = vs_hdr_with_samples(src, names, meta, n, argc, argv, no_version);
+    bcf_hdr_t *h = vs_hdr_with_samples(src, names, meta, n, prov);
     vs_free_strings(meta, n);
     return h;
 }
@@ -638,6 +639,24 @@ void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n)
     for (int i = 0; i < n; i++)
         if (bcf_hdr_name2id(hdr, contigs[i]) < 0) bcf_hdr_printf(hdr, "##contig=<ID=%s>", contigs[i]);
     if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
+}
+
+char **vs_hdr_sample_meta(const bcf_hdr_t *h)
+{
+    int n = bcf_hdr_nsamples(h);
+    char **meta = vs_calloc(n + 1, sizeof *meta);
+    for (int i = 0; i < h->nhrec; i++) {
+        bcf_hrec_t *hr = h->hrec[i];
+        if (hr->type != BCF_HL_STR || strcmp(hr->key, "SAMPLE")) continue;
+        int id = bcf_hrec_find_key(hr, "ID");
+        int s = id < 0 ? -1 : bcf_hdr_id2int(h, BCF_DT_SAMPLE, hr->vals[id]);
+        if (s < 0 || meta[s]) continue;
+        kstring_t k = { 0, 0, NULL };
+        for (int j = 0; j < hr->nkeys; j++)
+            if (j != id) ksprintf(&k, "%s%s=%s", k.l ? "," : "", hr->keys[j], hr->vals[j]);
+        meta[s] = k.s;
+    }
+    return meta;
 }
 
 void vs_free_strings(char **v, int n)
@@ -749,7 +768,10 @@ void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, 
         }
     if (in->n_allele > 1) {
         float *af = vs_malloc(in->n_allele * sizeof *af);
-        for (int a = 0; a + 1 < in->n_allele; a++) af[a] = an ? (float)ac[a] / an : 0;
+        for (int a = 0; a + 1 < in->n_allele; a++) {
+            if (an) af[a] = (float)ac[a] / an;
+            else bcf_float_set_missing(af[a]);       /* no called allele: as bcftools +fill-tags */
+        }
         bcf_update_info_int32(hdr, out, "AC", ac, in->n_allele - 1);
         bcf_update_info_float(hdr, out, "AF", af, in->n_allele - 1);
         free(af);

@@ -107,24 +107,29 @@ typedef struct { int file, sample; } vs_gt_source_t;
 void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, const vs_gt_source_t *src,
                          int n_out);
 
+/* How much provenance a header gets: none (--no-version), the version line,
+ * or the version and ##<prog>Command lines. */
+typedef enum { VS_PROV_NONE, VS_PROV_VERSION, VS_PROV_FULL } vs_prov_t;
+
 /* A header for new samples: ##fileformat, the source's ##contig and
  * ##reference lines, and nothing else of the source. */
 bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
 /* vs_hdr_clean, provenance and the samples; meta[i], when meta and meta[i]
  * are set, becomes ##SAMPLE=<ID=names[i],meta[i]>. */
-bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n,
-                               int argc, char **argv, int no_version);
+bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n, vs_prov_t prov);
 /* The header of a synthetic cohort: a ##SAMPLE=<ID,Group,Origin=synthetic,
  * Model=sha256:...> line per sample. */
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
-                            const char *model_sha, int argc, char **argv, int no_version);
+                            const char *model_sha, vs_prov_t prov);
+/* Each sample's ##SAMPLE line less its ID (e.g. "Group=EUR,Origin=synthetic,
+ * Model=sha256:..."), NULL where none; free with vs_free_strings. */
+char **vs_hdr_sample_meta(const bcf_hdr_t *h);
 /* Declares ##contig=<ID=...> for each contig the header does not have yet
  * (a source VCF may lack ##contig lines). */
 void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n);
-/* ##<prog>Version and ##<prog>Command lines (unless no_version). */
-void vs_hdr_provenance(bcf_hdr_t *hdr, int argc, char **argv, int no_version);
-/* "argv joined; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */
-char *vs_command_line(int argc, char **argv);
+void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov);
+/* "the command as typed; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */
+char *vs_command_line(void);
 const char *vs_version(void);
 
 #endif

@@ -147,6 +147,12 @@ bad_vcf() {
     assert_output "2 8 "
 }
 
+@test "the command line is recorded as typed, options after file names included" {
+    vcf-synth "$TOY/toy.vcf.gz" -n 2 -m "$TOY/model.json" -q -o s.vcf
+    run grep -c -F "##vcf-synthCommand=vcf-synth $TOY/toy.vcf.gz -n 2 -m $TOY/model.json -q -o s.vcf; Date=" s.vcf
+    assert_output 1
+}
+
 @test "SOURCE_DATE_EPOCH sets the Date of the command line; --no-version drops both lines" {
     SOURCE_DATE_EPOCH=0 vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 2 -q -o s.vcf
     run grep -c '^##vcf-synthCommand=.*; Date=Thu Jan 01 00:00:00 1970$' s.vcf

@@ -20,7 +20,16 @@ setup() {
 
 gts() { bcftools query -f '[%GT\t]\n' "$@"; }
 
-@test "hybrid: usage errors exit 2" {
+@test "hybrid: usage errors exit 2, before any file is read" {
+    run vcf-hybrid augment "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" --target eqaul
+    assert_failure 2
+    assert_output --partial "--target expects equal, max or GROUP=N"
+    run vcf-hybrid augment "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" --target equal --fraction 0.5
+    assert_failure 2
+    assert_output --partial "--fraction, --prefix and --seed go with mix"
+    run vcf-hybrid mix "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" --fraction 0.5 --key -
+    assert_failure 2
+    assert_output --partial "would both go to standard output"
     run vcf-hybrid augment "$TOY/toy.vcf.gz" "$TOY/syn40.bcf"
     assert_failure 2
     assert_output --partial "augment needs --target"
@@ -47,6 +56,9 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
     bcftools query -l aug.vcf | tail -n 8 > syn.txt
     cmp <(bcftools view -S real.txt aug.vcf | gts) <(gts "$TOY/toy.vcf.gz")
     cmp <(bcftools view -S syn.txt aug.vcf | gts) <(bcftools view -S syn.txt "$TOY/syn40.bcf" | gts)
+    # synthetic samples keep their ##SAMPLE provenance, model hash included
+    run grep -c '##SAMPLE=<ID=SYN[0-9]*,Group=B,Origin=synthetic,Model=sha256:[0-9a-f]\{64\}>' aug.vcf
+    assert_output 8
     # the synthetic samples are the first 8 of group B in file order
     run bash -c "bcftools view -h '$TOY/syn40.bcf' | grep 'Group=B' | head -8 | sed 's/.*ID=\([^,]*\),.*/\1/' | cmp - syn.txt"
     assert_success
@@ -70,7 +82,7 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
     assert_output --partial "below the 16 real samples of group B"
     run vcf-hybrid augment "$TOY/toy.vcf.gz" "$TOY/syn10.bcf" -g "$TOY/groups.tsv" --target equal -o x.vcf
     assert_failure 1
-    assert_output --partial "has 5 synthetic samples of group B, and 8 are needed; make more, e.g. vcf-synth -n 8 --mix B=1"
+    assert_output --partial "has 5 synthetic samples of group B, and 8 are needed; make at least 3 more (vcf-synth -n 3 --mix B=1"
     [ ! -e x.vcf ]
 }
 
@@ -83,8 +95,10 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
         from=$([ "$origin" = real ] && echo "$TOY/toy.vcf.gz" || echo "$TOY/syn40.bcf")
         cmp <(bcftools query -s "$out" -f '[%GT]\n' mix.vcf) <(bcftools query -s "$src" -f '[%GT]\n' "$from")
     done < <(tail -n +2 key.tsv)
-    run grep -c -E 'TOY[0-9]|SYN[0-9]|Origin|##SAMPLE|SecretCohort|Hospital' mix.vcf
+    run grep -c -E 'TOY[0-9]|SYN[0-9]|Origin|##SAMPLE|SecretCohort|Hospital|Command|--seed|--fraction|key.tsv' mix.vcf
     assert_output 0
+    run bash -c "grep '^##' mix.vcf | cut -d= -f1 | LC_ALL=C sort -u | tr '\n' ' '"
+    assert_output "##FILTER ##FORMAT ##INFO ##contig ##fileformat ##vcf-hybridVersion "
     run bash -c "bcftools query -l mix.vcf | head -3 | tr '\n' ' '"
     assert_output "S01 S02 S03 "
     # stratified: half of each group

@@ -144,6 +144,7 @@ static void write_report(const vs_model_t *m, const char *path)
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-fit");
+    vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads);
@@ -161,7 +162,7 @@ int main(int argc, char **argv)
         char buf[128];
         snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), hts_version());
         m->created_by = vs_strdup(buf);
-        m->command = vs_command_line(argc, argv);
+        m->command = vs_command_line();
     }
     vs_model_write(m, o.output);
     if (o.report) write_report(m, o.report);

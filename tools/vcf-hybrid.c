@@ -61,8 +61,22 @@ static void usage(FILE *fp)
 enum { O_GROUP_COLUMN = 1000, O_SITES, O_TARGET, O_FRACTION, O_PREFIX, O_KEY, O_SEED, O_THREADS,
        O_NO_VERSION, O_VERSION };
 
+/* equal, max, or GROUP=N,... with whole N: checked before any file is read. */
+static void check_target(const char *t)
+{
+    if (!strcmp(t, "equal") || !strcmp(t, "max")) return;
+    char *copy = vs_strdup(t), *save = NULL;
+    for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(it, '=');
+        if (!eq || eq == it) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
+        vs_parse_long("--target", eq + 1, 0, 100000000);
+    }
+    free(copy);
+}
+
 static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
 {
+    int prefix_given = 0, seed_given = 0;
     static const struct option lo[] = {
         { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
         { "sites", required_argument, 0, O_SITES }, { "target", required_argument, 0, O_TARGET },
@@ -79,8 +93,6 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     o->seed = 1;
     o->output = "-";
     o->threads = 1;
-    o->argc = argc;
-    o->argv = argv;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":g:R:o:O:qh", lo, NULL)) != -1) {
@@ -97,10 +109,14 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         case O_PREFIX:
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
+            prefix_given = 1;
             break;
         case 'R': o->regions = optarg; break;
         case O_KEY: o->key = optarg; break;
-        case O_SEED: o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
+        case O_SEED:
+            o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX);
+            seed_given = 1;
+            break;
         case 'o': o->output = optarg; break;
         case 'O': o->otype = optarg; break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
@@ -120,6 +136,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     if (!strcmp(mode, "augment")) {
         o->mode = VS_AUGMENT;
         if (!o->target) vs_die_usage("augment needs --target equal|max|GROUP=N,...");
+        check_target(o->target);
     } else if (!strcmp(mode, "mix")) {
         o->mode = VS_MIX;
         if (o->fraction < 0) vs_die_usage("mix needs --fraction F, between 0 and 1");
@@ -129,7 +146,13 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     } else {
         vs_die_usage("unknown mode '%s': augment, mix or replace", mode);
     }
+    if (o->target && o->mode != VS_AUGMENT) vs_die_usage("--target goes with augment");
+    if ((o->fraction >= 0 || prefix_given || seed_given) && o->mode != VS_MIX)
+        vs_die_usage("--fraction, --prefix and --seed go with mix");
+    if (o->regions && o->mode != VS_REPLACE) vs_die_usage("-R/--regions-file goes with replace");
     if (o->key && o->mode == VS_AUGMENT) vs_die_usage("--key goes with mix or replace (augment keeps provenance in ##SAMPLE lines)");
+    if (o->key && !strcmp(o->key, "-") && !strcmp(o->output, "-"))
+        vs_die_usage("--key - and the VCF would both go to standard output; give -o FILE or --key FILE");
     if (o->otype) {
         char m[8];
         vs_output_mode(o->otype, o->output, m);
@@ -139,6 +162,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-hybrid");
+    vs_set_command(argc, argv);
     vs_hybrid_opts_t o;
     parse(argc, argv, &o);
     vs_hybrid_run(&o);

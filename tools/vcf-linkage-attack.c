@@ -127,6 +127,7 @@ static void parse(int argc, char **argv, opts_t *o)
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-linkage-attack");
+    vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads);

@@ -122,6 +122,7 @@ static void parse(int argc, char **argv, opts_t *o)
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-synth");
+    vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads);
@@ -130,8 +131,7 @@ int main(int argc, char **argv)
     double *shares = vs_mix_parse(m, o.mix);
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .seed = o.seed,
                            .output = o.output, .otype = o.otype, .threads = o.threads,
-                           .no_version = o.no_version, .progress = o.progress, .argc = argc, .argv = argv,
-                           .model_path = o.model };
+                           .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);
     free(shares);
     vs_model_destroy(m);
