@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <htslib/khash.h>
+#include <htslib/kstring.h>
 
 KHASH_SET_INIT_STR(names)
 
@@ -128,6 +129,18 @@ static void put(plan_t *p, int i, const char *name, int file, int sample, const 
     p->key_source[i] = source;
 }
 
+/* A synthetic sample's ##SAMPLE text as SYNTHETIC has it (its model hash
+ * included), with Group= and Origin= added where that line lacks them. */
+static char *synthetic_meta(const char *meta, const char *group)
+{
+    if (!meta) return meta_text(group, "synthetic");
+    kstring_t k = { 0, 0, NULL };
+    if (!strstr(meta, "Group=")) ksprintf(&k, "Group=%s,", group);
+    kputs(meta, &k);
+    if (!strstr(meta, "Origin=")) kputs(",Origin=synthetic", &k);
+    return k.s;
+}
+
 /* How many samples each real group ends with. */
 static int augment_goal(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, const char *group)
 {
@@ -188,7 +201,7 @@ static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, con
         for (int j = 0, cursor = 0; j < extra[g]; j++, k++) {
             int s = next_synthetic(syn, groups[g], &cursor, extra[g]);
             put(p, k, syn->name[s], SYN, s, "synthetic", syn->name[s]);
-            p->meta[k] = syn->meta[s] ? vs_strdup(syn->meta[s]) : meta_text(groups[g], "synthetic");
+            p->meta[k] = synthetic_meta(syn->meta[s], groups[g]);
         }
         vs_info("group %s: %d real + %d synthetic samples", groups[g], count_in(real, groups[g]), extra[g]);
     }
