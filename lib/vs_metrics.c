@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 
 vs_hapset_t *vs_hapset_of_group(const vs_panel_t *p, char *const *labels, const char *group)
 {
@@ -73,4 +74,66 @@ double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h
     double n = h->n_hap, pa = na / n, pb = nb / n, d = nab / n - pa * pb;
     double den = pa * (1 - pa) * pb * (1 - pb);
     return den > 0 ? d * d / den : NAN;
+}
+
+double vs_hudson_fst(const double *p1, int n1, const double *p2, int n2, int64_t n_sites)
+{
+    double num = 0, den = 0;
+    for (int64_t s = 0; s < n_sites; s++) {
+        double a = p1[s], b = p2[s];
+        num += (a - b) * (a - b) - a * (1 - a) / (n1 - 1) - b * (1 - b) / (n2 - 1);
+        den += a * (1 - b) + b * (1 - a);
+    }
+    return den > 0 ? num / den : NAN;
+}
+
+double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom)
+{
+    double n = n_ref_hom + n_het + n_alt_hom;
+    double p = (2.0 * n_ref_hom + n_het) / (2 * n), q = 1 - p;
+    if (n == 0 || p == 0 || q == 0) return NAN;
+    double e[3] = { n * p * p, 2 * n * p * q, n * q * q }, o[3] = { n_ref_hom, n_het, n_alt_hom }, x2 = 0;
+    for (int k = 0; k < 3; k++) x2 += (o[k] - e[k]) * (o[k] - e[k]) / e[k];
+    return gsl_cdf_chisq_Q(x2, 1);
+}
+
+static void folded_sfs(const double *af, int64_t n_sites, int bins, double *h)
+{
+    double total = 0;
+    memset(h, 0, bins * sizeof *h);
+    for (int64_t s = 0; s < n_sites; s++) {
+        double maf = fmin(af[s], 1 - af[s]);
+        if (!(maf > 0)) continue;                      /* monomorphic sites carry no spectrum */
+        int b = (int)ceil(maf * 2 * bins) - 1;
+        h[b < 0 ? 0 : b >= bins ? bins - 1 : b]++;
+        total++;
+    }
+    for (int b = 0; b < bins && total > 0; b++) h[b] /= total;
+}
+
+double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites, int bins)
+{
+    double *p = vs_malloc(bins * sizeof *p), *q = vs_malloc(bins * sizeof *q), js = 0;
+    folded_sfs(af1, n_sites, bins, p);
+    folded_sfs(af2, n_sites, bins, q);
+    for (int b = 0; b < bins; b++) {
+        double m = (p[b] + q[b]) / 2;
+        if (p[b] > 0) js += 0.5 * p[b] * log2(p[b] / m);
+        if (q[b] > 0) js += 0.5 * q[b] * log2(q[b] / m);
+    }
+    free(p);
+    free(q);
+    return sqrt(fmax(js, 0));
+}
+
+double vs_rare_retention(const double *real, const double *syn, int64_t n_sites, double lo, double hi)
+{
+    long kept = 0, total = 0;
+    for (int64_t s = 0; s < n_sites; s++) {
+        double maf = fmin(real[s], 1 - real[s]);
+        if (real[s] <= 0 || maf < lo || maf >= hi) continue;
+        total++;
+        kept += syn[s] > 0;
+    }
+    return total ? (double)kept / total : NAN;
 }

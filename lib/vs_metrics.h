@@ -26,4 +26,22 @@ double vs_pearson(const double *x, const double *y, int64_t n);
 /* Haplotype r^2 between two sites over the set; NaN when either is monomorphic. */
 double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h);
 
+/* Hudson's Fst between two groups (Bhatia et al. 2013, ratio of averages):
+ * sum over sites of (p1-p2)^2 - p1 q1/(n1-1) - p2 q2/(n2-1), divided by the
+ * sum of p1 q2 + p2 q1; p are ALT frequencies over n1 and n2 haplotypes. */
+double vs_hudson_fst(const double *p1, int n1, const double *p2, int n2, int64_t n_sites);
+
+/* Hardy-Weinberg chi-square test (1 df) of genotype counts; NaN when monomorphic. */
+double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom);
+
+/* Jensen-Shannon distance (base 2, square root of the divergence, in [0,1])
+ * between the folded site frequency spectra of two sets of ALT frequencies,
+ * binned by minor allele frequency into `bins` equal bins over (0, 0.5]. */
+double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites, int bins);
+
+/* Of the sites whose minor allele frequency in `real` lies in [lo, hi) and
+ * whose ALT allele is present there, the share where `syn` has it too;
+ * NaN when there is no such site. */
+double vs_rare_retention(const double *real, const double *syn, int64_t n_sites, double lo, double hi);
+
 #endif
