@@ -137,3 +137,24 @@ double vs_rare_retention(const double *real, const double *syn, int64_t n_sites,
     }
     return total ? (double)kept / total : NAN;
 }
+
+void vs_ld_decay(const vs_panel_t *p, const vs_hapset_t *h, const double *cm, const uint8_t *contig_start,
+                 const double *ref_af, double minmaf, const double *edges, int nbins, double *mean, long *pairs)
+{
+    for (int b = 0; b < nbins; b++) { mean[b] = 0; pairs[b] = 0; }
+    for (int64_t i = 0; i < p->n_sites; i++) {
+        if (fmin(ref_af[i], 1 - ref_af[i]) < minmaf) continue;
+        for (int64_t j = i + 1; j < p->n_sites && !contig_start[j]; j++) {
+            double d = cm[j] - cm[i];
+            if (d >= edges[nbins]) break;
+            if (fmin(ref_af[j], 1 - ref_af[j]) < minmaf) continue;
+            int b = 0;
+            while (b < nbins && d >= edges[b + 1]) b++;
+            double r2 = vs_hap_r2(p, i, j, h);
+            if (isnan(r2)) r2 = 0;                     /* monomorphic in this set: no LD */
+            mean[b] += r2;
+            pairs[b]++;
+        }
+    }
+    for (int b = 0; b < nbins; b++) mean[b] = pairs[b] ? mean[b] / pairs[b] : NAN;
+}

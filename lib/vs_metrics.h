@@ -44,4 +44,13 @@ double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites,
  * NaN when there is no such site. */
 double vs_rare_retention(const double *real, const double *syn, int64_t n_sites, double lo, double hi);
 
+/* LD decay: the mean haplotype r^2 over the set, in bins of genetic distance,
+ * of the site pairs whose minor allele frequency in `ref_af` is at least
+ * minmaf at both sites.  Bin b holds distances (cM) in [edges[b], edges[b+1]);
+ * mean[b] is NaN and pairs[b] 0 where no pair falls.  Sites must be in
+ * genetic order, and pairs on different contigs are never formed
+ * (contig_start[s] = 1 at each contig's first site). */
+void vs_ld_decay(const vs_panel_t *p, const vs_hapset_t *h, const double *cm, const uint8_t *contig_start,
+                 const double *ref_af, double minmaf, const double *edges, int nbins, double *mean, long *pairs);
+
 #endif

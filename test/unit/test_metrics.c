@@ -33,5 +33,27 @@ int main(void)
     CHECK_NEAR(vs_rare_retention(real, syn, 5, 0, 0.005), 2.0 / 3, 1e-12,
                "retention of MAF < 0.5%%: 2 of the 3 rare real sites are present in synthetic");
     CHECK(isnan(vs_rare_retention(real, syn, 5, 0.01, 0.05)), "retention: no site in the bin gives NaN");
+    /* LD decay on 4 haplotypes and 4 sites at 0, 0.1, 0.3 and 1.0 cM:
+     * rows 1100, 1000, 1100, 0110 -> r^2(1,2) = 1/3, r^2(1,3) = 1, r^2(2,3) = 1/3,
+     * r^2(x,4) = 0 for sites 1 and 3 (D = 1/4 - 1/4) and r^2(2,4) = 1/3 */
+    vs_panel_t pan = { .n_samples = 2, .n_hap = 4, .wps = 1, .n_sites = 4 };
+    uint64_t bits[4] = { 0x3, 0x1, 0x3, 0x6 };
+    pan.bits = bits;
+    char *lab[] = { "X", "X" };
+    vs_hapset_t *hs = vs_hapset_of_group(&pan, lab, "X");
+    double cm[] = { 0, 0.1, 0.3, 1.0 }, ref[] = { 0.5, 0.25, 0.5, 0.5 }, edges[] = { 0, 0.15, 0.5, 2 };
+    uint8_t start[] = { 1, 0, 0, 0 };
+    double mean[3];
+    long n[3];
+    vs_ld_decay(&pan, hs, cm, start, ref, 0.2, edges, 3, mean, n);
+    /* bin [0,0.15): (1,2) 1/3; bin [0.15,0.5): (1,3) 1 and (2,3) 1/3; bin [0.5,2): (1,4) 0, (2,4) 1/3, (3,4) 0 */
+    CHECK(n[0] == 1 && n[1] == 2 && n[2] == 3, "LD decay: pairs per distance bin 1, 2, 3");
+    CHECK_NEAR(mean[0], 1.0 / 3, 1e-12, "LD decay: bin 1 mean r^2");
+    CHECK_NEAR(mean[1], (1 + 1.0 / 3) / 2, 1e-12, "LD decay: bin 2 mean r^2");
+    CHECK_NEAR(mean[2], 1.0 / 9, 1e-12, "LD decay: bin 3 mean r^2");
+    start[2] = 1;
+    vs_ld_decay(&pan, hs, cm, start, ref, 0.2, edges, 3, mean, n);
+    CHECK(n[0] == 1 && n[1] == 0 && n[2] == 1, "LD decay: no pair across a contig boundary");
+    vs_hapset_destroy(hs);
     UNIT_DONE();
 }
