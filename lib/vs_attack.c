@@ -175,16 +175,21 @@ static double *alt_counts(const vs_geno_t *g)
     return c;
 }
 
-static void homer_one(const vs_geno_t *t, int in_ref, const double *syn_af, const double *ref_count, int n_ref,
-                      double *score)
+/* The reference is the holdout less one sample, for every target: the target
+ * itself for a non-member, a seeded random holdout sample for a member, so
+ * that both sides use references of the same size. */
+static void homer_one(const vs_attack_data_t *d, const vs_geno_t *t, int is_holdout, const double *syn_af,
+                      const double *ref_count, double *score)
 {
+    const vs_geno_t *h = d->holdout;
+    const int n_ref = h->n - 1;
 #pragma omp parallel for schedule(static)
     for (int i = 0; i < t->n; i++) {
+        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 7, (uint64_t)i) * h->n);
         double D = 0;
         for (int64_t j = 0; j < t->n_sites; j++) {
-            int g = dosage(t, i, j);
-            double y = g / 2.0;
-            double ref = in_ref ? (ref_count[j] - g) / (2.0 * (n_ref - 1)) : ref_count[j] / (2.0 * n_ref);
+            double y = dosage(t, i, j) / 2.0;
+            double ref = (ref_count[j] - dosage(h, left_out, j)) / (2.0 * n_ref);
             D += fabs(y - ref) - fabs(y - syn_af[j]);
         }
         score[i] = D;
@@ -195,8 +200,8 @@ void vs_attack_af(const vs_attack_data_t *d, vs_scores_t *s)
 {
     double *syn_af = alt_counts(d->syn), *ref = alt_counts(d->holdout);
     for (int64_t j = 0; j < d->syn->n_sites; j++) syn_af[j] /= 2.0 * d->syn->n;
-    homer_one(d->train, 0, syn_af, ref, d->holdout->n, s->member);
-    homer_one(d->holdout, 1, syn_af, ref, d->holdout->n, s->nonmember);
+    homer_one(d, d->train, 0, syn_af, ref, s->member);
+    homer_one(d, d->holdout, 1, syn_af, ref, s->nonmember);
     free(syn_af);
     free(ref);
 }

@@ -47,7 +47,8 @@ void vs_attack_king(const vs_attack_data_t *d, vs_scores_t *s, vs_king_bands_t *
 /* Longest segment (cM) shared identically with any synthetic haplotype. */
 void vs_attack_ibd(const vs_attack_data_t *d, vs_scores_t *s);
 /* Homer et al. (2008) statistic: sum |y - ref| - |y - syn| over sites, with
- * the holdout as the reference population (the target left out). */
+ * the holdout less one sample as the reference population (the target itself
+ * for a non-member, a random holdout sample for a member). */
 void vs_attack_af(const vs_attack_data_t *d, vs_scores_t *s);
 /* Share of the target's k-site haplotypes that are unique to it among the
  * real samples and appear in the synthetic data. */
