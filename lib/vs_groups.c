@@ -52,7 +52,7 @@ static void index_groups(vs_groups_t *g, char **label)
     for (int i = 0; i < g->n_samples; i++) g->group_of[i] = vs_groups_find(g, label[i]);
 }
 
-vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *samples, int n_samples)
+char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples, int warn_absent)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) vs_die("cannot open groups table %s: %s", path, strerror(errno));
@@ -99,7 +99,14 @@ vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *s
     free(line);
     fclose(fp);
     kh_destroy(str2int, idx);
+    if (n_absent && warn_absent)
+        vs_warn("groups table %s names %d sample%s that %s not in the VCF; ignored",
+                path, n_absent, n_absent == 1 ? "" : "s", n_absent == 1 ? "is" : "are");
+    return label;
+}
 
+vs_groups_t *vs_groups_from_labels(char **label, char *const *samples, int n_samples, const char *table)
+{
     int n_missing = 0;
     const char *example = NULL;
     for (int i = 0; i < n_samples; i++)
@@ -110,16 +117,19 @@ vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *s
         }
     if (n_missing)
         vs_warn("%d sample%s of the VCF %s not in groups table %s (first: %s); %s group NA",
-                n_missing, n_missing == 1 ? "" : "s", n_missing == 1 ? "is" : "are", path, example,
+                n_missing, n_missing == 1 ? "" : "s", n_missing == 1 ? "is" : "are", table, example,
                 n_missing == 1 ? "it goes to" : "they go to");
-    if (n_absent)
-        vs_warn("groups table %s names %d sample%s that %s not in the VCF; ignored",
-                path, n_absent, n_absent == 1 ? "" : "s", n_absent == 1 ? "is" : "are");
-
     vs_groups_t *g = vs_calloc(1, sizeof *g);
     g->n_samples = n_samples;
-    g->group_of = vs_malloc(n_samples * sizeof *g->group_of);
+    g->group_of = vs_malloc((n_samples + 1) * sizeof *g->group_of);
     index_groups(g, label);
+    return g;
+}
+
+vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *samples, int n_samples)
+{
+    char **label = vs_groups_labels(path, column, samples, n_samples, 1);
+    vs_groups_t *g = vs_groups_from_labels(label, samples, n_samples, path);
     for (int i = 0; i < n_samples; i++) free(label[i]);
     free(label);
     return g;

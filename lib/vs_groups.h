@@ -15,6 +15,12 @@ typedef struct {
  * line is a header and column names the group column. */
 vs_groups_t *vs_groups_load(const char *path, const char *column,
                             char *const *samples, int n_samples);
+/* The table's group of each sample, NULL where the table has none (warns
+ * about table rows naming no sample when warn_absent). */
+char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples,
+                        int warn_absent);
+/* Groups from labels; a NULL label becomes "NA", with a warning naming the table. */
+vs_groups_t *vs_groups_from_labels(char **label, char *const *samples, int n_samples, const char *table);
 vs_groups_t *vs_groups_single(int n_samples, const char *name);
 int vs_groups_find(const vs_groups_t *g, const char *name);
 int vs_groups_count(const vs_groups_t *g, int group);

@@ -26,6 +26,8 @@ void vs_panel_destroy(vs_panel_t *p)
     free(p->contigs);
     free(p->pos);
     free(p->info_cm);
+    for (int64_t s = 0; p->site_name && s < p->n_sites; s++) free(p->site_name[s]);
+    free(p->site_name);
     free(p->site_key);
     free(p->bits);
     free(p);

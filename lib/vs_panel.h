@@ -23,6 +23,7 @@ typedef struct {
     int64_t *pos;
     double *info_cm;               /* INFO/CM per site, NaN where absent */
     uint64_t *site_key;            /* hash of CHROM, POS, REF, ALT per site */
+    char **site_name;              /* "CHROM\tPOS\tREF\tALT" per site, when asked for; else NULL */
     int phased;                    /* every genotype phased */
     int wps;                       /* 64-bit words per site row */
     uint64_t *bits;

@@ -1,18 +1,15 @@
 #include "vs_risk.h"
 #include "vs_err.h"
+#include "vs_cohorts.h"
 #include "vs_groups.h"
 #include "vs_rng.h"
-#include "vs_sitemap.h"
 #include "vs_vcf.h"
 
 #include <cjson/cJSON.h>
-#include <htslib/khash.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-KHASH_SET_INIT_STR(names)
 
 static const struct { const char *name; unsigned bit; } attack_names[] = {
     { "dcr", VS_ATT_DCR }, { "aats", VS_ATT_AATS }, { "king", VS_ATT_KING }, { "ibd", VS_ATT_IBD },
@@ -53,111 +50,42 @@ unsigned vs_risk_parse_attacks(const char *list)
 
 typedef struct {
     vs_attack_data_t d;
-    vs_geno_t *syn, *train, *holdout;
-    double *cm;
-    uint8_t *contig_start;
+    vs_cohorts_t *co;
+    const vs_geno_t *syn, *train, *holdout;
     int n_groups;
-    char **group_names;        /* borrowed from groups */
-    int *train_group, *holdout_group;
-    vs_groups_t *groups;
+    char **group_names;
+    const int *train_group, *holdout_group;
 } cohorts_t;
 
-static vs_panel_t *read_cohort(const char *path)
+static void cohorts_view(cohorts_t *c, const vs_risk_opts_t *o)
 {
-    vs_read_opts_t ro = { .skip_multiallelic = 1, .allow_unphased = 1 };
-    vs_panel_t *p = vs_panel_read(path, &ro);
-    if (p->n_multiallelic_skipped)
-        vs_info("%s: skipped %lld multi-allelic records", path, (long long)p->n_multiallelic_skipped);
-    return p;
-}
-
-static int64_t *site_contig(const vs_panel_t *p)
-{
-    int64_t *c = vs_malloc((p->n_sites + 1) * sizeof *c);
-    for (int i = 0; i < p->n_contigs; i++)
-        for (int64_t s = 0; s < p->contigs[i].n_sites; s++) c[p->contigs[i].first_site + s] = i;
-    return c;
-}
-
-/* Genetic positions of the common sites, from the training panel's contigs. */
-static void common_positions(const vs_panel_t *train, const int64_t *idx, int64_t n, const vs_risk_opts_t *o,
-                             cohorts_t *c)
-{
-    vs_sitemap_t *sm = vs_sitemap_resolve(train, o->map_spec, o->cm_per_mb);
-    double *cm = vs_malloc((train->n_sites + 1) * sizeof *cm);
-    vs_sitemap_cm(sm, train, cm);
-    int64_t *contig = site_contig(train);
-    c->cm = vs_malloc((n + 1) * sizeof *c->cm);
-    c->contig_start = vs_malloc(n + 1);
-    for (int64_t j = 0; j < n; j++) {
-        c->cm[j] = cm[idx[j]];
-        c->contig_start[j] = j == 0 || contig[idx[j]] != contig[idx[j - 1]];
-    }
-    free(cm);
-    free(contig);
-    vs_sitemap_destroy(sm);
-}
-
-/* One group table over train and holdout samples together. */
-static void target_groups(const vs_panel_t *t, const vs_panel_t *h, const vs_risk_opts_t *o, cohorts_t *c)
-{
-    int n = t->n_samples + h->n_samples;
-    char **names = vs_malloc(n * sizeof *names);
-    memcpy(names, t->samples, t->n_samples * sizeof *names);
-    memcpy(names + t->n_samples, h->samples, h->n_samples * sizeof *names);
-    khash_t(names) *seen = kh_init(names);
-    for (int i = 0; i < n; i++) {
-        int absent;
-        kh_put(names, seen, names[i], &absent);
-        if (!absent)
-            vs_die("sample %s is in both %s and %s; a training sample cannot also be a holdout sample",
-                   names[i], o->train, o->holdout);
-    }
-    kh_destroy(names, seen);
-    c->groups = o->groups ? vs_groups_load(o->groups, o->group_column, names, n) : vs_groups_single(n, "all");
-    free(names);
-    c->n_groups = c->groups->n_groups;
-    c->group_names = c->groups->names;
-    c->train_group = c->groups->group_of;
-    c->holdout_group = c->groups->group_of + t->n_samples;
+    vs_cohorts_t *co = c->co;
+    c->syn = co->geno[VS_SYN];
+    c->train = co->geno[VS_TRAIN];
+    c->holdout = co->geno[VS_HOLDOUT];
+    c->n_groups = co->groups->n_groups;
+    c->group_names = co->groups->names;
+    c->train_group = co->group_of[VS_TRAIN];
+    c->holdout_group = co->group_of[VS_HOLDOUT];
+    c->d = (vs_attack_data_t){ c->syn, c->train, c->holdout, co->cm, co->contig_start, o->known_sites, o->kmer,
+                               o->seed };
 }
 
 static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
 {
-    vs_panel_t *p[3] = { read_cohort(o->syn), read_cohort(o->train), read_cohort(o->holdout) };
-    int64_t *idx[3];
-    int64_t n = vs_match_sites(p, 3, idx);
-    for (int k = 0; k < 3; k++) r->sites_in[k] = p[k]->n_sites;
-    r->sites_used = n;
-    if (n == 0)
-        vs_die("%s, %s and %s share no site (matched by CHROM, POS, REF and ALT); check that they are on "
-               "the same reference build and that multi-allelic records are split ('bcftools norm -m-')",
-               o->syn, o->train, o->holdout);
-    vs_info("sites: %lld in all three files are used; %lld of %s, %lld of %s and %lld of %s are dropped",
-            (long long)n, (long long)(p[0]->n_sites - n), o->syn, (long long)(p[1]->n_sites - n), o->train,
-            (long long)(p[2]->n_sites - n), o->holdout);
+    vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map_spec,
+                             o->cm_per_mb, 0, 0 };
     cohorts_t *c = vs_calloc(1, sizeof *c);
-    c->syn = vs_geno_from_panel(p[0], idx[0], n);
-    c->train = vs_geno_from_panel(p[1], idx[1], n);
-    c->holdout = vs_geno_from_panel(p[2], idx[2], n);
-    common_positions(p[1], idx[1], n, o, c);
-    target_groups(p[1], p[2], o, c);
-    for (int k = 0; k < 3; k++) {
-        free(idx[k]);
-        vs_panel_destroy(p[k]);
-    }
-    c->d = (vs_attack_data_t){ c->syn, c->train, c->holdout, c->cm, c->contig_start, o->known_sites, o->kmer, o->seed };
+    c->co = vs_cohorts_load(&co);
+    for (int k = 0; k < 3; k++) r->sites_in[k] = c->co->sites_in[k];
+    r->sites_used = c->co->n_sites;
+    cohorts_view(c, o);
     return c;
 }
 
 static void cohorts_destroy(cohorts_t *c)
 {
-    vs_geno_destroy(c->syn);
-    vs_geno_destroy(c->train);
-    vs_geno_destroy(c->holdout);
-    free(c->cm);
-    free(c->contig_start);
-    vs_groups_destroy(c->groups);
+    vs_cohorts_destroy(c->co);
     free(c);
 }
 
@@ -450,63 +378,58 @@ static int report_control(FILE *fp, const char *control, const vs_risk_t *r, dou
 
 int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
 {
-    vs_panel_t *p[2] = { read_cohort(o->train), read_cohort(o->holdout) };
+    vs_panel_t *p[2] = { vs_cohort_read(o->train, 0), vs_cohort_read(o->holdout, 0) };
     int64_t *idx[2];
     int64_t n = vs_match_sites(p, 2, idx);
     if (n == 0) vs_die("%s and %s share no site (matched by CHROM, POS, REF and ALT)", o->train, o->holdout);
     cohorts_t c = { 0 };
-    c.train = vs_geno_from_panel(p[0], idx[0], n);
+    vs_cohorts_t *co = c.co = vs_calloc(1, sizeof *co);
+    vs_geno_t *train = co->geno[VS_TRAIN] = vs_geno_from_panel(p[0], idx[0], n);
     vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
-    common_positions(p[0], idx[0], n, o, &c);
-    int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * c.train->n);
-    if (half < VS_ROC_MIN_N || c.train->n < VS_ROC_MIN_N)
+    vs_cohort_positions(p[0], idx[0], n, o->map_spec, o->cm_per_mb, &co->cm, &co->contig_start);
+    int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * train->n);
+    if (half < VS_ROC_MIN_N || train->n < VS_ROC_MIN_N)
         vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "
-               "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, c.train->n,
+               "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, train->n,
                o->holdout, nh);
     if (ncopy < 1)
         vs_die("--self-test %g copies no training sample of the %d in %s; give a larger fraction", fraction,
-               c.train->n, o->train);
+               train->n, o->train);
     int *order = vs_rng_permutation(nh, o->seed, VS_RNG_SPLIT, 11);
-    int *pick = vs_rng_permutation(c.train->n, o->seed, VS_RNG_SPLIT, 12);
+    int *pick = vs_rng_permutation(train->n, o->seed, VS_RNG_SPLIT, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
-    c.holdout = vs_geno_subset(all_holdout, order + half, nh - half);
-    vs_geno_t *copies = vs_geno_subset(c.train, pick, ncopy);
-    c.groups = vs_groups_single(c.train->n + c.holdout->n, "all");
-    c.n_groups = 1;
-    c.group_names = c.groups->names;
-    c.train_group = c.groups->group_of;
-    c.holdout_group = c.groups->group_of + c.train->n;
+    co->geno[VS_HOLDOUT] = vs_geno_subset(all_holdout, order + half, nh - half);
+    vs_geno_t *copies = vs_geno_subset(train, pick, ncopy);
+    co->groups = vs_groups_single(train->n + nh - half, "all");
+    co->group_of[VS_TRAIN] = co->groups->group_of;
+    co->group_of[VS_HOLDOUT] = co->groups->group_of + train->n;
     vs_info("self-test: %d training samples (%d copied), %d holdout samples as filler, %d as non-members",
-            c.train->n, ncopy, half, nh - half);
+            train->n, ncopy, half, nh - half);
     fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tresult\n");
     int failures = 0, rows = 1;
     vs_risk_opts_t run = *o;
     for (int positive = 1; positive >= 0; positive--) {
         if (!positive) run.level = 1 - (1 - o->level) / rows;      /* Bonferroni over the rows */
-        c.syn = positive ? concat(copies, filler) : concat(filler, NULL);
-        c.d = (vs_attack_data_t){ c.syn, c.train, c.holdout, c.cm, c.contig_start, o->known_sites, o->kmer, o->seed };
+        co->geno[VS_SYN] = positive ? concat(copies, filler) : concat(filler, NULL);
+        cohorts_view(&c, o);
         vs_risk_t *r = vs_calloc(1, sizeof *r);
         run_attacks(r, &c, &run);
         rows = r->n_rows;
         failures += report_control(fp, positive ? "positive" : "negative", r,
                                    positive ? 0.5 + fraction / 2 : 0.5, positive);
         vs_risk_destroy(r);
-        vs_geno_destroy(c.syn);
+        vs_geno_destroy(co->geno[VS_SYN]);
+        co->geno[VS_SYN] = NULL;
     }
     vs_geno_destroy(copies);
     vs_geno_destroy(filler);
     vs_geno_destroy(all_holdout);
-    c.syn = NULL;
     free(order);
     free(pick);
     for (int k = 0; k < 2; k++) {
         free(idx[k]);
         vs_panel_destroy(p[k]);
     }
-    vs_geno_destroy(c.train);
-    vs_geno_destroy(c.holdout);
-    free(c.cm);
-    free(c.contig_start);
-    vs_groups_destroy(c.groups);
+    vs_cohorts_destroy(co);
     return failures;
 }

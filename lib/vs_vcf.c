@@ -285,10 +285,11 @@ void vs_reader_close(vs_reader_t *r)
 
 /* ---------- the whole panel in memory ---------- */
 
-static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
+static void panel_add_site(vs_panel_t *p, const vs_site_t *s, int keep_name)
 {
     if (p->n_sites == p->m_sites) {
         p->m_sites = p->m_sites ? 2 * p->m_sites : 1024;
+        if (keep_name) p->site_name = vs_realloc(p->site_name, p->m_sites * sizeof *p->site_name);
         p->pos = vs_realloc(p->pos, p->m_sites * sizeof *p->pos);
         p->info_cm = vs_realloc(p->info_cm, p->m_sites * sizeof *p->info_cm);
         p->site_key = vs_realloc(p->site_key, p->m_sites * sizeof *p->site_key);
@@ -300,6 +301,11 @@ static void panel_add_site(vs_panel_t *p, const vs_site_t *s)
         row[h >> 6] |= (uint64_t)(s->alleles[h] & 1) << (h & 63);
     p->pos[p->n_sites] = s->pos;
     p->site_key[p->n_sites] = s->key;
+    if (keep_name) {
+        kstring_t name = { 0, 0, NULL };
+        ksprintf(&name, "%s\t%lld\t%s\t%s", s->contig, (long long)s->pos, s->ref, s->alt);
+        p->site_name[p->n_sites] = name.s;
+    }
     p->info_cm[p->n_sites++] = s->info_cm;
 }
 
@@ -330,7 +336,7 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     vs_samples_sha(p->samples, p->n_samples, p->sample_sha);
     p->header_group = vs_hdr_sample_groups(r->hdr);
     vs_site_t site;
-    while (vs_reader_next(r, &site)) panel_add_site(p, &site);
+    while (vs_reader_next(r, &site)) panel_add_site(p, &site, opts && opts->keep_site_names);
     if (p->n_sites == 0) {
         vs_loc_t loc = { fname, NULL, -1, NULL };
         vs_die_at(&loc, r->n_multi ? "all records were multi-allelic; split them with 'bcftools norm -m-'"

@@ -18,6 +18,7 @@ typedef struct {
     int targets_is_file;
     int skip_multiallelic;   /* else a multi-allelic record is an error */
     int allow_unphased;      /* else an unphased genotype is an error */
+    int keep_site_names;     /* panel reads keep "CHROM\tPOS\tREF\tALT" per site */
     int threads;             /* htslib decompression threads */
 } vs_read_opts_t;
 

@@ -1,0 +1,135 @@
+#include "vs_cohorts.h"
+#include "vs_err.h"
+#include "vs_sitemap.h"
+#include "vs_vcf.h"
+
+#include <htslib/khash.h>
+#include <stdlib.h>
+#include <string.h>
+
+KHASH_SET_INIT_STR(names)
+
+vs_panel_t *vs_cohort_read(const char *path, int keep_site_names)
+{
+    vs_read_opts_t ro = { .skip_multiallelic = 1, .allow_unphased = 1, .keep_site_names = keep_site_names };
+    vs_panel_t *p = vs_panel_read(path, &ro);
+    if (p->n_multiallelic_skipped)
+        vs_info("%s: skipped %lld multi-allelic records", path, (long long)p->n_multiallelic_skipped);
+    return p;
+}
+
+void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const char *map_spec,
+                         double cm_per_mb, double **cm_out, uint8_t **contig_start)
+{
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, map_spec, cm_per_mb);
+    double *cm = vs_malloc((p->n_sites + 1) * sizeof *cm);
+    vs_sitemap_cm(sm, p, cm);
+    int64_t *contig = vs_malloc((p->n_sites + 1) * sizeof *contig);
+    for (int i = 0; i < p->n_contigs; i++)
+        for (int64_t s = 0; s < p->contigs[i].n_sites; s++) contig[p->contigs[i].first_site + s] = i;
+    *cm_out = vs_malloc((n + 1) * sizeof **cm_out);
+    *contig_start = vs_malloc(n + 1);
+    for (int64_t j = 0; j < n; j++) {
+        (*cm_out)[j] = cm[sites[j]];
+        (*contig_start)[j] = j == 0 || contig[sites[j]] != contig[sites[j - 1]];
+    }
+    free(cm);
+    free(contig);
+    vs_sitemap_destroy(sm);
+}
+
+static void check_disjoint(const vs_panel_t *t, const vs_panel_t *h, const vs_cohorts_opts_t *o)
+{
+    khash_t(names) *seen = kh_init(names);
+    int absent;
+    for (int i = 0; i < t->n_samples; i++) kh_put(names, seen, t->samples[i], &absent);
+    for (int i = 0; i < h->n_samples; i++)
+        if (kh_get(names, seen, h->samples[i]) != kh_end(seen))
+            vs_die("sample %s is in both %s and %s; a training sample cannot also be a holdout sample",
+                   h->samples[i], o->path[VS_TRAIN], o->path[VS_HOLDOUT]);
+    kh_destroy(names, seen);
+}
+
+/* Labels of the real samples from the table; of synthetic ones from the
+ * table, else from their ##SAMPLE Group= header lines. */
+static void label_samples(vs_panel_t *const *p, const vs_cohorts_opts_t *o, vs_cohorts_t *c)
+{
+    int nt = p[VS_TRAIN]->n_samples, nh = p[VS_HOLDOUT]->n_samples;
+    int ns = o->label_synthetic ? p[VS_SYN]->n_samples : 0, n = nt + nh + ns;
+    char **names = vs_malloc((n + 1) * sizeof *names), **label = vs_calloc(n + 1, sizeof *label);
+    memcpy(names, p[VS_TRAIN]->samples, nt * sizeof *names);
+    memcpy(names + nt, p[VS_HOLDOUT]->samples, nh * sizeof *names);
+    memcpy(names + nt + nh, p[VS_SYN]->samples, ns * sizeof *names);
+    if (o->groups) {
+        char **real = vs_groups_labels(o->groups, o->group_column, names, nt + nh, 1);
+        memcpy(label, real, (nt + nh) * sizeof *label);
+        free(real);
+        if (ns) {
+            char **syn = vs_groups_labels(o->groups, o->group_column, names + nt + nh, ns, 0);
+            memcpy(label + nt + nh, syn, ns * sizeof *label);
+            free(syn);
+        }
+    } else {
+        for (int i = 0; i < nt + nh; i++) label[i] = vs_strdup("all");
+        for (int i = 0; i < ns; i++) label[nt + nh + i] = vs_strdup("all");
+    }
+    for (int i = 0; i < ns; i++)
+        if (!label[nt + nh + i] && p[VS_SYN]->header_group && p[VS_SYN]->header_group[i])
+            label[nt + nh + i] = vs_strdup(p[VS_SYN]->header_group[i]);
+    c->groups = vs_groups_from_labels(label, names, n, o->groups ? o->groups : "(none)");
+    c->group_of[VS_TRAIN] = c->groups->group_of;
+    c->group_of[VS_HOLDOUT] = c->groups->group_of + nt;
+    c->group_of[VS_SYN] = ns ? c->groups->group_of + nt + nh : NULL;
+    for (int i = 0; i < n; i++) free(label[i]);
+    free(label);
+    free(names);
+}
+
+vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)
+{
+    vs_panel_t *p[3];
+    for (int k = 0; k < 3; k++) p[k] = vs_cohort_read(o->path[k], o->keep_site_names && k == VS_TRAIN);
+    check_disjoint(p[VS_TRAIN], p[VS_HOLDOUT], o);
+    /* the training panel first, so that the common sites come in its order */
+    vs_panel_t *order[3] = { p[VS_TRAIN], p[VS_SYN], p[VS_HOLDOUT] };
+    int64_t *idx[3];
+    int64_t n = vs_match_sites(order, 3, idx);
+    if (n == 0)
+        vs_die("%s, %s and %s share no site (matched by CHROM, POS, REF and ALT); check that they are on "
+               "the same reference build and that multi-allelic records are split ('bcftools norm -m-')",
+               o->path[VS_SYN], o->path[VS_TRAIN], o->path[VS_HOLDOUT]);
+    vs_cohorts_t *c = vs_calloc(1, sizeof *c);
+    c->n_sites = n;
+    int64_t *sites[3] = { idx[1], idx[0], idx[2] };
+    for (int k = 0; k < 3; k++) {
+        c->sites_in[k] = p[k]->n_sites;
+        c->geno[k] = vs_geno_from_panel(p[k], sites[k], n);
+    }
+    vs_info("sites: %lld in all three files are used; %lld of %s, %lld of %s and %lld of %s are dropped",
+            (long long)n, (long long)(p[VS_SYN]->n_sites - n), o->path[VS_SYN],
+            (long long)(p[VS_TRAIN]->n_sites - n), o->path[VS_TRAIN], (long long)(p[VS_HOLDOUT]->n_sites - n),
+            o->path[VS_HOLDOUT]);
+    vs_cohort_positions(p[VS_TRAIN], sites[VS_TRAIN], n, o->map_spec, o->cm_per_mb, &c->cm, &c->contig_start);
+    if (o->keep_site_names) {
+        c->site_name = vs_malloc((n + 1) * sizeof *c->site_name);
+        for (int64_t j = 0; j < n; j++) c->site_name[j] = vs_strdup(p[VS_TRAIN]->site_name[sites[VS_TRAIN][j]]);
+    }
+    label_samples(p, o, c);
+    for (int k = 0; k < 3; k++) {
+        free(idx[k]);
+        vs_panel_destroy(p[k]);
+    }
+    return c;
+}
+
+void vs_cohorts_destroy(vs_cohorts_t *c)
+{
+    if (!c) return;
+    for (int k = 0; k < 3; k++) vs_geno_destroy(c->geno[k]);
+    for (int64_t j = 0; c->site_name && j < c->n_sites; j++) free(c->site_name[j]);
+    free(c->site_name);
+    free(c->cm);
+    free(c->contig_start);
+    vs_groups_destroy(c->groups);
+    free(c);
+}
