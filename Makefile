@@ -30,7 +30,7 @@ endif
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 LIB      = $(BUILD)/libvcfsynth.a
-TOOLS    = vcf-fit vcf-synth vcf-linkage-attack vcf-hybrid
+TOOLS = vcf-fit vcf-synth vcf-linkage-attack vcf-hybrid vcf-fidelity
 BIN      = $(TOOLS:%=$(BUILD)/bin/%)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 UNIT     = $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)

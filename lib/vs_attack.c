@@ -76,23 +76,35 @@ void vs_attack_dcr(const vs_attack_data_t *d, vs_scores_t *geno, vs_scores_t *ha
 
 static double closer(int a, int b) { return a < b ? 1 : a == b ? 0.5 : 0; }
 
-/* AA of one real set R (subset r of size n) against the synthetic subset s;
- * score[r[i]] = [R_i is closer to S than to the rest of R]. */
-static double adversarial_accuracy(const vs_geno_t *R, const int *r, const vs_geno_t *S, const int *s, int n,
-                                   double *score)
+double vs_aats_indicators(const vs_geno_t *R, const int *r, const vs_geno_t *S, const int *s, int n,
+                          double *real_side, double *syn_side)
 {
-    double real_side = 0, syn_side = 0;
-#pragma omp parallel for schedule(dynamic, 8) reduction(+ : real_side, syn_side)
+    double sum_real = 0, sum_syn = 0;
+#pragma omp parallel for schedule(dynamic, 8) reduction(+ : sum_real, sum_syn)
     for (int i = 0; i < n; i++) {
         int d_rs = nearest(R, r[i], S, s, n, -1, vs_geno_distance);
         int d_rr = nearest(R, r[i], R, r, n, r[i], vs_geno_distance);
         int d_sr = nearest(S, s[i], R, r, n, -1, vs_geno_distance);
         int d_ss = nearest(S, s[i], S, s, n, s[i], vs_geno_distance);
-        real_side += closer(d_rr, d_rs);    /* d_RS > d_RR: the attacker's nearest is real */
-        syn_side += closer(d_ss, d_sr);
-        score[r[i]] = closer(d_rs, d_rr);
+        real_side[i] = closer(d_rr, d_rs);    /* d_RS > d_RR: the attacker's nearest is real */
+        syn_side[i] = closer(d_ss, d_sr);
+        sum_real += real_side[i];
+        sum_syn += syn_side[i];
     }
-    return 0.5 * (real_side / n + syn_side / n);
+    return 0.5 * (sum_real / n + sum_syn / n);
+}
+
+/* AA of one real set R (subset r of size n) against the synthetic subset s;
+ * score[r[i]] = [R_i is closer to S than to the rest of R]. */
+static double adversarial_accuracy(const vs_geno_t *R, const int *r, const vs_geno_t *S, const int *s, int n,
+                                   double *score)
+{
+    double *real_side = vs_malloc((n + 1) * sizeof *real_side), *syn_side = vs_malloc((n + 1) * sizeof *syn_side);
+    double aa = vs_aats_indicators(R, r, S, s, n, real_side, syn_side);
+    for (int i = 0; i < n; i++) score[r[i]] = 1 - real_side[i];
+    free(real_side);
+    free(syn_side);
+    return aa;
 }
 
 void vs_attack_aats(const vs_attack_data_t *d, vs_scores_t *sc, vs_aats_t *out)

@@ -39,6 +39,13 @@ typedef struct { long syn_kmers; double unique_train, unique_holdout; int k; } v
  * Hamming (phased data), and genotype Hamming calibrated by the distance to
  * the closest holdout record (the target itself left out). */
 void vs_attack_dcr(const vs_attack_data_t *d, vs_scores_t *geno, vs_scores_t *hap, vs_scores_t *cal);
+/* Nearest-neighbour adversarial accuracy AA_RS (Yale et al. 2020) of the
+ * equal-size subsets r of R and s of S (n each), by genotype Hamming
+ * distance, a tie counting 1/2: real_side[i] = [R sample r[i] is closer to
+ * the rest of R than to S], syn_side[i] likewise for S.  Returns AA_RS, 0.5
+ * when R and S are alike. */
+double vs_aats_indicators(const vs_geno_t *R, const int *r, const vs_geno_t *S, const int *s, int n,
+                          double *real_side, double *syn_side);
 /* Nearest-neighbour adversarial accuracy (Yale et al. 2020) on equal-size
  * subsets, ties counted 1/2; per-target score: closer to synthetic than to its own set. */
 void vs_attack_aats(const vs_attack_data_t *d, vs_scores_t *s, vs_aats_t *out);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 KHASH_SET_INIT_STR(names)
+KHASH_MAP_INIT_STR(names2i, int)
 
 vs_panel_t *vs_cohort_read(const char *path, int keep_site_names)
 {
@@ -51,31 +52,39 @@ static void check_disjoint(const vs_panel_t *t, const vs_panel_t *h, const vs_co
 }
 
 /* Labels of the real samples from the table; of synthetic ones from the
- * table, else from their ##SAMPLE Group= header lines. */
+ * table too (one lookup over the distinct names, so that a synthetic sample
+ * named like a real one takes its group), else from their ##SAMPLE Group=. */
 static void label_samples(vs_panel_t *const *p, const vs_cohorts_opts_t *o, vs_cohorts_t *c)
 {
     int nt = p[VS_TRAIN]->n_samples, nh = p[VS_HOLDOUT]->n_samples;
-    int ns = o->label_synthetic ? p[VS_SYN]->n_samples : 0, n = nt + nh + ns;
+    int ns = o->label_synthetic ? p[VS_SYN]->n_samples : 0, n = nt + nh + ns, nd = nt + nh;
     char **names = vs_malloc((n + 1) * sizeof *names), **label = vs_calloc(n + 1, sizeof *label);
-    memcpy(names, p[VS_TRAIN]->samples, nt * sizeof *names);
-    memcpy(names + nt, p[VS_HOLDOUT]->samples, nh * sizeof *names);
-    memcpy(names + nt + nh, p[VS_SYN]->samples, ns * sizeof *names);
+    int *where = vs_malloc((n + 1) * sizeof *where);       /* each sample's place among the distinct names */
+    khash_t(names2i) *seen = kh_init(names2i);
+    for (int i = 0; i < n; i++) {
+        const char *s = i < nt ? p[VS_TRAIN]->samples[i] : i < nt + nh ? p[VS_HOLDOUT]->samples[i - nt]
+                                                                       : p[VS_SYN]->samples[i - nt - nh];
+        int absent;
+        khiter_t k = kh_put(names2i, seen, s, &absent);
+        if (absent) kh_val(seen, k) = i < nd ? i : nd++;
+        where[i] = kh_val(seen, k);
+        names[where[i]] = (char *)s;
+    }
+    kh_destroy(names2i, seen);
     if (o->groups) {
-        char **real = vs_groups_labels(o->groups, o->group_column, names, nt + nh, 1);
-        memcpy(label, real, (nt + nh) * sizeof *label);
-        free(real);
-        if (ns) {
-            char **syn = vs_groups_labels(o->groups, o->group_column, names + nt + nh, ns, 0);
-            memcpy(label + nt + nh, syn, ns * sizeof *label);
-            free(syn);
-        }
+        char **table = vs_groups_labels(o->groups, o->group_column, names, nd, 1);
+        for (int i = 0; i < n; i++) label[i] = table[where[i]] ? vs_strdup(table[where[i]]) : NULL;
+        for (int i = 0; i < nd; i++) free(table[i]);
+        free(table);
     } else {
-        for (int i = 0; i < nt + nh; i++) label[i] = vs_strdup("all");
-        for (int i = 0; i < ns; i++) label[nt + nh + i] = vs_strdup("all");
+        for (int i = 0; i < n; i++) label[i] = vs_strdup("all");
     }
     for (int i = 0; i < ns; i++)
         if (!label[nt + nh + i] && p[VS_SYN]->header_group && p[VS_SYN]->header_group[i])
             label[nt + nh + i] = vs_strdup(p[VS_SYN]->header_group[i]);
+    for (int i = 0; i < n; i++)
+        names[i] = i < nt ? p[VS_TRAIN]->samples[i] : i < nt + nh ? p[VS_HOLDOUT]->samples[i - nt]
+                                                                   : p[VS_SYN]->samples[i - nt - nh];
     c->groups = vs_groups_from_labels(label, names, n, o->groups ? o->groups : "(none)");
     c->group_of[VS_TRAIN] = c->groups->group_of;
     c->group_of[VS_HOLDOUT] = c->groups->group_of + nt;
@@ -83,6 +92,7 @@ static void label_samples(vs_panel_t *const *p, const vs_cohorts_opts_t *o, vs_c
     for (int i = 0; i < n; i++) free(label[i]);
     free(label);
     free(names);
+    free(where);
 }
 
 vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)

@@ -71,7 +71,12 @@ double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h
         nb += __builtin_popcountll(y);
         nab += __builtin_popcountll(x & y);
     }
-    double n = h->n_hap, pa = na / n, pb = nb / n, d = nab / n - pa * pb;
+    return vs_r2_counts(h->n_hap, na, nb, nab);
+}
+
+double vs_r2_counts(double n, double na, double nb, double nab)
+{
+    double pa = na / n, pb = nb / n, d = nab / n - pa * pb;
     double den = pa * (1 - pa) * pb * (1 - pb);
     return den > 0 ? d * d / den : NAN;
 }
@@ -87,14 +92,20 @@ double vs_hudson_fst(const double *p1, int n1, const double *p2, int n2, int64_t
     return den > 0 ? num / den : NAN;
 }
 
-double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom)
+double vs_hwe_chisq(double n_ref_hom, double n_het, double n_alt_hom)
 {
     double n = n_ref_hom + n_het + n_alt_hom;
     double p = (2.0 * n_ref_hom + n_het) / (2 * n), q = 1 - p;
     if (n == 0 || p == 0 || q == 0) return NAN;
     double e[3] = { n * p * p, 2 * n * p * q, n * q * q }, o[3] = { n_ref_hom, n_het, n_alt_hom }, x2 = 0;
     for (int k = 0; k < 3; k++) x2 += (o[k] - e[k]) * (o[k] - e[k]) / e[k];
-    return gsl_cdf_chisq_Q(x2, 1);
+    return x2;
+}
+
+double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom)
+{
+    double x2 = vs_hwe_chisq(n_ref_hom, n_het, n_alt_hom);
+    return isnan(x2) ? NAN : gsl_cdf_chisq_Q(x2, 1);
 }
 
 static void folded_sfs(const double *af, int64_t n_sites, int bins, double *h)
@@ -130,31 +141,77 @@ double vs_rare_retention(const double *real, const double *syn, int64_t n_sites,
 {
     long kept = 0, total = 0;
     for (int64_t s = 0; s < n_sites; s++) {
-        double maf = fmin(real[s], 1 - real[s]);
-        if (real[s] <= 0 || maf < lo || maf >= hi) continue;
+        int alt_minor = real[s] <= 0.5;
+        double maf = alt_minor ? real[s] : 1 - real[s];
+        if (maf <= 0 || maf < lo || maf >= hi) continue;
         total++;
-        kept += syn[s] > 0;
+        kept += alt_minor ? syn[s] > 0 : syn[s] < 1;
     }
     return total ? (double)kept / total : NAN;
 }
 
-void vs_ld_decay(const vs_panel_t *p, const vs_hapset_t *h, const double *cm, const uint8_t *contig_start,
-                 const double *ref_af, double minmaf, const double *edges, int nbins, double *mean, long *pairs)
+/* First site j > i on i's contig at distance >= d (sites in genetic order). */
+static int64_t first_at(const double *cm, const int64_t *contig_end, int64_t i, double d)
 {
-    for (int b = 0; b < nbins; b++) { mean[b] = 0; pairs[b] = 0; }
-    for (int64_t i = 0; i < p->n_sites; i++) {
-        if (fmin(ref_af[i], 1 - ref_af[i]) < minmaf) continue;
-        for (int64_t j = i + 1; j < p->n_sites && !contig_start[j]; j++) {
-            double d = cm[j] - cm[i];
-            if (d >= edges[nbins]) break;
-            if (fmin(ref_af[j], 1 - ref_af[j]) < minmaf) continue;
-            int b = 0;
-            while (b < nbins && d >= edges[b + 1]) b++;
-            double r2 = vs_hap_r2(p, i, j, h);
-            if (isnan(r2)) r2 = 0;                     /* monomorphic in this set: no LD */
-            mean[b] += r2;
-            pairs[b]++;
+    int64_t lo = i + 1, hi = contig_end[i];
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (cm[mid] - cm[i] < d) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo;
+}
+
+int64_t vs_ld_pairs(const double *cm, const uint8_t *contig_start, const uint8_t *use, int64_t n_sites,
+                    const double *edges, int nbins, int64_t max_per_bin, vs_ld_pair_t **out)
+{
+    /* the eligible sites, and the end of each one's contig among them */
+    int64_t n = 0, *site = vs_malloc((n_sites + 1) * sizeof *site), *end = vs_malloc((n_sites + 1) * sizeof *end);
+    double *c = vs_malloc((n_sites + 1) * sizeof *c);
+    int64_t *contig = vs_malloc((n_sites + 1) * sizeof *contig), k = -1;
+    for (int64_t s = 0; s < n_sites; s++) {
+        k += contig_start[s];
+        if (!use[s]) continue;
+        site[n] = s;
+        c[n] = cm[s];
+        contig[n++] = k;
+    }
+    for (int64_t i = n - 1; i >= 0; i--) end[i] = i + 1 < n && contig[i + 1] == contig[i] ? end[i + 1] : i + 1;
+    /* pairs of each bin, counted per first site (cumulative), then spread evenly over */
+    int64_t *cum = vs_calloc((size_t)nbins * (n + 1), sizeof *cum), m = 0;
+    for (int64_t i = 0; i < n; i++) {
+        int64_t lo = first_at(c, end, i, edges[0]);
+        for (int b = 0; b < nbins; b++) {
+            int64_t hi = first_at(c, end, i, edges[b + 1]);
+            cum[(size_t)b * (n + 1) + i + 1] = cum[(size_t)b * (n + 1) + i] + (hi - lo);
+            lo = hi;
         }
     }
-    for (int b = 0; b < nbins; b++) mean[b] = pairs[b] ? mean[b] / pairs[b] : NAN;
+    for (int b = 0; b < nbins; b++) {
+        int64_t total = cum[(size_t)b * (n + 1) + n];
+        m += total < max_per_bin ? total : max_per_bin;
+    }
+    vs_ld_pair_t *p = *out = vs_malloc((m + 1) * sizeof *p);
+    m = 0;
+    for (int b = 0; b < nbins; b++) {
+        const int64_t *cb = cum + (size_t)b * (n + 1);
+        int64_t total = cb[n], take = total < max_per_bin ? total : max_per_bin;
+        for (int64_t r = 0; r < take; r++) {
+            int64_t rank = take == total ? r : (int64_t)((r + 0.5) * ((double)total / take));
+            int64_t lo = 0, hi = n - 1;                  /* the first site i with cb[i+1] > rank */
+            while (lo < hi) {
+                int64_t mid = lo + (hi - lo) / 2;
+                if (cb[mid + 1] > rank) hi = mid;
+                else lo = mid + 1;
+            }
+            int64_t j = first_at(c, end, lo, edges[b]) + (rank - cb[lo]);
+            p[m++] = (vs_ld_pair_t){ site[lo], site[j], b };
+        }
+    }
+    free(site);
+    free(end);
+    free(c);
+    free(contig);
+    free(cum);
+    return m;
 }

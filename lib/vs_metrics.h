@@ -24,6 +24,8 @@ int vs_alt_count(const vs_panel_t *p, int64_t site, const vs_hapset_t *h);
 void vs_allele_freq(const vs_panel_t *p, const vs_hapset_t *h, double *af);
 double vs_pearson(const double *x, const double *y, int64_t n);
 /* Haplotype r^2 between two sites over the set; NaN when either is monomorphic. */
+/* From haplotype counts: n haplotypes, na and nb carry ALT at each site, nab at both. */
+double vs_r2_counts(double n, double na, double nb, double nab);
 double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h);
 
 /* Hudson's Fst between two groups (Bhatia et al. 2013, ratio of averages):
@@ -31,7 +33,9 @@ double vs_hap_r2(const vs_panel_t *p, int64_t i, int64_t j, const vs_hapset_t *h
  * sum of p1 q2 + p2 q1; p are ALT frequencies over n1 and n2 haplotypes. */
 double vs_hudson_fst(const double *p1, int n1, const double *p2, int n2, int64_t n_sites);
 
-/* Hardy-Weinberg chi-square test (1 df) of genotype counts; NaN when monomorphic. */
+/* Hardy-Weinberg chi-square test (1 df) of genotype counts; NaN when monomorphic.
+ * vs_hwe_chisq is its statistic (counts may be weighted). */
+double vs_hwe_chisq(double n_ref_hom, double n_het, double n_alt_hom);
 double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom);
 
 /* Jensen-Shannon distance (base 2, square root of the divergence, in [0,1])
@@ -39,18 +43,19 @@ double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom);
  * binned by minor allele frequency into `bins` equal bins over (0, 0.5]. */
 double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites, int bins);
 
-/* Of the sites whose minor allele frequency in `real` lies in [lo, hi) and
- * whose ALT allele is present there, the share where `syn` has it too;
- * NaN when there is no such site. */
+/* Of the sites whose minor allele in `real` (ALT when its frequency is at
+ * most 0.5, else REF) is present there at a frequency in [lo, hi), the share
+ * where `syn` carries that allele too; NaN when there is no such site. */
 double vs_rare_retention(const double *real, const double *syn, int64_t n_sites, double lo, double hi);
 
-/* LD decay: the mean haplotype r^2 over the set, in bins of genetic distance,
- * of the site pairs whose minor allele frequency in `ref_af` is at least
- * minmaf at both sites.  Bin b holds distances (cM) in [edges[b], edges[b+1]);
- * mean[b] is NaN and pairs[b] 0 where no pair falls.  Sites must be in
- * genetic order, and pairs on different contigs are never formed
- * (contig_start[s] = 1 at each contig's first site). */
-void vs_ld_decay(const vs_panel_t *p, const vs_hapset_t *h, const double *cm, const uint8_t *contig_start,
-                 const double *ref_af, double minmaf, const double *edges, int nbins, double *mean, long *pairs);
+/* Site pairs for LD by genetic distance: of the sites with use[s] set, the
+ * pairs on one contig whose distance (cM) lies in [edges[b], edges[b+1]),
+ * all of them when a bin has at most max_per_bin, else max_per_bin spread
+ * evenly along the genome.  Sites must be in genetic order within each
+ * contig (contig_start[s] = 1 at a contig's first site).  Returns the number
+ * of pairs, allocated in *out, by bin and then by position. */
+typedef struct { int64_t i, j; int bin; } vs_ld_pair_t;
+int64_t vs_ld_pairs(const double *cm, const uint8_t *contig_start, const uint8_t *use, int64_t n_sites,
+                    const double *edges, int nbins, int64_t max_per_bin, vs_ld_pair_t **out);
 
 #endif
