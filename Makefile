@@ -39,7 +39,9 @@ HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*
 # Debian 12 packages the build, the tests and the demo need
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
-           jq time
+           jq time vcftools libxml2-utils
+# only the HTML rendering test needs it; that test skips, with a message, without it
+DEB_OPTIONAL = chromium
 
 .PHONY: all helpers deps demo check bench install clean
 all: $(BIN)
@@ -73,6 +75,12 @@ deps:
 		echo "make deps: missing Debian packages: $$missing"; \
 		echo "run as root: apt-get update && apt-get install -y $$missing"; exit 1; \
 	fi
+	@for p in $(DEB_OPTIONAL); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' && continue; \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			{ apt-get update -q >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$p; } || echo "make deps: could not install $$p (optional)"; \
+		else echo "make deps: optional Debian package $$p is missing"; fi; \
+	done
 
 demo: deps all
 	BUILD=$(BUILD) bash share/demo.sh

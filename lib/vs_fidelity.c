@@ -1192,7 +1192,11 @@ void vs_fidelity_af_table(const vs_fidelity_t *f, const char *path)
     for (size_t s = 0; s < S; s++) {
         fputs(f->site_name[s], fp);
         for (size_t g = 0; g <= G; g++)
-            for (int x = 0; x < 3; x++) put_num(fp, f->af_full[(g * 3 + x) * S + s]);
+            for (int x = 0; x < 3; x++) {
+                double af = f->af_full[(g * 3 + x) * S + s];
+                if (isnan(af)) fputs("\tNA", fp);
+                else fprintf(fp, "\t%.9g", af);
+            }
         fputc('\n', fp);
     }
     vs_text_close(fp, of, path);
