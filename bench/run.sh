@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench: benchmarks, written to bench/results/core.tsv and attack.tsv.
+# make bench: benchmarks, written to bench/results/core.tsv, attack.tsv and fidelity.tsv.
 #  - vcf-fit on 1kg_chr1_11.7M.vcf.gz (2504 samples, 4296 sites, 5 groups)
 #  - vcf-synth -n 50000 -Ob at --threads 1 and 2, beside `bcftools view -Ob` of
 #    the same output in the same run (the I/O floor): ratio = ours / bcftools
@@ -8,6 +8,8 @@
 #  - vcf-linkage-attack --attacks king, 2000 synthetic vs 2000 training samples
 #    (and the 504 others as holdout), beside plink2 --make-king-table on the
 #    same 4000 samples: ratio of time per pair
+#  - vcf-fidelity with --html on those 2000 synthetic, 2000 training and 504 holdout
+#    samples, 5 groups: wall time and peak RSS at --threads 1 and 2 (aim: < 30 s on 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -84,5 +86,17 @@ for t in 1 2; do
         printf "vcf-linkage-attack --attacks king\t%d\t%d\t%s\t%s\t%.4f\t%.2f\n", t, a, x[1], x[2], ua, ua / ub
         printf "plink2 --make-king-table\t%d\t%d\t%s\t%s\t%.4f\t\n", t, b, y[1], y[2], ub }' >> "$aout"
 done
-rm -f "$W"/*.bcf "$W"/*.csi
 column -t -s $'\t' "$aout"
+
+echo "bench: vcf-fidelity, 2000 synthetic vs 2000 training vs 504 holdout samples, 5 groups (aim: < 30 s on 2 threads)" >&2
+fout=$R/fidelity.tsv
+printf 'benchmark\tthreads\tsynthetic\ttrain\tholdout\tsites\twall_s\tpeak_rss_mb\n' > "$fout"
+for t in 1 2; do
+    m=$(measure fid$t -- "$BIN/vcf-fidelity" "$W/syn.bcf" --train "$W/train.bcf" --holdout "$W/holdout.bcf" \
+        -g "$DATA/1kg_panel.tsv" --group-column super_pop --map "$DATA/maps/chr1.b37.gmap.gz" --threads $t -q \
+        --html "$W/fidelity.html" -o /dev/null)
+    printf 'vcf-fidelity (--html, 200 resamples)\t%d\t2000\t2000\t%d\t%d\t%s\n' $t "$(wc -l < "$W/holdout.txt")" \
+        "$(bcftools view -H "$W/train.bcf" | wc -l)" "$m" >> "$fout"
+done
+rm -f "$W"/*.bcf "$W"/*.csi
+column -t -s $'\t' "$fout"

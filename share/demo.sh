@@ -44,6 +44,11 @@ echo "== vcf-hybrid augment: the 240 training samples topped up to 300 with synt
 "$BIN/vcf-hybrid" augment "$OUT/train.bcf" "$OUT/synthetic.bcf" -g "$OUT/groups.tsv" --target EUR=300 -q \
     -Ob -o "$OUT/augmented.bcf"
 bcftools view -h "$OUT/augmented.bcf" | grep -o 'Origin=[a-z]*' | sort | uniq -c
+echo "== vcf-fidelity: synthetic and holdout, each against train; the HTML report"
+"$BIN/vcf-fidelity" "$OUT/synthetic.bcf" --train "$OUT/train.bcf" --holdout "$OUT/holdout.bcf" \
+    --map "$EX/chr20.b37.gmap.gz" --threads 2 -q --json "$OUT/fidelity.json" --html "$OUT/fidelity.html" \
+    -o "$OUT/fidelity.tsv"
+column -t "$OUT/fidelity.tsv"
 end=$(date +%s.%N)
 
 echo "== summary"
@@ -53,5 +58,7 @@ echo "allele-frequency Pearson r, synthetic vs train: $r"
 echo "source sample names in the synthetic file: $(bcftools view "$OUT/synthetic.bcf" | grep -c -F -w -f "$OUT/samples.txt" || true)"
 jq -r '[.rows[] | select(.verdict != "ok")] | if length == 0 then "privacy: no attack tells members from non-members"
     else "privacy: " + (map("\(.attack) AUC \(.auc * 1000 | round / 1000) (\(.verdict))") | join(", ")) end' "$OUT/attack.json"
+echo "fidelity: $(jq -r .verdict "$OUT/fidelity.json")"
 awk -v a="$start" -v b="$end" 'BEGIN { printf "wall time: %.1f s\n", b - a }'
-echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json, augmented.bcf"
+echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json, augmented.bcf,"
+echo "    fidelity.tsv, fidelity.json, fidelity.html (open it in a browser)"
