@@ -983,6 +983,15 @@ static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
     f->group = f->co->groups->names;
     f->S = f->co->n_sites;
     build_cells(f);
+    int usable = 0;
+    for (int g = 0; g < f->G; g++) usable += f->usable[g];
+    if (!usable)
+        vs_die("no group has at least %d synthetic, %d training and %d holdout samples; check -g (the groups of "
+               "%s, %s and %s)", MIN_SAMPLES, MIN_SAMPLES, MIN_SAMPLES, o->syn, o->train, o->holdout);
+    for (int k = 0; k < 3; k++)
+        if (!f->co->geno[k]->phased)
+            vs_warn("%s is not phased throughout: the LD measures (haplotype r^2) treat its genotypes as if "
+                    "they were phased, so read them with care", k == VS_SYN ? o->syn : k == VS_TRAIN ? o->train : o->holdout);
     find_common_sites(f);
     choose_ld_pairs(f);
     project_cells(f);
@@ -1101,9 +1110,12 @@ char *vs_fidelity_verdict(const vs_fidelity_t *f)
         amplified++;
         if (!worst || b->amp > worst->amp) worst = b;
     }
+    /* each row is judged at its own level, so about (1 - level) of the rows are flagged by chance */
+    int by_chance = (int)ceil((1 - f->level) * judged);
     kstring_t s = { 0, 0, NULL };
-    ksprintf(&s, "%s: %d of %d rows differ from the real baseline beyond chance; bias amplified in %d of %d metrics",
-             flagged || amplified ? "FLAGGED" : "OK", flagged, judged, amplified, judged_bias);
+    ksprintf(&s, "%s: %d of %d rows differ from the real baseline beyond chance (about %d would by chance alone); "
+             "bias amplified in %d of %d metrics", flagged > by_chance || amplified ? "FLAGGED" : "OK", flagged, judged,
+             by_chance, amplified, judged_bias);
     if (worst) ksprintf(&s, " (largest: %s, worst group %s)", worst->metric, worst->worst_group);
     return s.s;
 }
