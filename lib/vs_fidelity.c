@@ -3,12 +3,12 @@
 #include "vs_cohorts.h"
 #include "vs_cpu.h"
 #include "vs_err.h"
+#include "vs_json.h"
 #include "vs_metrics.h"
 #include "vs_pca.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
-#include <cjson/cJSON.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -915,7 +915,7 @@ static void fill_plot(const fid_t *f, const work_t *k, const double *point, vs_f
             for (int b = 0; b < N_LD_BINS; b++)
                 p->ld[x][g * N_LD_BINS + b] = (g < G && !f->usable[g]) ? NAN : ld_mean(f, k, x, (int)g, b);
         p->fst[x] = vs_malloc((G * G + 1) * sizeof(double));
-        int row = f->n_metrics * f->G + f->n_metrics;
+        int row = f->n_metrics * (f->G + 1);
         for (size_t a = 0; a < G; a++) {
             p->fst[x][a * G + a] = 0;
             for (size_t b = a + 1; b < G; b++, row++)
@@ -1134,11 +1134,6 @@ void vs_fidelity_summary(const vs_fidelity_t *f)
     }
 }
 
-static void add_num(cJSON *o, const char *key, double x)
-{
-    cJSON_AddItemToObject(o, key, isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x));
-}
-
 void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
 {
     cJSON *root = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(root, "rows");
@@ -1147,11 +1142,11 @@ void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "group", w->group);
         cJSON_AddStringToObject(o, "metric", w->metric);
-        add_num(o, "synthetic", w->syn);
-        add_num(o, "baseline", w->base);
-        add_num(o, "ratio", w->ratio);
-        add_num(o, "ratio_lo", w->lo);
-        add_num(o, "ratio_hi", w->hi);
+        vs_json_add_num(o, "synthetic", w->syn);
+        vs_json_add_num(o, "baseline", w->base);
+        vs_json_add_num(o, "ratio", w->ratio);
+        vs_json_add_num(o, "ratio_lo", w->lo);
+        vs_json_add_num(o, "ratio_hi", w->hi);
         cJSON_AddStringToObject(o, "flag", w->flag);
         cJSON_AddItemToArray(rows, o);
     }
@@ -1161,11 +1156,11 @@ void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "metric", b->metric);
         cJSON_AddStringToObject(o, "worst_group", b->worst_group);
-        add_num(o, "gap_synthetic", b->gap_syn);
-        add_num(o, "gap_baseline", b->gap_base);
-        add_num(o, "amplification", b->amp);
-        add_num(o, "amp_lo", b->lo);
-        add_num(o, "amp_hi", b->hi);
+        vs_json_add_num(o, "gap_synthetic", b->gap_syn);
+        vs_json_add_num(o, "gap_baseline", b->gap_base);
+        vs_json_add_num(o, "amplification", b->amp);
+        vs_json_add_num(o, "amp_lo", b->lo);
+        vs_json_add_num(o, "amp_hi", b->hi);
         cJSON_AddStringToObject(o, "flag", b->flag);
         cJSON_AddItemToArray(bias, o);
     }
@@ -1179,14 +1174,7 @@ void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
     char *verdict = vs_fidelity_verdict(f);
     cJSON_AddStringToObject(root, "verdict", verdict);
     free(verdict);
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
-    fputs(text, fp);
-    fputc('\n', fp);
-    vs_text_close(fp, of, path);
-    free(text);
+    vs_json_write(root, path);
 }
 
 static const char *const set_names[3] = { "synthetic", "holdout", "train" };

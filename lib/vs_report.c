@@ -38,6 +38,32 @@ static void num(FILE *fp, double x)
     else fprintf(fp, "%.4g", x);
 }
 
+/* Table cells: text, a number, an interval. */
+static void td_text(FILE *fp, const char *s)
+{
+    fputs("<td>", fp);
+    esc(fp, s);
+    fputs("</td>", fp);
+}
+
+static void td_num(FILE *fp, double x)
+{
+    fputs("<td>", fp);
+    num(fp, x);
+    fputs("</td>", fp);
+}
+
+static void td_value_interval(FILE *fp, double x, double lo, double hi)
+{
+    fputs("<td>", fp);
+    num(fp, x);
+    fputs(" (", fp);
+    num(fp, lo);
+    fputs(" to ", fp);
+    num(fp, hi);
+    fputs(")</td>", fp);
+}
+
 /* ---------- plain-language glosses ---------- */
 
 static const struct { const char *prefix, *text; } glosses[] = {
@@ -68,6 +94,12 @@ static const char *flag_class(const char *flag)
     if (!strcmp(flag, "ok") || !strcmp(flag, "reduced") || !strcmp(flag, "better")) return "ok";
     if (!strcmp(flag, "NA") || !strcmp(flag, "insufficient")) return "na";
     return "bad";
+}
+
+/* The flag cell, coloured, and the end of the row. */
+static void td_flag_end_row(FILE *fp, const char *flag)
+{
+    fprintf(fp, "<td class=\"%s\">%s</td></tr>\n", flag_class(flag), flag);
 }
 
 /* ---------- page parts ---------- */
@@ -117,21 +149,14 @@ static void bias_table(FILE *fp, const vs_fidelity_t *f)
           "<th>flag</th></tr>\n", fp);
     for (int i = 0; i < f->n_bias; i++) {
         const vs_fid_bias_t *b = &f->bias[i];
-        fputs("<tr><td>", fp);
-        esc(fp, b->metric);
-        fprintf(fp, "</td><td>%s</td><td>", gloss(b->metric));
-        esc(fp, b->worst_group);
-        fputs("</td><td>", fp);
-        num(fp, b->gap_syn);
-        fputs("</td><td>", fp);
-        num(fp, b->gap_base);
-        fputs("</td><td>", fp);
-        num(fp, b->amp);
-        fputs(" (", fp);
-        num(fp, b->lo);
-        fputs(" to ", fp);
-        num(fp, b->hi);
-        fprintf(fp, ")</td><td class=\"%s\">%s</td></tr>\n", flag_class(b->flag), b->flag);
+        fputs("<tr>", fp);
+        td_text(fp, b->metric);
+        td_text(fp, gloss(b->metric));
+        td_text(fp, b->worst_group);
+        td_num(fp, b->gap_syn);
+        td_num(fp, b->gap_base);
+        td_value_interval(fp, b->amp, b->lo, b->hi);
+        td_flag_end_row(fp, b->flag);
     }
     fputs("</table>\n", fp);
 }
@@ -353,25 +378,17 @@ static void fst_table(FILE *fp, const vs_fidelity_t *f)
 static void rows_table(FILE *fp, const vs_fidelity_t *f)
 {
     fputs("<h2>All results</h2>\n<p class=\"note\">The full table, as in the TSV output.</p>\n<table>\n"
-          "<tr><th>group</th><th>measure</th><th>synthetic</th><th>holdout</th><th>ratio</th>"
-          "<th>95% interval</th><th>flag</th></tr>\n", fp);
+          "<tr><th>group</th><th>measure</th><th>synthetic</th><th>holdout</th><th>ratio (95% interval)</th>"
+          "<th>flag</th></tr>\n", fp);
     for (int i = 0; i < f->n_rows; i++) {
         const vs_fid_row_t *w = &f->rows[i];
-        fputs("<tr><td>", fp);
-        esc(fp, w->group);
-        fputs("</td><td>", fp);
-        esc(fp, w->metric);
-        fputs("</td><td>", fp);
-        num(fp, w->syn);
-        fputs("</td><td>", fp);
-        num(fp, w->base);
-        fputs("</td><td>", fp);
-        num(fp, w->ratio);
-        fputs("</td><td>", fp);
-        num(fp, w->lo);
-        fputs(" to ", fp);
-        num(fp, w->hi);
-        fprintf(fp, "</td><td class=\"%s\">%s</td></tr>\n", flag_class(w->flag), w->flag);
+        fputs("<tr>", fp);
+        td_text(fp, w->group);
+        td_text(fp, w->metric);
+        td_num(fp, w->syn);
+        td_num(fp, w->base);
+        td_value_interval(fp, w->ratio, w->lo, w->hi);
+        td_flag_end_row(fp, w->flag);
     }
     fputs("</table>\n", fp);
 }

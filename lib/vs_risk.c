@@ -1,11 +1,11 @@
 #include "vs_risk.h"
 #include "vs_err.h"
+#include "vs_json.h"
 #include "vs_cohorts.h"
 #include "vs_groups.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -222,11 +222,6 @@ void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
     }
 }
 
-static void add_num(cJSON *o, const char *key, double x)
-{
-    cJSON_AddItemToObject(o, key, isnan(x) ? cJSON_CreateNull() : cJSON_CreateNumber(x));
-}
-
 static cJSON *row_json(const vs_risk_row_t *w)
 {
     cJSON *o = cJSON_CreateObject();
@@ -234,12 +229,12 @@ static cJSON *row_json(const vs_risk_row_t *w)
     cJSON_AddStringToObject(o, row_keys[1], w->group);
     cJSON_AddNumberToObject(o, row_keys[2], w->roc.n_members);
     cJSON_AddNumberToObject(o, row_keys[3], w->roc.n_nonmembers);
-    add_num(o, row_keys[4], w->roc.auc);
-    add_num(o, row_keys[5], w->roc.auc_lo);
-    add_num(o, row_keys[6], w->roc.auc_hi);
-    add_num(o, row_keys[7], w->roc.tpr_at_fpr_1pct);
-    add_num(o, row_keys[8], w->roc.tpr_at_fpr_01pct);
-    add_num(o, row_keys[9], w->roc.advantage);
+    vs_json_add_num(o, row_keys[4], w->roc.auc);
+    vs_json_add_num(o, row_keys[5], w->roc.auc_lo);
+    vs_json_add_num(o, row_keys[6], w->roc.auc_hi);
+    vs_json_add_num(o, row_keys[7], w->roc.tpr_at_fpr_1pct);
+    vs_json_add_num(o, row_keys[8], w->roc.tpr_at_fpr_01pct);
+    vs_json_add_num(o, row_keys[9], w->roc.advantage);
     cJSON_AddStringToObject(o, row_keys[10], w->roc.verdict);
     return o;
 }
@@ -289,7 +284,7 @@ static cJSON *worst_json(const vs_risk_t *r)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "attack", worst->attack);
         cJSON_AddStringToObject(o, "group", worst->group);
-        add_num(o, "auc", worst->roc.auc);
+        vs_json_add_num(o, "auc", worst->roc.auc);
         cJSON_AddItemToArray(a, o);
     }
     return a;
@@ -327,17 +322,10 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
         cJSON *u = cJSON_AddObjectToObject(root, "unique");
         cJSON_AddNumberToObject(u, "k", r->unique.k);
         cJSON_AddNumberToObject(u, "synthetic_kmers", (double)r->unique.syn_kmers);
-        add_num(u, "share_unique_to_one_train_sample", r->unique.unique_train);
-        add_num(u, "share_unique_to_one_holdout_sample", r->unique.unique_holdout);
+        vs_json_add_num(u, "share_unique_to_one_train_sample", r->unique.unique_train);
+        vs_json_add_num(u, "share_unique_to_one_holdout_sample", r->unique.unique_holdout);
     }
-    char *text = cJSON_Print(root);
-    cJSON_Delete(root);
-    vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
-    fputs(text, fp);
-    fputc('\n', fp);
-    vs_text_close(fp, of, path);
-    free(text);
+    vs_json_write(root, path);
 }
 
 /* ---------- self-test ---------- */
