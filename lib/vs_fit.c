@@ -97,19 +97,35 @@ static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char **
 
 /* ---------- source report ---------- */
 
+/* The source report, and each group's allele-count spectrum (sites by the
+ * copies of their minor allele in the group), which vcf-synth turns into the
+ * frequency a fresh sample would show for alleles too rare to copy. */
 static void source_report(const vs_panel_t *p, const int *group_of, vs_model_t *m)
 {
     int G = m->n_groups;
-    int *carriers = vs_malloc(G * sizeof *carriers);
+    int *carriers = vs_malloc(G * sizeof *carriers), *alt = vs_malloc(G * sizeof *alt);
     int64_t *het = vs_calloc(G, sizeof *het);
-    for (int g = 0; g < G; g++) m->groups[g].private_alleles = 0;
+    for (int g = 0; g < G; g++) {
+        vs_group_model_t *gm = &m->groups[g];
+        gm->private_alleles = 0;
+        gm->n_spectrum = gm->K / 2 < VS_SPECTRUM_MAX ? gm->K / 2 : VS_SPECTRUM_MAX;
+        free(gm->spectrum);
+        gm->spectrum = vs_calloc(gm->n_spectrum + 1, sizeof *gm->spectrum);
+    }
     for (int64_t s = 0; s < p->n_sites; s++) {
         memset(carriers, 0, G * sizeof *carriers);
+        memset(alt, 0, G * sizeof *alt);
         for (int i = 0; i < p->n_samples; i++) {
             if (group_of[i] < 0) continue;
             int a = vs_panel_allele(p, s, 2 * i), b = vs_panel_allele(p, s, 2 * i + 1);
             carriers[group_of[i]] += a | b;
+            alt[group_of[i]] += a + b;
             het[group_of[i]] += a != b;
+        }
+        for (int g = 0; g < G; g++) {
+            vs_group_model_t *gm = &m->groups[g];
+            int minor = alt[g] < gm->K - alt[g] ? alt[g] : gm->K - alt[g];
+            if (minor > 0 && minor <= gm->n_spectrum) gm->spectrum[minor - 1]++;
         }
         int n_groups_with = 0, which = -1;
         for (int g = 0; g < G; g++)
@@ -122,6 +138,7 @@ static void source_report(const vs_panel_t *p, const int *group_of, vs_model_t *
         gm->mean_het = (double)het[g] / ((double)gm->n_members * p->n_sites);
     }
     free(carriers);
+    free(alt);
     free(het);
 }
 

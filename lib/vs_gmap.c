@@ -64,6 +64,28 @@ double vs_cmap_cm(const vs_cmap_t *m, int64_t pos)
     return m->cm[lo] + (pos - m->pos[lo]) * slope(m, lo);
 }
 
+int64_t vs_cmap_pos(const vs_cmap_t *m, double cm)
+{
+    double x;
+    if (m->n == 0) {
+        x = cm / (m->cm_per_mb * 1e-6);
+    } else if (cm <= m->cm[0] || cm >= m->cm[m->n - 1]) {
+        int i = cm <= m->cm[0] ? 0 : m->n - 2, at = cm <= m->cm[0] ? 0 : m->n - 1;
+        double r = slope(m, i);
+        /* a flat edge has no inverse: its own end is as far as it reaches */
+        x = r > 0 ? m->pos[at] + (cm - m->cm[at]) / r : m->pos[at];
+    } else {
+        int lo = 0, hi = m->n - 1;            /* cm[lo] <= cm < cm[hi] */
+        while (hi - lo > 1) {
+            int mid = lo + (hi - lo) / 2;
+            if (m->cm[mid] <= cm) lo = mid; else hi = mid;
+        }
+        double r = slope(m, lo);
+        x = r > 0 ? m->pos[lo] + (cm - m->cm[lo]) / r : m->pos[lo];
+    }
+    return x < 1 ? 1 : x > 4e18 ? (int64_t)4e18 : (int64_t)floor(x);
+}
+
 vs_cmap_t *vs_cmap_restrict(const vs_cmap_t *m, int64_t start, int64_t end)
 {
     if (m->n == 0) return vs_cmap_constant(m->contig, m->cm_per_mb);

@@ -23,6 +23,9 @@ vs_cmap_t *vs_cmap_constant(const char *contig, double cm_per_mb);
 vs_cmap_t *vs_cmap_points(const char *contig, int n, const int64_t *pos, const double *cm,
                           const char *origin);
 double vs_cmap_cm(const vs_cmap_t *m, int64_t pos);
+/* The last position at or before genetic position cm (the inverse of
+ * vs_cmap_cm, 1 at the least). */
+int64_t vs_cmap_pos(const vs_cmap_t *m, double cm);
 /* The points covering [start, end] plus one neighbour either side: the same
  * interpolation inside the span, in a fraction of the size. */
 vs_cmap_t *vs_cmap_restrict(const vs_cmap_t *m, int64_t start, int64_t end);

@@ -44,6 +44,10 @@ static cJSON *group_json(const vs_group_model_t *g)
     cJSON_AddNumberToObject(o, "loglik", g->loglik);
     cJSON_AddNumberToObject(o, "iterations", g->iterations);
     cJSON_AddNumberToObject(o, "fit_haplotypes", g->fit_haplotypes);
+    if (g->n_spectrum) {
+        cJSON *sp = cJSON_AddArrayToObject(o, "allele_count_spectrum");
+        for (int r = 0; r < g->n_spectrum; r++) cJSON_AddItemToArray(sp, cJSON_CreateNumber((double)g->spectrum[r]));
+    }
     cJSON *prof = cJSON_AddArrayToObject(o, "profile");
     for (int i = 0; i < g->n_profile; i++) {
         cJSON *p = cJSON_CreateObject();
@@ -253,6 +257,15 @@ static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g,
     g->fit_haplotypes = (int)num(c, o, "fit_haplotypes");
     if (g->K != 2 * g->n_members || g->K < 2) bad(c, "K is not twice the number of members");
     if (!(g->ne > 0) || !(g->eps >= 0 && g->eps < 0.5)) bad(c, "Ne or eps out of range");
+    cJSON *sp = cJSON_GetObjectItemCaseSensitive(o, "allele_count_spectrum"), *x;
+    if (sp && !cJSON_IsArray(sp)) bad(c, "\"allele_count_spectrum\" is not an array");
+    int ns = sp ? cJSON_GetArraySize(sp) : 0;
+    if (ns > VS_SPECTRUM_MAX) bad(c, "\"allele_count_spectrum\" is too long");
+    g->spectrum = vs_calloc(ns + 1, sizeof *g->spectrum);
+    cJSON_ArrayForEach(x, sp) {
+        if (!cJSON_IsNumber(x) || x->valuedouble < 0) bad(c, "\"allele_count_spectrum\" holds a bad count");
+        g->spectrum[g->n_spectrum++] = (int64_t)x->valuedouble;
+    }
     cJSON *prof = cJSON_GetObjectItemCaseSensitive(o, "profile"), *p;
     cJSON_ArrayForEach(p, prof) {
         if (g->n_profile == VS_PROFILE_MAX) break;
@@ -371,6 +384,7 @@ void vs_model_destroy(vs_model_t *m)
     for (int i = 0; i < m->n_groups; i++) {
         free(m->groups[i].name);
         free(m->groups[i].members);
+        free(m->groups[i].spectrum);
     }
     free(m->contigs);
     free(m->groups);

@@ -11,6 +11,7 @@
 #define VS_MODEL_FORMAT 1
 #define VS_MODEL_KIND "li-stephens"
 #define VS_PROFILE_MAX 8
+#define VS_SPECTRUM_MAX 256
 
 typedef struct {
     char *name;
@@ -22,6 +23,8 @@ typedef struct {
     double loglik;            /* PAC log-likelihood at (ne, eps) */
     int iterations;
     int fit_haplotypes;       /* held-out haplotypes used by the fit */
+    int n_spectrum;           /* spectrum[r-1]: sites whose minor allele has r copies in the group, */
+    int64_t *spectrum;        /* r = 1..n_spectrum (0 when the model predates it) */
     int n_profile;            /* log-likelihood at multiples of ne */
     double profile_ne[VS_PROFILE_MAX], profile_loglik[VS_PROFILE_MAX];
     /* source representation report (section 4.1) */

@@ -20,6 +20,9 @@ enum {
     VS_RNG_MISCOPY,         /* allele flips */
     VS_RNG_SPLIT,           /* train/holdout splits in tests and tools */
     VS_RNG_BOOTSTRAP,       /* bootstrap resamples of attack scores */
+    VS_RNG_RESTART,         /* where each synthetic haplotype's copying restarts */
+    VS_RNG_JUMP,            /* which neighbour a k-anonymous jump lands on */
+    VS_RNG_RARE,            /* rare alleles placed on synthetic haplotypes */
 };
 
 /* --seed range: cJSON writes numbers with 15 significant digits when they

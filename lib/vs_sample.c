@@ -1,4 +1,5 @@
 #include "vs_sample.h"
+#include "vs_kcopy.h"
 #include "vs_err.h"
 #include "vs_rng.h"
 
@@ -67,7 +68,30 @@ int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t se
     return group;
 }
 
-/* ---------- the copying process ---------- */
+/* ---------- options ---------- */
+
+void vs_sample_opts_init(vs_sample_opts_t *o)
+{
+    memset(o, 0, sizeof *o);
+    o->seed = 1;
+    o->min_carriers = 1;
+    o->jump = VS_JUMP_UNIFORM;
+    o->scale_switch = 1;
+    o->context_sites = 40;
+    o->rare = VS_RARE_DROP;
+}
+
+int vs_sample_stateful(const vs_sample_opts_t *o)
+{
+    return o->min_carriers > 1 || o->jump != VS_JUMP_UNIFORM || o->max_segment_cm > 0;
+}
+
+double vs_sample_burn_in_cm(const vs_sample_opts_t *o)
+{
+    return vs_sample_stateful(o) ? VS_KCOPY_RESTART_CM : 0;
+}
+
+/* ---------- plain copying: a state that is a pure function of the site ---------- */
 
 #define NO_CELL INT64_MIN
 #define MAX_FORWARD_CELLS 64
@@ -83,7 +107,13 @@ typedef struct {
     uint8_t *flip_mark;
 } group_t;
 
-struct vs_sampler_t {
+/* The genetic axis of each contig is cut into cells of one expected segment
+ * (K / 4Ne Morgans).  The breakpoints of haplotype h in cell c are a sequence
+ * of exponential gaps drawn from (seed, h, contig, c, j); the template at a
+ * site is that of the last breakpoint before it, found by looking back cell
+ * by cell.  So the state at any site is a pure function of the seed and the
+ * site, whether the run started at the contig's first site or in the middle. */
+typedef struct {
     const vs_model_t *m;
     uint64_t seed;
     int n_hap, G;
@@ -96,21 +126,31 @@ struct vs_sampler_t {
     int32_t *next_j;       /* index of the next breakpoint in that cell */
     double *next_x;        /* its position, INFINITY when the cell has no more */
     int32_t *tmpl;         /* the template copied now (panel haplotype) */
-};
+} plain_t;
 
+struct vs_sampler_t {
+    vs_sample_opts_t o;
+    plain_t p;             /* groups, miscopy and (plain copying) the cells */
+    vs_kcopy_t *k;         /* k-anonymous copying, or NULL */
+    /* provenance of plain copying: the open piece of each haplotype */
+    int32_t *piece_src;
+    int64_t *piece_start, *piece_end;
+    vs_piece_t *pieces;
+    int n_pieces;
+};
 static uint64_t cell_key(int contig, int64_t c, int32_t j)
 {
     return vs_hash3((uint64_t)contig, (uint64_t)c, (uint64_t)(uint32_t)j);
 }
 
-static int template_at(const vs_sampler_t *s, const group_t *g, int h, int contig, int64_t c, int32_t j)
+static int template_at(const plain_t *s, const group_t *g, int h, int contig, int64_t c, int32_t j)
 {
     double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, cell_key(contig, c, j));
     return g->panel_hap[(int)(u * g->K)];
 }
 
 /* Position of breakpoint j of cell c given breakpoint j-1 at x (or the cell start). */
-static double next_breakpoint(const vs_sampler_t *s, const group_t *g, int h, int contig, int64_t c,
+static double next_breakpoint(const plain_t *s, const group_t *g, int h, int contig, int64_t c,
                               int32_t j, double x)
 {
     double u = vs_rng_unif(s->seed, VS_RNG_BREAKPOINT, (uint64_t)h, cell_key(contig, c, j));
@@ -119,7 +159,7 @@ static double next_breakpoint(const vs_sampler_t *s, const group_t *g, int h, in
 }
 
 /* Enters cell c: its first breakpoint. */
-static void enter_cell(vs_sampler_t *s, const group_t *g, int h, int64_t c)
+static void enter_cell(plain_t *s, const group_t *g, int h, int64_t c)
 {
     s->cell[h] = c;
     s->next_j[h] = 0;
@@ -127,7 +167,7 @@ static void enter_cell(vs_sampler_t *s, const group_t *g, int h, int64_t c)
 }
 
 /* Passes every breakpoint of the current cell up to x (INFINITY: all). */
-static int pass_breakpoints(vs_sampler_t *s, const group_t *g, int h, double x)
+static int pass_breakpoints(plain_t *s, const group_t *g, int h, double x)
 {
     int passed = 0;
     while (s->next_x[h] <= x && s->next_x[h] != INFINITY) {
@@ -141,7 +181,7 @@ static int pass_breakpoints(vs_sampler_t *s, const group_t *g, int h, double x)
 
 /* The template at x with no history: the last breakpoint at or before x,
  * looking back cell by cell to the contig's first cell. */
-static void seek(vs_sampler_t *s, const group_t *g, int h, int64_t c, double x, int64_t lo)
+static void seek(plain_t *s, const group_t *g, int h, int64_t c, double x, int64_t lo)
 {
     enter_cell(s, g, h, c);
     if (pass_breakpoints(s, g, h, x)) return;
@@ -158,7 +198,7 @@ static void seek(vs_sampler_t *s, const group_t *g, int h, int64_t c, double x, 
 }
 
 /* Moves haplotype h to position x, in cell c of its group. */
-static void advance(vs_sampler_t *s, int h, double x, int64_t c)
+static void advance(plain_t *s, int h, double x, int64_t c)
 {
     const group_t *g = &s->grp[s->group_of_hap[h]];
     int64_t have = s->cell[h];
@@ -189,7 +229,7 @@ static uint64_t site_key(int contig, int64_t pos, const char *ref, const char *a
 /* Each of the group's synthetic haplotypes miscopies with probability eps:
  * drawn as a binomial count and a uniform choice of that many haplotypes,
  * which has the same law and costs O(1 + flips) per site. */
-static void miscopy(vs_sampler_t *s, int gi, uint64_t key, uint8_t *out)
+static void miscopy(plain_t *s, int gi, uint64_t key, uint8_t *out)
 {
     group_t *g = &s->grp[gi];
     if (g->n_syn == 0 || g->eps <= 0) return;
@@ -208,11 +248,11 @@ static void miscopy(vs_sampler_t *s, int gi, uint64_t key, uint8_t *out)
     free(picked);
 }
 
-vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples, uint64_t seed)
+static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_sample, int n_samples,
+                       const vs_sample_opts_t *o)
 {
-    vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->m = m;
-    s->seed = seed;
+    s->seed = o->seed;
     s->G = m->n_groups;
     s->n_hap = 2 * n_samples;
     s->contig = -1;
@@ -225,7 +265,7 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
         g->K = gm->K;
         g->panel_hap = vs_malloc(g->K * sizeof *g->panel_hap);
         for (int t = 0; t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
-        g->rate = 4.0 * gm->ne / g->K;
+        g->rate = 4.0 * gm->ne / g->K * o->scale_switch;
         g->width = 1.0 / g->rate;
         g->eps = gm->eps;
         g->syn_hap = vs_malloc((s->n_hap + 1) * sizeof *g->syn_hap);
@@ -245,11 +285,9 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     s->next_j = vs_malloc(n * sizeof *s->next_j);
     s->next_x = vs_malloc(n * sizeof *s->next_x);
     s->tmpl = vs_malloc(n * sizeof *s->tmpl);
-    return s;
 }
 
-void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
-                     const uint8_t *panel_alleles, uint8_t *out)
+static void plain_site(plain_t *s, int contig, int64_t pos, uint8_t const *panel_alleles, uint8_t *out)
 {
     if (contig != s->contig) {
         s->contig = contig;
@@ -264,25 +302,114 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
         if (s->cell[h] != c || s->next_x[h] <= x) advance(s, h, x, c);
         out[h] = panel_alleles[s->tmpl[h]];
     }
+}
+
+/* ---------- provenance of plain copying ---------- */
+
+static void plain_piece_end(vs_sampler_t *s, int h)
+{
+    if (s->piece_start[h])
+        s->pieces[s->n_pieces++] = (vs_piece_t){ h, s->piece_src[h], s->piece_start[h], s->piece_start[h],
+                                                 s->piece_end[h] };
+    s->piece_start[h] = 0;
+}
+
+/* A piece ends where the template changes (a breakpoint that draws the same
+ * template again does not end it). */
+static void plain_pieces(vs_sampler_t *s, int64_t pos, int write)
+{
+    if (!write) return;
+    for (int h = 0; h < s->p.n_hap; h++) {
+        if (s->piece_start[h] && s->piece_src[h] != s->p.tmpl[h]) plain_piece_end(s, h);
+        if (!s->piece_start[h]) {
+            s->piece_start[h] = pos;
+            s->piece_src[h] = s->p.tmpl[h];
+        }
+        s->piece_end[h] = pos;
+    }
+}
+
+/* Ends every open piece of plain copying. */
+static void plain_end_all(vs_sampler_t *s)
+{
+    if (s->piece_start)
+        for (int h = 0; h < s->p.n_hap; h++) plain_piece_end(s, h);
+}
+
+/* ---------- the sampler ---------- */
+
+vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
+                             const vs_sample_opts_t *o)
+{
+    vs_sampler_t *s = vs_calloc(1, sizeof *s);
+    s->o = *o;
+    plain_init(&s->p, m, group_of_sample, n_samples, o);
+    if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, s->p.n_hap, o);
+    if (o->provenance && !s->k) {
+        size_t n = s->p.n_hap + 1;
+        s->piece_src = vs_calloc(n, sizeof *s->piece_src);
+        s->piece_start = vs_calloc(n, sizeof *s->piece_start);
+        s->piece_end = vs_calloc(n, sizeof *s->piece_end);
+        s->pieces = vs_malloc(2 * n * sizeof *s->pieces);   /* a contig change and a site */
+    }
+    return s;
+}
+
+void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
+                     const uint8_t *panel_alleles, int write, uint8_t *out)
+{
     uint64_t key = site_key(contig, pos, ref, alt);
-    for (int gi = 0; gi < s->G; gi++) miscopy(s, gi, key, out);
+    s->n_pieces = 0;
+    if (s->k) {
+        vs_kcopy_site(s->k, contig, pos, key, panel_alleles, write, out);
+    } else {
+        if (contig != s->p.contig) plain_end_all(s);
+        plain_site(&s->p, contig, pos, panel_alleles, out);
+        if (s->piece_start) plain_pieces(s, pos, write);
+    }
+    for (int gi = 0; gi < s->p.G; gi++) miscopy(&s->p, gi, key, out);
+}
+
+void vs_sampler_gap(vs_sampler_t *s)
+{
+    s->n_pieces = 0;
+    if (s->k) vs_kcopy_gap(s->k);
+    else plain_end_all(s);
+}
+
+int vs_sampler_pieces(vs_sampler_t *s, const vs_piece_t **pieces)
+{
+    if (s->k) return vs_kcopy_pieces(s->k, pieces);
+    *pieces = s->pieces;
+    return s->n_pieces;
+}
+
+void vs_sampler_finish(vs_sampler_t *s)
+{
+    vs_sampler_gap(s);
 }
 
 void vs_sampler_destroy(vs_sampler_t *s)
 {
     if (!s) return;
-    for (int gi = 0; gi < s->G; gi++) {
-        free(s->grp[gi].panel_hap);
-        free(s->grp[gi].syn_hap);
-        free(s->grp[gi].flip_mark);
+    plain_t *p = &s->p;
+    for (int gi = 0; gi < p->G; gi++) {
+        free(p->grp[gi].panel_hap);
+        free(p->grp[gi].syn_hap);
+        free(p->grp[gi].flip_mark);
     }
-    free(s->grp);
-    free(s->group_of_hap);
-    free(s->cell_lo);
-    free(s->site_cell);
-    free(s->cell);
-    free(s->next_j);
-    free(s->next_x);
-    free(s->tmpl);
+    free(p->grp);
+    free(p->group_of_hap);
+    free(p->cell_lo);
+    free(p->site_cell);
+    free(p->cell);
+    free(p->next_j);
+    free(p->next_x);
+    free(p->tmpl);
+    vs_kcopy_destroy(s->k);
+    free(s->piece_src);
+    free(s->piece_start);
+    free(s->piece_end);
+    free(s->pieces);
     free(s);
 }

@@ -1,16 +1,18 @@
-/* vs_sample: the copying process of vcf-synth (DESIGN.md section 5.1).
- * A synthetic haplotype of group g copies a template drawn uniformly from g's
- * panel haplotypes; templates switch at the points of a Poisson process of
- * rate 4 Ne / K per Morgan along the map; alleles are miscopied with
- * probability eps.
+/* vs_sample: the copying process of vcf-synth (DESIGN.md sections 5.1, 5.3).
+ * A synthetic haplotype of group g is a mosaic of g's panel haplotypes.
  *
- * Determinism across region splits and thread counts: the genetic axis of
- * each contig is cut into cells of one expected segment (K / 4Ne Morgans).
- * The breakpoints of haplotype h in cell c are a sequence of exponential gaps
- * drawn from (seed, h, contig, c, j); the template at a site is that of the
- * last breakpoint before it, found by looking back cell by cell.  So the
- * state at any site is a pure function of the seed and the site, whether the
- * run started at the contig's first site or in the middle. */
+ * Plain copying (min_carriers 1, uniform jumps, no segment cap): templates
+ * switch at the points of a Poisson process of rate 4 Ne / K per Morgan
+ * along the map, each new template drawn uniformly from g's panel; alleles
+ * are miscopied with probability eps.  The state at any site is a pure
+ * function of the seed and the site (see vs_sample.c), so a run may start
+ * anywhere.
+ *
+ * k-anonymous copying (vs_kcopy.h) keeps a positional BWT of each group and
+ * makes every copied piece one that at least min_carriers source individuals
+ * carry; its state depends on the recent past, so it restarts at fixed
+ * points of the map and a run that starts inside a contig reads back to the
+ * restart points first (vs_sample_burn_in_cm). */
 #ifndef VS_SAMPLE_H
 #define VS_SAMPLE_H
 
@@ -24,14 +26,58 @@ double *vs_mix_parse(const vs_model_t *m, const char *spec);
  * order shuffled by the seed. */
 int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t seed);
 
+/* Where a jump lands: on a haplotype that agrees with the synthetic one over
+ * the longest recent stretch (its PBWT neighbours), or anywhere in the group. */
+typedef enum { VS_JUMP_NEIGHBOUR, VS_JUMP_UNIFORM } vs_jump_t;
+/* Alleles that fewer than min_carriers individuals carry cannot be copied:
+ * leave them out, or place them on synthetic haplotypes away from every
+ * carrier's own background, at the frequency a fresh sample would have. */
+typedef enum { VS_RARE_DROP, VS_RARE_SCATTER } vs_rare_t;
+
+typedef struct {
+    uint64_t seed;
+    int min_carriers;          /* K: carriers of every copied piece and its context */
+    vs_jump_t jump;
+    double scale_switch;       /* multiplies the switch rate 4 Ne / K */
+    double max_segment_cm;     /* a piece ends when it would exceed this; 0: no cap */
+    int context_sites;         /* the longest context (sites) a neighbour jump matches on */
+    vs_rare_t rare;
+    int provenance;            /* report each piece as it ends */
+} vs_sample_opts_t;
+
+void vs_sample_opts_init(vs_sample_opts_t *o);
+/* 1 when the options need the k-anonymous engine (history-dependent state). */
+int vs_sample_stateful(const vs_sample_opts_t *o);
+/* How far (cM) before the first site to write a run must start reading so
+ * that every synthetic haplotype has passed a restart point: 0 for plain
+ * copying. */
+double vs_sample_burn_in_cm(const vs_sample_opts_t *o);
+
+/* One copied piece of synthetic haplotype `hap`: sites start..end (1-based
+ * positions, written sites only) copy panel haplotype source_hap; its
+ * carriers were counted from context_start on. */
+typedef struct {
+    int hap, source_hap;
+    int64_t context_start, start, end;
+} vs_piece_t;
+
 typedef struct vs_sampler_t vs_sampler_t;
 
 vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
-                             uint64_t seed);
+                             const vs_sample_opts_t *o);
 /* Alleles of the 2 n_samples synthetic haplotypes at one site of model
- * contig `contig`; panel_alleles holds one 0/1 per panel haplotype. */
+ * contig `contig`; panel_alleles holds one 0/1 per panel haplotype.  Sites
+ * come in map order; `write` is 0 for sites read only to reach the state of
+ * the first written site (dies if a written site's state is not reached). */
 void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
-                     const uint8_t *panel_alleles, uint8_t *out);
+                     const uint8_t *panel_alleles, int write, uint8_t *out);
+/* The next site does not follow the last one in the panel (a gap between
+ * regions): every haplotype waits for its next restart point. */
+void vs_sampler_gap(vs_sampler_t *s);
+/* Pieces that ended at the last call (or all open ones after
+ * vs_sampler_finish), in haplotype order; valid until the next call. */
+int vs_sampler_pieces(vs_sampler_t *s, const vs_piece_t **pieces);
+void vs_sampler_finish(vs_sampler_t *s);
 void vs_sampler_destroy(vs_sampler_t *s);
 
 #endif

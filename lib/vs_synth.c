@@ -68,6 +68,36 @@ static void check_site_list(const vs_model_t *m, vs_reader_t *r, const char *pan
                panel, (long long)vs_reader_n_sites(r), sha, (long long)m->n_sites, m->site_sha);
 }
 
+/* --provenance: one line per copied piece.  It names source samples, so it
+ * is written only when asked for. */
+typedef struct {
+    FILE *fp;
+    vs_outfile_t *of;
+    const char *path;
+    char **syn, **src;
+} provenance_t;
+
+static void provenance_open(provenance_t *p, const char *path, char **syn, char **src)
+{
+    p->path = path;
+    p->syn = syn;
+    p->src = src;
+    p->fp = path ? vs_text_open(path, &p->of) : NULL;
+    if (p->fp)
+        fputs("#sample\thaplotype\tcontig\tstart\tend\tsource\tsource_haplotype\tcontext_start\n", p->fp);
+}
+
+static void provenance_write(provenance_t *p, vs_sampler_t *smp, const vs_model_t *m, int contig)
+{
+    if (!p->fp) return;
+    const vs_piece_t *pc;
+    int n = vs_sampler_pieces(smp, &pc);
+    for (int i = 0; i < n; i++)
+        fprintf(p->fp, "%s\t%d\t%s\t%lld\t%lld\t%s\t%d\t%lld\n", p->syn[pc[i].hap / 2], pc[i].hap % 2 + 1,
+                m->contigs[contig].name, (long long)pc[i].start, (long long)pc[i].end, p->src[pc[i].source_hap / 2],
+                pc[i].source_hap % 2 + 1, (long long)pc[i].context_start);
+}
+
 static void progress(int64_t done, int64_t total, time_t start, int final)
 {
     double dt = difftime(time(NULL), start);
@@ -77,12 +107,159 @@ static void progress(int64_t done, int64_t total, time_t start, int final)
     if (final) fputc('\n', stderr);
 }
 
+/* ---------- where the run reads and writes ---------- */
+
+/* One stretch the reader reads without a break. */
+typedef struct {
+    char *contig;
+    int64_t beg, end;
+} span_t;
+
+typedef struct {
+    vs_read_opts_t read;       /* what the reader is given */
+    char *read_regions;        /* owned: regions widened back by the burn-in */
+    vs_where_t *writes;        /* the sites written; NULL: every site read */
+    span_t *spans;             /* with regions: what the reader reads, in order */
+    int n_spans, cur;
+} plan_t;
+
+/* The first position a region starting at beg must read from: burn_in_cm
+ * earlier on the model's map, not before the contig's first site. */
+static int64_t read_from(const vs_model_t *m, const char *contig, int64_t beg, double burn_in_cm)
+{
+    int k = vs_model_find_contig(m, contig);
+    if (k < 0 || burn_in_cm <= 0) return beg;
+    const vs_model_contig_t *c = &m->contigs[k];
+    int64_t from = vs_cmap_pos(c->map, vs_cmap_cm(c->map, beg) - burn_in_cm);
+    if (from < c->first_pos) from = c->first_pos;
+    return from < beg ? from : beg;
+}
+
+static void add_span(plan_t *p, const char *contig, int64_t beg, int64_t end)
+{
+    span_t *last = p->n_spans ? &p->spans[p->n_spans - 1] : NULL;
+    if (last && !strcmp(last->contig, contig) && beg <= last->end + 1) {
+        if (end > last->end) last->end = end;
+        return;
+    }
+    p->spans = vs_realloc(p->spans, (p->n_spans + 1) * sizeof *p->spans);
+    p->spans[p->n_spans++] = (span_t){ vs_strdup(contig), beg, end };
+}
+
+/* A history-dependent sampler must see every site from a burn-in before the
+ * first site it writes: regions are read from earlier and the sites outside
+ * them not written; targets are applied to the output, not to the reading. */
+static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, const vs_sample_opts_t *so)
+{
+    memset(p, 0, sizeof *p);
+    p->read = *ro;
+    int stateful = vs_sample_stateful(so);
+    if (ro->regions) {
+        vs_where_t *each = vs_where_new(ro->regions, ro->regions_is_file);
+        const char *contig;
+        int64_t beg, end;
+        while (vs_where_next(each, &contig, &beg, &end))
+            add_span(p, contig, read_from(m, contig, beg, vs_sample_burn_in_cm(so)), end);
+        vs_where_destroy(each);
+        if (stateful) {
+            kstring_t ks = { 0, 0, NULL };
+            for (int i = 0; i < p->n_spans; i++)
+                ksprintf(&ks, "%s%s:%lld-%lld", i ? "," : "", p->spans[i].contig, (long long)p->spans[i].beg,
+                         (long long)p->spans[i].end);
+            p->read_regions = ks.s;
+            p->read.regions = p->read_regions ? p->read_regions : ro->regions;
+            p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
+            p->writes = vs_where_new(ro->regions, ro->regions_is_file);
+        }
+    }
+    if (ro->targets && stateful) {
+        p->read.targets = NULL;
+        p->writes = vs_where_new(ro->targets, ro->targets_is_file);
+    }
+}
+
+static void plan_free(plan_t *p)
+{
+    vs_where_destroy(p->writes);
+    for (int i = 0; i < p->n_spans; i++) free(p->spans[i].contig);
+    free(p->spans);
+    free(p->read_regions);
+}
+
+/* The span holding a site, from span i on (n_spans: none). */
+static int span_of(const plan_t *p, int i, const vs_site_t *s)
+{
+    while (i < p->n_spans && (strcmp(p->spans[i].contig, s->contig) || s->pos > p->spans[i].end)) i++;
+    return i;
+}
+
+/* ---------- the run ---------- */
+
+typedef struct {
+    const vs_model_t *m;
+    const char *panel;
+    vs_sampler_t *smp;
+    provenance_t *prov;
+    vs_vcfw_t *w;
+    bcf_hdr_t *hdr;
+    int n_hap;
+    uint8_t *alleles;
+    int64_t *seen, written;
+    int contig;                /* model contig of the last site, -1 before the first */
+    const char *contig_name;
+} run_t;
+
+/* Samples one site, and writes it unless it lies outside what was asked for. */
+static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
+{
+    if (s->contig != u->contig_name) {
+        int k = vs_model_find_contig(u->m, s->contig);
+        if (u->contig >= 0 && k != u->contig) {
+            vs_sampler_gap(u->smp);
+            provenance_write(u->prov, u->smp, u->m, u->contig);
+        }
+        u->contig = k;
+        u->contig_name = s->contig;
+    }
+    check_site(u->m, u->panel, s, u->contig, u->seen);
+    int span = p->n_spans ? span_of(p, p->cur, s) : 0;
+    if (span != p->cur) {
+        vs_sampler_gap(u->smp);
+        provenance_write(u->prov, u->smp, u->m, u->contig);
+        p->cur = span;
+    }
+    int write = !p->writes || vs_where_has(p->writes, s->contig, s->pos);
+    vs_sampler_site(u->smp, u->contig, s->pos, s->ref, s->alt, s->alleles, write, u->alleles);
+    provenance_write(u->prov, u->smp, u->m, u->contig);
+    if (write) {
+        vs_vcfw_write_site(u->w, u->hdr, s, u->alleles, u->n_hap);
+        u->written++;
+    }
+}
+
+/* The knobs the cohort was made with, kept in every output header (with or
+ * without --no-version: they describe the data, not the run). */
+static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
+{
+    const vs_sample_opts_t *so = &o->sample;
+    char line[512];
+    snprintf(line, sizeof line,
+             "##vcfsynthPrivacy=<Preset=%s,MinCarriers=%d,Jump=%s,MaxContextSites=%d,ScaleSwitch=%g,"
+             "MaxSegmentCM=%g,Rare=%s,RestartCM=%g>",
+             o->privacy ? o->privacy : "custom", so->min_carriers, so->jump == VS_JUMP_NEIGHBOUR ? "neighbour" : "uniform",
+             so->context_sites, so->scale_switch, so->max_segment_cm, so->rare == VS_RARE_SCATTER ? "scatter" : "drop",
+             vs_sample_burn_in_cm(so));
+    vs_hdr_add_line(hdr, line);
+}
+
 void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o)
 {
-    vs_reader_t *r = vs_reader_open(panel, ro);
+    plan_t plan;
+    plan_init(&plan, m, ro, &o->sample);
+    vs_reader_t *r = vs_reader_open(panel, &plan.read);
     char **names = sample_names(o->prefix, o->n);
     check_panel_samples(m, r, panel, names, o->n);
-    int *group = vs_mix_assign(m, o->shares, o->n, o->seed);
+    int *group = vs_mix_assign(m, o->shares, o->n, o->sample.seed);
     const char **group_names = vs_malloc(o->n * sizeof *group_names);
     for (int i = 0; i < o->n; i++) group_names[i] = m->groups[group[i]].name;
 
@@ -92,40 +269,40 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
     vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
     free(contigs);
+    privacy_header(hdr, o);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
     vs_vcfw_header(w, hdr);
 
-    vs_sampler_t *smp = vs_sampler_new(m, group, o->n, o->seed);
-    uint8_t *alleles = vs_malloc(2 * (size_t)o->n);
-    int64_t *seen = vs_calloc(m->n_contigs, sizeof *seen);
+    vs_sample_opts_t so = o->sample;
+    so.provenance = o->provenance != NULL;
+    provenance_t prov;
+    provenance_open(&prov, o->provenance, names, vs_reader_samples(r));
+    run_t u = { m, panel, vs_sampler_new(m, group, o->n, &so), &prov, w, hdr, 2 * o->n,
+                vs_malloc(2 * (size_t)o->n), vs_calloc(m->n_contigs, sizeof *u.seen), 0, -1, NULL };
     int show = !vs_quiet() && (o->progress || isatty(2));
     time_t start = time(NULL);
     vs_site_t site;
-    int k = -1;
-    const char *last_contig = NULL;
     while (vs_reader_next(r, &site)) {
-        if (site.contig != last_contig) {
-            k = vs_model_find_contig(m, site.contig);
-            last_contig = site.contig;
-        }
-        check_site(m, panel, &site, k, seen);
-        vs_sampler_site(smp, k, site.pos, site.ref, site.alt, site.alleles, alleles);
-        vs_vcfw_write_site(w, hdr, &site, alleles, 2 * o->n);
+        run_site(&u, &plan, &site);
         if (show && vs_reader_n_sites(r) % 1000 == 0) progress(vs_reader_n_sites(r), m->n_sites, start, 0);
     }
     if (show) progress(vs_reader_n_sites(r), vs_reader_n_sites(r), start, 1);
     if (!ro->regions && !ro->targets) check_site_list(m, r, panel);
-    if (vs_reader_n_sites(r) == 0) vs_warn("no panel sites in the requested regions; the output has no records");
+    if (u.written == 0) vs_warn("no panel sites in the requested regions; the output has no records");
+    vs_sampler_finish(u.smp);
+    if (u.contig >= 0) provenance_write(&prov, u.smp, m, u.contig);
     vs_vcfw_close(w);
-    vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)vs_reader_n_sites(r));
+    if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
+    vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
 
-    vs_sampler_destroy(smp);
+    vs_sampler_destroy(u.smp);
     bcf_hdr_destroy(hdr);
     vs_reader_close(r);
+    plan_free(&plan);
     for (int i = 0; i < o->n; i++) free(names[i]);
     free(names);
     free(group);
     free(group_names);
-    free(alleles);
-    free(seen);
+    free(u.alleles);
+    free(u.seen);
 }

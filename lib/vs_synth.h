@@ -7,13 +7,16 @@
 
 #include <stdint.h>
 #include "vs_model.h"
+#include "vs_sample.h"
 #include "vs_vcf.h"
 
 typedef struct {
     int n;                    /* synthetic samples */
     const double *shares;     /* per model group */
     const char *prefix;
-    uint64_t seed;
+    vs_sample_opts_t sample;  /* seed and privacy knobs */
+    const char *provenance;   /* --provenance FILE, or NULL */
+    const char *privacy;      /* the --privacy preset, or NULL (knobs set one by one) */
     const char *output, *otype;
     int threads, no_version, progress;
     const char *model_path;

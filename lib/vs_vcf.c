@@ -221,6 +221,56 @@ static void hash_site(vs_reader_t *r, const char *contig, bcf1_t *rec)
     vs_sha256_add(r->sha_contig, r->line.s, r->line.l);
 }
 
+struct vs_where_t {
+    bcf_sr_regions_t *reg;
+    int exclude;
+    int seq, started;           /* vs_where_next's place */
+};
+
+vs_where_t *vs_where_new(const char *spec, int is_file)
+{
+    vs_where_t *w = vs_calloc(1, sizeof *w);
+    if (*spec == '^') {
+        w->exclude = 1;
+        spec++;
+    }
+    w->reg = bcf_sr_regions_init(spec, is_file, 0, 1, -2);
+    if (!w->reg) vs_die("cannot parse the regions%s '%s'", is_file ? " file" : "", spec);
+    return w;
+}
+
+int vs_where_has(vs_where_t *w, const char *contig, int64_t pos)
+{
+    int in = bcf_sr_regions_overlap(w->reg, contig, pos - 1, pos - 1) == 0;
+    return in != w->exclude;
+}
+
+int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end)
+{
+    while (w->seq < w->reg->nseqs) {
+        if (!w->started) {
+            bcf_sr_regions_seek(w->reg, w->reg->seq_names[w->seq]);
+            w->started = 1;
+        }
+        if (bcf_sr_regions_next(w->reg) == 0) {
+            *contig = w->reg->seq_names[w->seq];
+            *beg = w->reg->start + 1;
+            *end = w->reg->end + 1;
+            return 1;
+        }
+        w->seq++;
+        w->started = 0;
+    }
+    return 0;
+}
+
+void vs_where_destroy(vs_where_t *w)
+{
+    if (!w) return;
+    bcf_sr_regions_destroy(w->reg);
+    free(w);
+}
+
 int vs_reader_next(vs_reader_t *r, vs_site_t *site)
 {
     while (bcf_sr_next_line(r->sr)) {
@@ -572,6 +622,11 @@ void vs_vcfw_close(vs_vcfw_t *w)
 }
 
 /* ---------- headers ---------- */
+
+void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line)
+{
+    if (bcf_hdr_append(hdr, line) < 0) vs_die("cannot add the header line %s", line);
+}
 
 bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
 {

@@ -35,6 +35,17 @@ typedef struct {
     bcf1_t *rec;
 } vs_site_t;
 
+/* The regions (-r/-R) or targets (-t/-T) of a run, as bcftools means them:
+ * a list "chr|chr:pos|chr:beg-end,..." or a file; a leading ^ (targets)
+ * excludes them. */
+typedef struct vs_where_t vs_where_t;
+vs_where_t *vs_where_new(const char *spec, int is_file);
+/* 1 when the site lies in them (queries in ascending order along each contig). */
+int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
+/* Each region in turn: contig, 1-based first and last position; 0 at the end. */
+int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end);
+void vs_where_destroy(vs_where_t *w);
+
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
 const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
 int vs_reader_n_samples(const vs_reader_t *r);
@@ -129,6 +140,8 @@ char **vs_hdr_sample_meta(const bcf_hdr_t *h);
  * (a source VCF may lack ##contig lines). */
 void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n);
 void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov);
+/* Appends one ## line (dies if htslib refuses it). */
+void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line);
 /* "the command as typed; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */
 char *vs_command_line(void);
 const char *vs_version(void);

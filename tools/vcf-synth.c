@@ -15,8 +15,9 @@
 
 typedef struct {
     const char *model, *panel, *mix, *prefix, *output, *otype;
+    const char *provenance;
     int n, threads, no_version, progress;
-    uint64_t seed;
+    vs_sample_opts_t sample;
     vs_read_opts_t read;
 } opts_t;
 
@@ -59,7 +60,8 @@ static void usage(FILE *fp)
 "\n");
 }
 
-enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS };
+enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS, O_PRIVACY, O_MIN_CARRIERS,
+       O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT };
 
 static void parse(int argc, char **argv, opts_t *o)
 {
@@ -70,6 +72,10 @@ static void parse(int argc, char **argv, opts_t *o)
         { "regions-file", required_argument, 0, 'R' }, { "targets", required_argument, 0, 't' },
         { "targets-file", required_argument, 0, 'T' }, { "output", required_argument, 0, 'o' },
         { "output-type", required_argument, 0, 'O' }, { "threads", required_argument, 0, O_THREADS },
+        { "privacy", required_argument, 0, O_PRIVACY }, { "min-carriers", required_argument, 0, O_MIN_CARRIERS },
+        { "jump", required_argument, 0, O_JUMP }, { "scale-switch", required_argument, 0, O_SCALE_SWITCH },
+        { "max-segment-cM", required_argument, 0, O_MAX_SEGMENT }, { "rare", required_argument, 0, O_RARE },
+        { "provenance", required_argument, 0, O_PROVENANCE }, { "max-context-sites", required_argument, 0, O_CONTEXT },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "progress", no_argument, 0, O_PROGRESS }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
@@ -79,7 +85,7 @@ static void parse(int argc, char **argv, opts_t *o)
     o->prefix = "SYN";
     o->output = "-";
     o->threads = 1;
-    o->seed = 1;
+    vs_sample_opts_init(&o->sample);
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":m:n:r:R:t:T:o:O:qh", lo, NULL)) != -1) {
@@ -91,7 +97,22 @@ static void parse(int argc, char **argv, opts_t *o)
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
             break;
-        case O_SEED: o->seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
+        case O_SEED: o->sample.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
+        case O_MIN_CARRIERS: o->sample.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 1, 1000); break;
+        case O_JUMP:
+            if (!strcmp(optarg, "neighbour") || !strcmp(optarg, "neighbor")) o->sample.jump = VS_JUMP_NEIGHBOUR;
+            else if (!strcmp(optarg, "uniform")) o->sample.jump = VS_JUMP_UNIFORM;
+            else vs_die_usage("--jump expects neighbour or uniform, not '%s'", optarg);
+            break;
+        case O_SCALE_SWITCH: o->sample.scale_switch = vs_parse_double("--scale-switch", optarg, 0, 1000); break;
+        case O_MAX_SEGMENT: o->sample.max_segment_cm = vs_parse_double("--max-segment-cM", optarg, 1e-6, 1e6); break;
+        case O_RARE:
+            if (!strcmp(optarg, "drop")) o->sample.rare = VS_RARE_DROP;
+            else if (!strcmp(optarg, "scatter")) o->sample.rare = VS_RARE_SCATTER;
+            else vs_die_usage("--rare expects drop or scatter, not '%s'", optarg);
+            break;
+        case O_PROVENANCE: o->provenance = optarg; break;
+        case O_CONTEXT: o->sample.context_sites = (int)vs_parse_long("--max-context-sites", optarg, 1, 100000000); break;
         case 'r': o->read.regions = optarg; o->read.regions_is_file = 0; break;
         case 'R': o->read.regions = optarg; o->read.regions_is_file = 1; break;
         case 't': o->read.targets = optarg; o->read.targets_is_file = 0; break;
@@ -129,7 +150,7 @@ int main(int argc, char **argv)
     vs_model_t *m = vs_model_read(o.model);
     o.read.skip_multiallelic = m->skip_multiallelic;
     double *shares = vs_mix_parse(m, o.mix);
-    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .seed = o.seed,
+    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance,
                            .output = o.output, .otype = o.otype, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);

@@ -1,0 +1,781 @@
+#include "vs_kcopy.h"
+#include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <omp.h>
+#include <gsl/gsl_fit.h>
+#include <gsl/gsl_randist.h>
+
+#define NO_EPOCH INT64_MIN
+#define FAR INT64_MAX
+#define CACHE_SLOTS 4096
+#define WINDOW 8              /* a carrier matches a scattered allele's host over at most 2 WINDOW - 1 sites */
+
+/* One group's panel in PBWT form.  Template t is panel haplotype
+ * panel_hap[t] and belongs to the group's individual t / 2. */
+typedef struct {
+    int K, n_ind;
+    int *panel_hap;
+    int *a, *a1;               /* sort order before and after the current site */
+    int64_t *d, *d1;           /* d[j]: first site (stream index) from which a[j-1] and a[j] agree */
+    int *u0;                   /* u0[j]: templates with allele 0 among a[0..j) */
+    int n0;
+    uint8_t *y;                /* each template's allele at the current site */
+    uint8_t *hist;             /* its alleles at the last 8 sites, bit 0 the current one */
+    int carriers[2];           /* individuals carrying allele 0, 1 at the current site */
+    int haps[2];               /* templates carrying allele 0, 1 */
+    double rate;               /* Poisson breakpoints per Morgan */
+    int n_syn;
+    int *syn_hap;
+    double *fresh_freq;        /* by allele count 1..2K-2: frequency in a fresh sample, or NULL */
+    int *scatter_carriers;     /* per site of the last WINDOW + 1: carriers of the allele scattered there */
+    int *n_scatter_carriers;
+} kgroup_t;
+
+/* One synthetic haplotype. */
+typedef struct {
+    int32_t t;                 /* template copied now */
+    int32_t f, g;              /* block of templates agreeing with it from c to the current site */
+    int64_t c;                 /* context start (stream index): carriers are counted from here */
+    int64_t epoch;             /* restart epoch, NO_EPOCH until the stream's first site */
+    int32_t bp_j;              /* index of the next Poisson breakpoint of the epoch */
+    double next_bp;            /* its genetic position (Morgans) */
+    double piece_x;            /* genetic position of the piece's first site */
+    int64_t piece_ctx, piece_start, piece_end;   /* bp; start 0: no written site yet */
+    uint8_t valid;             /* state reached: restarted inside this stream */
+    uint8_t ended;             /* a piece ended at this site (pending[h] holds it) */
+    uint8_t hist;              /* alleles copied at the last 8 sites, bit 0 the current one */
+    uint8_t since;             /* sites copied since the last restart (at most 255) */
+    int8_t pending;            /* sites left to step off the carriers of a scattered allele, 0: none */
+    int64_t pending_idx;       /* the site it was scattered at */
+    uint64_t pending_mask;     /* those carriers (bits into the site's list) still agreeing */
+} hstate_t;
+
+/* Per-thread marks for counting distinct individuals, and a cache of block
+ * counts (many synthetic haplotypes share a block). */
+typedef struct {
+    uint32_t gen;
+    uint32_t *stamp;
+    uint8_t *sides;
+    struct { int64_t idx; int32_t group, f, g, n; } cache[CACHE_SLOTS];
+} scratch_t;
+
+struct vs_kcopy_t {
+    const vs_model_t *m;
+    vs_sample_opts_t o;
+    int n_hap, G, K, F;
+    kgroup_t *grp;
+    int *group_of_hap;
+    double *phase;             /* restart phase of each haplotype on the current contig */
+    hstate_t *st;
+    vs_piece_t *pending;       /* per haplotype: the piece that ended here */
+    vs_piece_t *pieces;        /* the ended pieces of the last call, in haplotype order */
+    int n_pieces;
+    int contig;
+    int64_t idx;               /* stream index of the current site */
+    int64_t *pos_at;           /* stream index - pos_base -> position, with provenance */
+    int64_t pos_base, n_pos, m_pos;
+    int n_threads;
+    scratch_t *scratch;
+    int stream_start;          /* the next site is the first of a stream */
+};
+
+/* ---------- the positional BWT of a group ---------- */
+
+static void pbwt_reset(kgroup_t *g, int64_t idx)
+{
+    for (int j = 0; j < g->K; j++) {
+        g->a[j] = j;
+        g->d[j] = idx;          /* no site seen: every pair agrees on the empty stretch */
+    }
+}
+
+/* Durbin's algorithm 2 for the site with stream index idx: the new order a1,
+ * d1, and the prefix counts u0 that map a block of a to its part in a1. */
+static void pbwt_step(kgroup_t *g, int64_t idx)
+{
+    int n0 = 0, n1 = 0;
+    int64_t p = idx + 1, q = idx + 1;
+    int *ones = g->u0 + g->K + 1;       /* scratch: templates with allele 1, in order */
+    int64_t *d_ones = g->d1 + g->K + 1;
+    for (int j = 0; j < g->K; j++) {
+        g->u0[j] = n0;
+        if (g->d[j] > p) p = g->d[j];
+        if (g->d[j] > q) q = g->d[j];
+        int t = g->a[j];
+        if (g->y[t] == 0) {
+            g->a1[n0] = t;
+            g->d1[n0++] = p;
+            p = 0;
+        } else {
+            ones[n1] = t;
+            d_ones[n1++] = q;
+            q = 0;
+        }
+    }
+    g->u0[g->K] = n0;
+    g->n0 = n0;
+    memcpy(g->a1 + n0, ones, n1 * sizeof *ones);
+    memmove(g->d1 + n0, d_ones, n1 * sizeof *d_ones);
+}
+
+static void pbwt_commit(kgroup_t *g)
+{
+    int *a = g->a;
+    int64_t *d = g->d;
+    g->a = g->a1;
+    g->d = g->d1;
+    g->a1 = a;
+    g->d1 = d;
+}
+
+/* Position in the new order of block boundary j of the old order, for the
+ * templates with allele y. */
+static inline int map_to(const kgroup_t *g, int j, int y)
+{
+    return y == 0 ? g->u0[j] : g->n0 + (j - g->u0[j]);
+}
+
+/* Templates with allele y among a[f..g) of the old order. */
+static inline int side_haps(const kgroup_t *g, int f, int gg, int y)
+{
+    int zeros = g->u0[gg] - g->u0[f];
+    return y == 0 ? zeros : (gg - f) - zeros;
+}
+
+/* ---------- counting individuals ---------- */
+
+/* Distinct individuals among templates a[f..g), counted up to `cap` (two
+ * templates per individual: 2 cap - 1 templates hold at least cap). */
+static int individuals(const int *a, int f, int g, int cap, scratch_t *w)
+{
+    if (g - f >= 2 * cap - 1) return cap;
+    w->gen++;
+    int n = 0;
+    for (int j = f; j < g && n < cap; j++) {
+        int ind = a[j] >> 1;
+        if (w->stamp[ind] != w->gen) {
+            w->stamp[ind] = w->gen;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* individuals() of a block of the new order, remembered for this site. */
+static int individuals_cached(const kgroup_t *g, int gi, int64_t idx, int f, int gg, int cap, scratch_t *w)
+{
+    if (gg - f >= 2 * cap - 1) return cap;
+    unsigned slot = (unsigned)(vs_mix64(((uint64_t)(uint32_t)f << 32 | (uint32_t)gg) ^ (uint64_t)gi) % CACHE_SLOTS);
+    if (w->cache[slot].idx == idx && w->cache[slot].group == gi && w->cache[slot].f == f && w->cache[slot].g == gg)
+        return w->cache[slot].n;
+    int n = individuals(g->a1, f, gg, cap, w);
+    w->cache[slot].idx = idx;
+    w->cache[slot].group = gi;
+    w->cache[slot].f = f;
+    w->cache[slot].g = gg;
+    w->cache[slot].n = n;
+    return n;
+}
+
+/* Counts template t's individual on the side of its allele, once per side. */
+static inline void side_add(const kgroup_t *g, scratch_t *w, int t, int exclude_ind, int n[2])
+{
+    int ind = t >> 1, side = g->y[t];
+    if (ind == exclude_ind) return;
+    if (w->stamp[ind] != w->gen) {
+        w->stamp[ind] = w->gen;
+        w->sides[ind] = 0;
+    }
+    if (!(w->sides[ind] & (1 << side))) {
+        w->sides[ind] |= (uint8_t)(1 << side);
+        n[side]++;
+    }
+}
+
+/* Individuals on each side of the block [f, g) of the old order. */
+static void count_sides(const kgroup_t *g, scratch_t *w, int f, int gg, int exclude_ind, int n[2])
+{
+    w->gen++;
+    n[0] = n[1] = 0;
+    for (int j = f; j < gg; j++) side_add(g, w, g->a[j], exclude_ind, n);
+}
+
+/* Widens the block [*f, *g) of the old order (agreeing since *c), step by
+ * step to shorter contexts, until allele `side` (-1: either) is carried by
+ * `need` individuals other than exclude_ind, or to context `floor_c`
+ * whichever is wider (need 0: to floor_c only).  n[] gets the individuals on
+ * each side; it must hold the counts of the block as given. */
+static void widen(const kgroup_t *g, scratch_t *w, int *f, int *gg, int64_t *c, int need, int side,
+                  int64_t floor_c, int exclude_ind, int n[2])
+{
+    for (;;) {
+        int short_of = need && (side >= 0 ? n[side] < need : n[0] < need && n[1] < need);
+        int64_t up = *f > 0 ? g->d[*f] : FAR, down = *gg < g->K ? g->d[*gg] : FAR;
+        int64_t next = up < down ? up : down;
+        if (next == FAR || (!short_of && next > floor_c)) break;
+        int64_t to = short_of && next > floor_c ? next : floor_c;    /* one step, or to the floor at once */
+        if (to > *c) *c = to;
+        while (*f > 0 && g->d[*f] <= to) side_add(g, w, g->a[--*f], exclude_ind, n);
+        while (*gg < g->K && g->d[*gg] <= to) side_add(g, w, g->a[(*gg)++], exclude_ind, n);
+    }
+}
+
+/* ---------- random choices: order-independent, keyed by seed, haplotype and site ---------- */
+
+static uint64_t jump_key(const vs_kcopy_t *k, int h, uint64_t site_key)
+{
+    return vs_hash3(k->o.seed ^ ((uint64_t)VS_RNG_JUMP << 56), (uint64_t)h, site_key);
+}
+
+/* A template of [f, g) of the old order with allele y, drawn uniformly: the
+ * one with the smallest keyed hash, so that the order of equal haplotypes
+ * (which depends on where the stream started) does not matter. */
+static int draw_in_block(const kgroup_t *g, int f, int gg, int y, int exclude_ind, uint64_t key)
+{
+    int best = -1;
+    uint64_t best_h = UINT64_MAX;
+    for (int j = f; j < gg; j++) {
+        int t = g->a[j];
+        if (g->y[t] != y || (t >> 1) == exclude_ind) continue;
+        uint64_t hv = vs_mix64(key ^ (uint64_t)t * 0x9E3779B97F4A7C15ull);
+        if (hv < best_h) {
+            best_h = hv;
+            best = t;
+        }
+    }
+    return best;
+}
+
+/* A template drawn uniformly from the whole group among the allowed alleles. */
+static int draw_in_group(const kgroup_t *g, const int allowed[2], int exclude_ind, uint64_t key)
+{
+    vs_stream_t st;
+    vs_stream_set(&st, key, VS_RNG_JUMP, 1, 0);
+    for (int tries = 0; tries < 64; tries++) {
+        int t = (int)(vs_stream_unif(&st) * g->K);
+        if (allowed[g->y[t]] && (t >> 1) != exclude_ind) return t;
+    }
+    /* a lopsided site: draw the side by its templates, then the template in it */
+    int n1 = allowed[1] ? g->haps[1] : 0, n0 = allowed[0] ? g->haps[0] : 0;
+    int y = vs_stream_unif(&st) * (n0 + n1) < n1;
+    return draw_in_block(g, 0, g->K, y, exclude_ind, key);
+}
+
+/* ---------- restart epochs and Poisson breakpoints ---------- */
+
+static double epoch_start(const vs_kcopy_t *k, int h, int64_t e)
+{
+    return ((double)e + k->phase[h]) * (VS_KCOPY_RESTART_CM / 100.0);
+}
+
+static int64_t epoch_of(const vs_kcopy_t *k, int h, double x)
+{
+    return (int64_t)floor(x / (VS_KCOPY_RESTART_CM / 100.0) - k->phase[h]);
+}
+
+static double breakpoint_gap(const vs_kcopy_t *k, const kgroup_t *g, int h, int64_t e, int32_t j)
+{
+    if (g->rate <= 0) return INFINITY;
+    uint64_t key = vs_hash3((uint64_t)k->contig ^ 0x6b636f7079ull, (uint64_t)e, (uint64_t)(uint32_t)j);
+    return -log(vs_rng_unif(k->o.seed, VS_RNG_BREAKPOINT, (uint64_t)h, key)) / g->rate;
+}
+
+/* 1 when Poisson breakpoints lie between the last site and x. */
+static int pass_breakpoints(const vs_kcopy_t *k, const kgroup_t *g, int h, hstate_t *s, double x)
+{
+    int passed = 0;
+    while (s->next_bp <= x) {
+        s->next_bp += breakpoint_gap(k, g, h, s->epoch, ++s->bp_j);
+        passed = 1;
+    }
+    return passed;
+}
+
+/* ---------- pieces ---------- */
+
+static int64_t position_of(const vs_kcopy_t *k, int64_t idx)
+{
+    return k->pos_at && idx >= k->pos_base && idx - k->pos_base < k->n_pos ? k->pos_at[idx - k->pos_base] : 0;
+}
+
+static void end_piece(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g)
+{
+    if (k->o.provenance && s->piece_start) {
+        k->pending[h] = (vs_piece_t){ h, g->panel_hap[s->t], s->piece_ctx, s->piece_start, s->piece_end };
+        s->ended = 1;
+    }
+    s->piece_start = s->piece_end = 0;
+}
+
+/* Starts copying template t (allele y here), its block the y-templates of
+ * [f, g) of the old order, its carriers counted from c. */
+static void begin_piece(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g, int t, int f, int gg, int64_t c,
+                        double x)
+{
+    end_piece(k, h, s, g);
+    int y = g->y[t];
+    s->t = t;
+    s->f = map_to(g, f, y);
+    s->g = map_to(g, gg, y);
+    s->c = c;
+    s->piece_x = x;
+    s->piece_ctx = c < k->idx ? position_of(k, c) : -1;      /* -1: no context; set when written */
+}
+
+/* ---------- jumps ---------- */
+
+/* A fresh draw from the whole group with no context (restarts, uniform
+ * jumps): any allele carried by K individuals (other than exclude_ind). */
+static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exclude_ind, double x, uint64_t key)
+{
+    int allowed[2];
+    for (int v = 0; v < 2; v++) {
+        int n = g->carriers[v];
+        if (exclude_ind >= 0 && (g->y[2 * exclude_ind] == v || g->y[2 * exclude_ind + 1] == v)) n--;
+        allowed[v] = n >= k->K;
+    }
+    int t = draw_in_group(g, allowed, exclude_ind, key);
+    if (t < 0) vs_die("internal error: no template for synthetic haplotype %d", h);
+    begin_piece(k, h, s, g, t, 0, g->K, k->idx, x);
+}
+
+/* The allele to carry on with after the piece's carriers fell below K:
+ * the template's own (y) when at least F individuals of the block share it,
+ * else the other one when none or at least F of the block carry it, else
+ * the one more of them carry.  Never an allele fewer than K of the group carry. */
+static int allele_after_failure(const vs_kcopy_t *k, const kgroup_t *g, int y, const int o[2])
+{
+    int other = 1 - y;
+    if (g->carriers[other] < k->K) return y;
+    if (g->carriers[y] < k->K) return other;
+    if (o[y] >= k->F) return y;
+    if (o[other] == 0 || o[other] >= k->F) return other;
+    return o[other] > o[y] ? other : y;
+}
+
+/* A neighbour jump: the new template agrees with the synthetic haplotype
+ * over the longest recent context (at most context_sites sites) in which at
+ * least K individuals carry the chosen allele.  failure: the piece's carriers
+ * fell below K; else a Poisson breakpoint or the segment cap (a redraw in the
+ * context cut to its cap).  avoid: an allele to step off (or -1). */
+static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, scratch_t *w, int failure,
+                           int exclude_ind, int avoid, double x, uint64_t key)
+{
+    int f = s->f, gg = s->g, o[2], n[2];
+    int64_t c = s->c, cap = k->idx - k->o.context_sites;
+    count_sides(g, w, f, gg, exclude_ind, o);
+    n[0] = o[0];
+    n[1] = o[1];
+    int y;
+    if (failure) {
+        y = allele_after_failure(k, g, g->y[s->t], o);
+    } else {
+        /* an allele whose followers in the block are none or at least F, drawn by its templates */
+        widen(g, w, &f, &gg, &c, 0, -1, cap, exclude_ind, n);
+        int ok[2];
+        for (int v = 0; v < 2; v++) ok[v] = n[v] >= k->K && (o[v] == 0 || o[v] >= k->F);
+        if (!ok[0] && !ok[1]) ok[n[1] >= n[0]] = 1;
+        int h1 = ok[1] ? side_haps(g, f, gg, 1) : 0, h0 = ok[0] ? side_haps(g, f, gg, 0) : 0;
+        y = (double)(vs_mix64(key ^ 0x736964) >> 11) * 0x1.0p-53 * (h0 + h1) < h1;
+    }
+    if (y == avoid && g->carriers[1 - y] >= k->K) y = 1 - y;
+    widen(g, w, &f, &gg, &c, k->K, y, cap, exclude_ind, n);
+    if (n[y] < k->K) {                          /* only when the group itself has too few */
+        y = 1 - y;
+        widen(g, w, &f, &gg, &c, k->K, y, cap, exclude_ind, n);
+    }
+    int t = draw_in_block(g, f, gg, y, exclude_ind, key);
+    if (t < 0) {
+        jump_uniform(k, h, s, g, exclude_ind, x, key);
+        return;
+    }
+    begin_piece(k, h, s, g, t, f, gg, c, x);
+}
+
+static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, uint64_t site_key)
+{
+    s->valid = 1;
+    s->since = 0;
+    s->pending = 0;
+    s->bp_j = 0;
+    s->next_bp = epoch_start(k, h, s->epoch) + breakpoint_gap(k, g, h, s->epoch, 0);
+    pass_breakpoints(k, g, h, s, x);
+    jump_uniform(k, h, s, g, -1, x, jump_key(k, h, site_key));
+}
+
+/* ---------- one synthetic haplotype at one site ---------- */
+
+/* A haplotype given a scattered allele must step off every carrier within
+ * WINDOW sites; at the last of them, the allele the carriers that still
+ * agree with it have here (the more common one if they differ), else -1. */
+static int allele_to_avoid(const vs_kcopy_t *k, const hstate_t *s, const kgroup_t *g)
+{
+    if (s->pending != 1) return -1;
+    int slot = (int)(s->pending_idx % (WINDOW + 1)), n[2] = { 0, 0 };
+    const int *c = g->scatter_carriers + (size_t)slot * g->K;
+    for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
+        if (s->pending_mask >> i & 1) n[g->y[c[i]]]++;
+    (void)k;
+    return n[0] + n[1] ? n[1] > n[0] : -1;
+}
+
+/* Carriers that no longer agree with the haplotype leave its pending set. */
+static void update_pending(hstate_t *s, const kgroup_t *g, int allele)
+{
+    if (!s->pending) return;
+    int slot = (int)(s->pending_idx % (WINDOW + 1));
+    const int *c = g->scatter_carriers + (size_t)slot * g->K;
+    for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
+        if (g->y[c[i]] != allele) s->pending_mask &= ~(1ull << i);
+    if (!s->pending_mask || --s->pending == 0) s->pending = 0;
+}
+
+/* Carries on, jumps or restarts; returns the allele copied. */
+static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
+                int contig_start, scratch_t *w)
+{
+    int64_t e = epoch_of(k, h, x);
+    if (s->epoch == NO_EPOCH) {                 /* first site of the stream */
+        s->epoch = e;
+        s->valid = 0;
+        if (contig_start) restart(k, h, s, g, x, site_key);
+        return s->valid ? g->y[s->t] : 0;
+    }
+    if (e != s->epoch) {
+        s->epoch = e;
+        restart(k, h, s, g, x, site_key);
+        return g->y[s->t];
+    }
+    if (!s->valid) return 0;
+    int avoid = allele_to_avoid(k, s, g);
+    int poisson = pass_breakpoints(k, g, h, s, x);
+    int capped = k->o.max_segment_cm > 0 && (x - s->piece_x) * 100.0 > k->o.max_segment_cm;
+    int y = g->y[s->t];
+    if (!poisson && !capped && y != avoid) {
+        int f = map_to(g, s->f, y), gg = map_to(g, s->g, y);
+        if (individuals_cached(g, gi, k->idx, f, gg, k->K, w) >= k->K) {
+            s->f = f;
+            s->g = gg;
+            return y;
+        }
+    }
+    uint64_t key = jump_key(k, h, site_key);
+    int exclude = capped ? s->t >> 1 : -1;
+    if (k->o.jump == VS_JUMP_UNIFORM) jump_uniform(k, h, s, g, exclude, x, key);
+    else jump_neighbour(k, h, s, g, w, !poisson && !capped, exclude, avoid, x, key);
+    return g->y[s->t];
+}
+
+/* ---------- rare alleles ---------- */
+
+/* Allele r, carried by fewer than K individuals of group gi, placed on
+ * synthetic haplotypes at the frequency a fresh sample would show, but only
+ * on haplotypes that differ from every carrier somewhere in the last WINDOW
+ * sites, and that then step off every carrier within the next WINDOW (a jump
+ * at the last of them if need be): no carrier matches a host through the
+ * allele over more than 2 WINDOW - 1 sites, so no carrier's rare allele is
+ * reproduced on its own background. */
+static void scatter_rare(vs_kcopy_t *k, int gi, int r, uint64_t site_key, uint8_t *out)
+{
+    kgroup_t *g = &k->grp[gi];
+    int ac = g->haps[r];
+    double p = g->fresh_freq && ac <= 2 * k->K - 2 ? g->fresh_freq[ac - 1] : (double)ac / g->K;
+    int slot = (int)(k->idx % (WINDOW + 1)), nc = 0;
+    int *carrier = g->scatter_carriers + (size_t)slot * g->K;
+    for (int t = 0; t < g->K; t++)
+        if (g->y[t] == r) carrier[nc++] = t;
+    g->n_scatter_carriers[slot] = nc;
+    vs_stream_t st;
+    vs_stream_set(&st, k->o.seed, VS_RNG_RARE, (uint64_t)gi, site_key);
+    unsigned want = p > 0 && nc <= 64 ? gsl_ran_binomial(vs_stream_gsl(&st), p, (unsigned)g->n_syn) : 0;
+    if (!want) return;
+    int *host = vs_malloc(g->n_syn * sizeof *host), n_host = 0;
+    for (int j = 0; j < g->n_syn; j++) {
+        int h = g->syn_hap[j];
+        const hstate_t *s = &k->st[h];
+        /* the sites before this one since the haplotype's restart (the same in every run) */
+        int window = s->since - 1 < WINDOW ? s->since - 1 : WINDOW;
+        uint8_t past = (uint8_t)(((1u << window) - 1) << 1);
+        if (!s->valid || out[h] == r || s->pending || !window) continue;
+        int apart = 1;
+        for (int i = 0; i < nc && apart; i++) apart = ((s->hist ^ g->hist[carrier[i]]) & past) != 0;
+        if (apart) host[n_host++] = h;
+    }
+    for (unsigned i = 0; i < want && (int)i < n_host; i++) {
+        int pick = (int)i + (int)(vs_stream_unif(&st) * (n_host - (int)i));
+        int h = host[pick];
+        host[pick] = host[i];
+        out[h] = (uint8_t)r;
+        hstate_t *s = &k->st[h];
+        s->pending = WINDOW;
+        s->pending_idx = k->idx;
+        s->pending_mask = nc == 64 ? ~0ull : (1ull << nc) - 1;
+    }
+    free(host);
+}
+
+/* ---------- the site loop ---------- */
+
+static void load_site(kgroup_t *g, const uint8_t *panel)
+{
+    g->haps[0] = g->haps[1] = 0;
+    g->carriers[0] = g->carriers[1] = 0;
+    for (int t = 0; t < g->K; t += 2) {
+        uint8_t y0 = panel[g->panel_hap[t]], y1 = panel[g->panel_hap[t + 1]];
+        g->y[t] = y0;
+        g->y[t + 1] = y1;
+        g->hist[t] = (uint8_t)(g->hist[t] << 1 | y0);
+        g->hist[t + 1] = (uint8_t)(g->hist[t + 1] << 1 | y1);
+        g->haps[y0]++;
+        g->haps[y1]++;
+        g->carriers[y0]++;
+        if (y1 != y0) g->carriers[y1]++;
+    }
+}
+
+static void remember_position(vs_kcopy_t *k, int64_t pos)
+{
+    if (!k->o.provenance) return;
+    if (k->n_pos == k->m_pos) {
+        k->m_pos = k->m_pos ? 2 * k->m_pos : 1024;
+        k->pos_at = vs_realloc(k->pos_at, k->m_pos * sizeof *k->pos_at);
+    }
+    k->pos_at[k->n_pos++] = pos;
+}
+
+static void new_stream(vs_kcopy_t *k)
+{
+    for (int h = 0; h < k->n_hap; h++) {
+        hstate_t *s = &k->st[h];
+        if (s->valid) end_piece(k, h, s, &k->grp[k->group_of_hap[h]]);
+        s->epoch = NO_EPOCH;
+        s->valid = 0;
+    }
+    for (int gi = 0; gi < k->G; gi++) pbwt_reset(&k->grp[gi], k->idx);
+    k->pos_base = k->idx;
+    k->n_pos = 0;
+    k->stream_start = 1;
+}
+
+static void collect_pieces(vs_kcopy_t *k)
+{
+    k->n_pieces = 0;
+    for (int h = 0; h < k->n_hap; h++)
+        if (k->st[h].ended) {
+            k->pieces[k->n_pieces++] = k->pending[h];
+            k->st[h].ended = 0;
+        }
+}
+
+void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, const uint8_t *panel_alleles,
+                   int write, uint8_t *out)
+{
+    if (contig != k->contig) {
+        k->contig = contig;
+        for (int h = 0; h < k->n_hap; h++)
+            k->phase[h] = vs_rng_unif(k->o.seed, VS_RNG_RESTART, (uint64_t)h, (uint64_t)contig);
+        new_stream(k);
+    }
+    int contig_start = k->stream_start && pos == k->m->contigs[contig].first_pos;
+    k->stream_start = 0;
+    remember_position(k, pos);
+    double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / 100.0;
+    for (int gi = 0; gi < k->G; gi++) {
+        load_site(&k->grp[gi], panel_alleles);
+        pbwt_step(&k->grp[gi], k->idx);
+    }
+    int invalid = 0;
+#pragma omp parallel for schedule(static) reduction(+ : invalid)
+    for (int h = 0; h < k->n_hap; h++) {
+        hstate_t *s = &k->st[h];
+        int gi = k->group_of_hap[h];
+        int y = move(k, h, s, &k->grp[gi], gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
+        s->hist = (uint8_t)(s->hist << 1 | y);
+        if (s->since < 255) s->since++;
+        update_pending(s, &k->grp[gi], y);
+        out[h] = (uint8_t)y;
+        if (!s->valid) {
+            invalid++;
+        } else if (write) {
+            if (!s->piece_start) {
+                s->piece_start = pos;
+                if (s->piece_ctx < 0) s->piece_ctx = pos;
+            }
+            s->piece_end = pos;
+        }
+    }
+    if (write && invalid)
+        vs_die("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early "
+               "enough", invalid, k->m->contigs[contig].name, (long long)pos);
+    for (int gi = 0; gi < k->G; gi++) {
+        kgroup_t *g = &k->grp[gi];
+        int rare = -1;
+        for (int r = 0; r < 2; r++)
+            if (g->carriers[r] > 0 && g->carriers[r] < k->K) rare = r;
+        g->n_scatter_carriers[k->idx % (WINDOW + 1)] = 0;
+        if (rare >= 0 && k->o.rare == VS_RARE_SCATTER && g->n_syn) scatter_rare(k, gi, rare, site_key, out);
+    }
+    for (int gi = 0; gi < k->G; gi++) pbwt_commit(&k->grp[gi]);
+    collect_pieces(k);
+    k->idx++;
+}
+
+void vs_kcopy_gap(vs_kcopy_t *k)
+{
+    new_stream(k);
+    collect_pieces(k);
+}
+
+int vs_kcopy_pieces(vs_kcopy_t *k, const vs_piece_t **pieces)
+{
+    *pieces = k->pieces;
+    return k->n_pieces;
+}
+
+/* ---------- Good-Turing ---------- */
+
+void vs_good_turing(const int64_t *spec, int n_spec, int n, double *freq)
+{
+    /* Gale and Sampson's simple Good-Turing: Turing's r* = (r+1) N_{r+1} / N_r
+     * while it differs clearly from the log-linear smooth of Z_r = N_r over
+     * the gap around r, the smooth from there on */
+    int *r_of = vs_malloc((n_spec + 1) * sizeof *r_of), m = 0;
+    for (int r = 1; r <= n_spec; r++)
+        if (spec[r - 1] > 0) r_of[m++] = r;
+    double *lx = vs_malloc((m + 1) * sizeof *lx), *lz = vs_malloc((m + 1) * sizeof *lz);
+    for (int i = 0; i < m; i++) {
+        int q = i ? r_of[i - 1] : 0, t = i + 1 < m ? r_of[i + 1] : 2 * r_of[i] - q;
+        lx[i] = log((double)r_of[i]);
+        lz[i] = log(2.0 * spec[r_of[i] - 1] / (t - q));
+    }
+    double a = 0, b = -2, c00, c01, c11, ss;
+    if (m >= 2) gsl_fit_linear(lx, 1, lz, 1, m, &a, &b, &c00, &c01, &c11, &ss);
+    if (b > -1) b = -1;                 /* keep r* <= r: a fresh sample never sees a seen allele more often */
+    int turing = 1;
+    for (int r = 1; r <= n_spec; r++) {
+        double smooth = (r + 1) * exp(b * (log(r + 1.0) - log((double)r)));
+        double nr = spec[r - 1], nr1 = r < n_spec ? spec[r] : 0, r_star = smooth;
+        if (turing && nr > 0 && nr1 > 0) {
+            double raw = (r + 1) * nr1 / nr, sd = (r + 1) / nr * sqrt(nr1 * (1 + nr1 / nr));
+            if (fabs(raw - smooth) > 1.96 * sd) r_star = raw;
+            else turing = 0;
+        } else {
+            turing = 0;
+        }
+        freq[r - 1] = (r_star < r ? r_star : r) / n;
+    }
+    free(r_of);
+    free(lx);
+    free(lz);
+}
+
+/* ---------- set-up ---------- */
+
+static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm)
+{
+    kgroup_t *g = &k->grp[gi];
+    g->K = gm->K;
+    g->n_ind = gm->n_members;
+    g->panel_hap = vs_malloc(g->K * sizeof *g->panel_hap);
+    for (int t = 0; t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
+    g->a = vs_malloc(g->K * sizeof *g->a);
+    g->a1 = vs_malloc(g->K * sizeof *g->a1);
+    g->d = vs_malloc(2 * (g->K + 1) * sizeof *g->d);      /* the two swap: both hold pbwt_step's scratch */
+    g->d1 = vs_malloc(2 * (g->K + 1) * sizeof *g->d1);
+    g->u0 = vs_malloc(2 * (g->K + 1) * sizeof *g->u0);
+    g->y = vs_calloc(g->K, 1);
+    g->hist = vs_calloc(g->K, 1);
+    g->scatter_carriers = vs_malloc((size_t)(WINDOW + 1) * g->K * sizeof *g->scatter_carriers);
+    g->n_scatter_carriers = vs_calloc(WINDOW + 1, sizeof *g->n_scatter_carriers);
+    g->rate = 4.0 * gm->ne / g->K * k->o.scale_switch;
+    g->syn_hap = vs_malloc((k->n_hap + 1) * sizeof *g->syn_hap);
+    for (int h = 0; h < k->n_hap; h++)
+        if (k->group_of_hap[h] == gi) g->syn_hap[g->n_syn++] = h;
+    if (g->n_syn && g->n_ind < 2 * k->K - 1)
+        vs_die("group %s has %d samples; --min-carriers %d needs at least %d in every group that gets synthetic "
+               "samples; lower --min-carriers, or leave the group out with --mix", gm->name, g->n_ind, k->K,
+               2 * k->K - 1);
+    if (gm->n_spectrum > 0) {
+        g->fresh_freq = vs_malloc(gm->n_spectrum * sizeof *g->fresh_freq);
+        vs_good_turing(gm->spectrum, gm->n_spectrum, g->K, g->fresh_freq);
+        if (gm->n_spectrum < 2 * k->K - 2) {
+            free(g->fresh_freq);
+            g->fresh_freq = NULL;
+        }
+    }
+    pbwt_reset(g, 0);
+}
+
+vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap, const vs_sample_opts_t *o)
+{
+    vs_kcopy_t *k = vs_calloc(1, sizeof *k);
+    k->m = m;
+    k->o = *o;
+    k->K = o->min_carriers > 1 ? o->min_carriers : 1;
+    k->F = k->K < VS_KCOPY_FOLLOW ? k->K : VS_KCOPY_FOLLOW;
+    k->n_hap = n_hap;
+    k->G = m->n_groups;
+    k->contig = -1;
+    k->group_of_hap = vs_malloc((n_hap + 1) * sizeof *k->group_of_hap);
+    memcpy(k->group_of_hap, group_of_hap, n_hap * sizeof *group_of_hap);
+    k->grp = vs_calloc(k->G, sizeof *k->grp);
+    int max_ind = 1, rare_without_spectrum = 0;
+    for (int gi = 0; gi < k->G; gi++) {
+        group_init(k, gi, &m->groups[gi]);
+        if (k->grp[gi].n_ind > max_ind) max_ind = k->grp[gi].n_ind;
+        rare_without_spectrum |= k->grp[gi].n_syn && !k->grp[gi].fresh_freq;
+    }
+    if (o->rare == VS_RARE_SCATTER && k->K > 1 && rare_without_spectrum)
+        vs_info("the model has no allele-count spectrum (fitted by an older vcf-fit); rare alleles are scattered "
+                "at their panel frequency");
+    k->phase = vs_malloc((n_hap + 1) * sizeof *k->phase);
+    k->st = vs_calloc(n_hap + 1, sizeof *k->st);
+    for (int h = 0; h < n_hap; h++) k->st[h].epoch = NO_EPOCH;
+    k->pending = vs_malloc((n_hap + 1) * sizeof *k->pending);
+    k->pieces = vs_malloc((n_hap + 1) * sizeof *k->pieces);
+    k->n_threads = omp_get_max_threads();
+    k->scratch = vs_calloc(k->n_threads, sizeof *k->scratch);
+    for (int i = 0; i < k->n_threads; i++) {
+        k->scratch[i].stamp = vs_calloc(max_ind, sizeof *k->scratch[i].stamp);
+        k->scratch[i].sides = vs_calloc(max_ind, 1);
+        for (int j = 0; j < CACHE_SLOTS; j++) k->scratch[i].cache[j].idx = -1;
+    }
+    return k;
+}
+
+void vs_kcopy_destroy(vs_kcopy_t *k)
+{
+    if (!k) return;
+    for (int gi = 0; gi < k->G; gi++) {
+        kgroup_t *g = &k->grp[gi];
+        free(g->panel_hap);
+        free(g->a);
+        free(g->a1);
+        free(g->d);
+        free(g->d1);
+        free(g->u0);
+        free(g->y);
+        free(g->hist);
+        free(g->scatter_carriers);
+        free(g->n_scatter_carriers);
+        free(g->syn_hap);
+        free(g->fresh_freq);
+    }
+    for (int i = 0; i < k->n_threads; i++) {
+        free(k->scratch[i].stamp);
+        free(k->scratch[i].sides);
+    }
+    free(k->scratch);
+    free(k->grp);
+    free(k->group_of_hap);
+    free(k->phase);
+    free(k->st);
+    free(k->pending);
+    free(k->pieces);
+    free(k->pos_at);
+    free(k);
+}
