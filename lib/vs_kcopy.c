@@ -20,6 +20,7 @@ typedef struct {
     int K, n_ind;
     int *panel_hap;
     int *a, *a1;               /* sort order before and after the current site */
+    int *where;                /* where[t]: t's place in a */
     int64_t *d, *d1;           /* d[j]: first site (stream index) from which a[j-1] and a[j] agree */
     int *u0;                   /* u0[j]: templates with allele 0 among a[0..j) */
     int n0;
@@ -35,32 +36,46 @@ typedef struct {
     int *n_scatter_carriers;
 } kgroup_t;
 
-/* One synthetic haplotype. */
+/* One synthetic haplotype: what every site touches (32 bytes, so that a
+ * cache line holds two haplotypes) ... */
 typedef struct {
+    double epoch_end;          /* where the next restart epoch starts (Morgans) */
+    double next_bp;            /* the next Poisson breakpoint (Morgans) */
     int32_t t;                 /* template copied now */
     int32_t f, g;              /* block of templates agreeing with it from c to the current site */
-    int64_t c;                 /* context start (stream index): carriers are counted from here */
-    int64_t epoch;             /* restart epoch, NO_EPOCH until the stream's first site */
-    int32_t bp_j;              /* index of the next Poisson breakpoint of the epoch */
-    double next_bp;            /* its genetic position (Morgans) */
-    double piece_x;            /* genetic position of the piece's first site */
-    int64_t piece_ctx, piece_start, piece_end;   /* bp; start 0: no written site yet */
     uint8_t valid;             /* state reached: restarted inside this stream */
-    uint8_t ended;             /* a piece ended at this site (pending[h] holds it) */
     uint8_t hist;              /* alleles copied at the last 8 sites, bit 0 the current one */
     uint8_t since;             /* sites copied since the last restart (at most 255) */
     int8_t pending;            /* sites left to step off the carriers of a scattered allele, 0: none */
-    int64_t pending_idx;       /* the site it was scattered at */
-    uint64_t pending_mask;     /* those carriers (bits into the site's list) still agreeing */
 } hstate_t;
 
-/* Per-thread marks for counting distinct individuals, and a cache of block
- * counts (many synthetic haplotypes share a block). */
+/* ... and what only jumps, restarts and pieces touch. */
+typedef struct {
+    int64_t c;                 /* context start (stream index): carriers are counted from here */
+    int64_t epoch;             /* restart epoch, NO_EPOCH until the stream's first site */
+    int32_t bp_j;              /* index of the next Poisson breakpoint of the epoch */
+    uint8_t ended;             /* a piece ended at this site (pending[h] holds it) */
+    double piece_x;            /* genetic position of the piece's first site */
+    int64_t piece_ctx, piece_start, piece_end;   /* bp; start 0: no written site yet */
+    int64_t pending_idx;       /* the site a rare allele was scattered at */
+    uint64_t pending_mask;     /* its carriers (bits into the site's list) still agreeing */
+} hcold_t;
+
+/* Where the haplotypes failing in one block at one site land. */
+typedef struct {
+    int64_t idx, c2;
+    int32_t group, f, g, f2, g2;
+    int8_t y, y2;
+} jump_memo_t;
+
+/* Per-thread marks for counting distinct individuals, and caches of block
+ * counts and jumps (many synthetic haplotypes share a block). */
 typedef struct {
     uint32_t gen;
     uint32_t *stamp;
     uint8_t *sides;
     struct { int64_t idx; int32_t group, f, g, n; } cache[CACHE_SLOTS];
+    jump_memo_t jumps[CACHE_SLOTS];
 } scratch_t;
 
 struct vs_kcopy_t {
@@ -71,6 +86,7 @@ struct vs_kcopy_t {
     int *group_of_hap;
     double *phase;             /* restart phase of each haplotype on the current contig */
     hstate_t *st;
+    hcold_t *cold;
     vs_piece_t *pending;       /* per haplotype: the piece that ended here */
     vs_piece_t *pieces;        /* the ended pieces of the last call, in haplotype order */
     int n_pieces;
@@ -88,7 +104,7 @@ struct vs_kcopy_t {
 static void pbwt_reset(kgroup_t *g, int64_t idx)
 {
     for (int j = 0; j < g->K; j++) {
-        g->a[j] = j;
+        g->a[j] = g->where[j] = j;
         g->d[j] = idx;          /* no site seen: every pair agrees on the empty stretch */
     }
 }
@@ -130,6 +146,7 @@ static void pbwt_commit(kgroup_t *g)
     g->d = g->d1;
     g->a1 = a;
     g->d1 = d;
+    for (int j = 0; j < g->K; j++) g->where[g->a[j]] = j;
 }
 
 /* Position in the new order of block boundary j of the old order, for the
@@ -169,7 +186,7 @@ static int individuals(const int *a, int f, int g, int cap, scratch_t *w)
 static int individuals_cached(const kgroup_t *g, int gi, int64_t idx, int f, int gg, int cap, scratch_t *w)
 {
     if (gg - f >= 2 * cap - 1) return cap;
-    unsigned slot = (unsigned)(vs_mix64(((uint64_t)(uint32_t)f << 32 | (uint32_t)gg) ^ (uint64_t)gi) % CACHE_SLOTS);
+    unsigned slot = ((unsigned)f * 2654435761u ^ (unsigned)gg * 40503u ^ (unsigned)gi) % CACHE_SLOTS;
     if (w->cache[slot].idx == idx && w->cache[slot].group == gi && w->cache[slot].f == f && w->cache[slot].g == gg)
         return w->cache[slot].n;
     int n = individuals(g->a1, f, gg, cap, w);
@@ -236,6 +253,14 @@ static uint64_t jump_key(const vs_kcopy_t *k, int h, uint64_t site_key)
  * (which depends on where the stream started) does not matter. */
 static int draw_in_block(const kgroup_t *g, int f, int gg, int y, int exclude_ind, uint64_t key)
 {
+    if (gg - f > 64) {
+        /* a large block: templates drawn from the whole group until one falls in it (the
+         * first of a keyed sequence: also independent of the order) */
+        for (uint64_t i = 0; i < 64; i++) {
+            int t = (int)((vs_mix64(key ^ (i + 1) * 0xD1B54A32D192ED03ull) >> 11) * 0x1.0p-53 * g->K);
+            if (g->where[t] >= f && g->where[t] < gg && g->y[t] == y && (t >> 1) != exclude_ind) return t;
+        }
+    }
     int best = -1;
     uint64_t best_h = UINT64_MAX;
     for (int j = f; j < gg; j++) {
@@ -289,7 +314,7 @@ static int pass_breakpoints(const vs_kcopy_t *k, const kgroup_t *g, int h, hstat
 {
     int passed = 0;
     while (s->next_bp <= x) {
-        s->next_bp += breakpoint_gap(k, g, h, s->epoch, ++s->bp_j);
+        s->next_bp += breakpoint_gap(k, g, h, k->cold[h].epoch, ++k->cold[h].bp_j);
         passed = 1;
     }
     return passed;
@@ -304,11 +329,11 @@ static int64_t position_of(const vs_kcopy_t *k, int64_t idx)
 
 static void end_piece(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g)
 {
-    if (k->o.provenance && s->piece_start) {
-        k->pending[h] = (vs_piece_t){ h, g->panel_hap[s->t], s->piece_ctx, s->piece_start, s->piece_end };
-        s->ended = 1;
+    if (k->o.provenance && k->cold[h].piece_start) {
+        k->pending[h] = (vs_piece_t){ h, g->panel_hap[s->t], k->cold[h].piece_ctx, k->cold[h].piece_start, k->cold[h].piece_end };
+        k->cold[h].ended = 1;
     }
-    s->piece_start = s->piece_end = 0;
+    k->cold[h].piece_start = k->cold[h].piece_end = 0;
 }
 
 /* Starts copying template t (allele y here), its block the y-templates of
@@ -321,9 +346,9 @@ static void begin_piece(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g, in
     s->t = t;
     s->f = map_to(g, f, y);
     s->g = map_to(g, gg, y);
-    s->c = c;
-    s->piece_x = x;
-    s->piece_ctx = c < k->idx ? position_of(k, c) : -1;      /* -1: no context; set when written */
+    k->cold[h].c = c;
+    k->cold[h].piece_x = x;
+    k->cold[h].piece_ctx = c < k->idx ? position_of(k, c) : -1;      /* -1: no context; set when written */
 }
 
 /* ---------- jumps ---------- */
@@ -362,31 +387,73 @@ static int allele_after_failure(const vs_kcopy_t *k, const kgroup_t *g, int y, c
  * least K individuals carry the chosen allele.  failure: the piece's carriers
  * fell below K; else a Poisson breakpoint or the segment cap (a redraw in the
  * context cut to its cap).  avoid: an allele to step off (or -1). */
-static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, scratch_t *w, int failure,
-                           int exclude_ind, int avoid, double x, uint64_t key)
+/* Where a neighbour jump lands: the block [*f, *g) of the old order, its
+ * context *c, the allele; the same for every haplotype that jumps from the
+ * same block at the same site. */
+static int jump_block(const vs_kcopy_t *k, const kgroup_t *g, scratch_t *w, int y_tmpl, int failure,
+                      int exclude_ind, int avoid, int *f, int *gg, int64_t *c, uint64_t key)
 {
-    int f = s->f, gg = s->g, o[2], n[2];
-    int64_t c = s->c, cap = k->idx - k->o.context_sites;
-    count_sides(g, w, f, gg, exclude_ind, o);
+    int o[2], n[2];
+    int64_t cap = k->idx - k->o.context_sites;
+    count_sides(g, w, *f, *gg, exclude_ind, o);
     n[0] = o[0];
     n[1] = o[1];
     int y;
     if (failure) {
-        y = allele_after_failure(k, g, g->y[s->t], o);
+        y = allele_after_failure(k, g, y_tmpl, o);
     } else {
         /* an allele whose followers in the block are none or at least F, drawn by its templates */
-        widen(g, w, &f, &gg, &c, 0, -1, cap, exclude_ind, n);
+        widen(g, w, f, gg, c, 0, -1, cap, exclude_ind, n);
         int ok[2];
         for (int v = 0; v < 2; v++) ok[v] = n[v] >= k->K && (o[v] == 0 || o[v] >= k->F);
         if (!ok[0] && !ok[1]) ok[n[1] >= n[0]] = 1;
-        int h1 = ok[1] ? side_haps(g, f, gg, 1) : 0, h0 = ok[0] ? side_haps(g, f, gg, 0) : 0;
+        int h1 = ok[1] ? side_haps(g, *f, *gg, 1) : 0, h0 = ok[0] ? side_haps(g, *f, *gg, 0) : 0;
         y = (double)(vs_mix64(key ^ 0x736964) >> 11) * 0x1.0p-53 * (h0 + h1) < h1;
     }
     if (y == avoid && g->carriers[1 - y] >= k->K) y = 1 - y;
-    widen(g, w, &f, &gg, &c, k->K, y, cap, exclude_ind, n);
+    widen(g, w, f, gg, c, k->K, y, cap, exclude_ind, n);
     if (n[y] < k->K) {                          /* only when the group itself has too few */
         y = 1 - y;
-        widen(g, w, &f, &gg, &c, k->K, y, cap, exclude_ind, n);
+        widen(g, w, f, gg, c, k->K, y, cap, exclude_ind, n);
+    }
+    return y;
+}
+
+/* A neighbour jump: the new template agrees with the synthetic haplotype
+ * over the longest recent context (at most context_sites sites) in which at
+ * least K individuals carry the chosen allele.  failure: the piece's carriers
+ * fell below K; else a Poisson breakpoint or the segment cap (a redraw in the
+ * context cut to its cap).  avoid: an allele to step off (or -1). */
+static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, scratch_t *w, int failure,
+                           int exclude_ind, int avoid, double x, uint64_t key)
+{
+    int f = s->f, gg = s->g, y_tmpl = g->y[s->t], y;
+    int64_t c = k->cold[h].c;
+    if (failure && exclude_ind < 0 && avoid < 0) {
+        /* cached: every haplotype failing in this block here lands alike */
+        unsigned slot = ((unsigned)f * 2654435761u ^ (unsigned)gg * 40503u ^ (unsigned)gi * 977u ^ (unsigned)y_tmpl) %
+                        CACHE_SLOTS;
+        jump_memo_t *e = &w->jumps[slot];
+        /* the block, not the context, decides the landing; the context is the later of the
+         * haplotype's own and the one the widening reached */
+        if (!(e->idx == k->idx && e->group == gi && e->f == f && e->g == gg && e->y == y_tmpl)) {
+            int64_t reached = INT64_MIN;
+            e->f2 = f;
+            e->g2 = gg;
+            e->y2 = (int8_t)jump_block(k, g, w, y_tmpl, 1, -1, -1, &e->f2, &e->g2, &reached, key);
+            e->c2 = reached;
+            e->idx = k->idx;
+            e->group = gi;
+            e->f = f;
+            e->g = gg;
+            e->y = (int8_t)y_tmpl;
+        }
+        f = e->f2;
+        gg = e->g2;
+        y = e->y2;
+        if (e->c2 > c) c = e->c2;
+    } else {
+        y = jump_block(k, g, w, y_tmpl, failure, exclude_ind, avoid, &f, &gg, &c, key);
     }
     int t = draw_in_block(g, f, gg, y, exclude_ind, key);
     if (t < 0) {
@@ -401,8 +468,8 @@ static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, ui
     s->valid = 1;
     s->since = 0;
     s->pending = 0;
-    s->bp_j = 0;
-    s->next_bp = epoch_start(k, h, s->epoch) + breakpoint_gap(k, g, h, s->epoch, 0);
+    k->cold[h].bp_j = 0;
+    s->next_bp = epoch_start(k, h, k->cold[h].epoch) + breakpoint_gap(k, g, h, k->cold[h].epoch, 0);
     pass_breakpoints(k, g, h, s, x);
     jump_uniform(k, h, s, g, -1, x, jump_key(k, h, site_key));
 }
@@ -412,52 +479,51 @@ static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, ui
 /* A haplotype given a scattered allele must step off every carrier within
  * WINDOW sites; at the last of them, the allele the carriers that still
  * agree with it have here (the more common one if they differ), else -1. */
-static int allele_to_avoid(const vs_kcopy_t *k, const hstate_t *s, const kgroup_t *g)
+static int allele_to_avoid(const vs_kcopy_t *k, int h, const hstate_t *s, const kgroup_t *g)
 {
     if (s->pending != 1) return -1;
-    int slot = (int)(s->pending_idx % (WINDOW + 1)), n[2] = { 0, 0 };
+    int slot = (int)(k->cold[h].pending_idx % (WINDOW + 1)), n[2] = { 0, 0 };
     const int *c = g->scatter_carriers + (size_t)slot * g->K;
     for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
-        if (s->pending_mask >> i & 1) n[g->y[c[i]]]++;
-    (void)k;
+        if (k->cold[h].pending_mask >> i & 1) n[g->y[c[i]]]++;
     return n[0] + n[1] ? n[1] > n[0] : -1;
 }
 
 /* Carriers that no longer agree with the haplotype leave its pending set. */
-static void update_pending(hstate_t *s, const kgroup_t *g, int allele)
+static void update_pending(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g, int allele)
 {
     if (!s->pending) return;
-    int slot = (int)(s->pending_idx % (WINDOW + 1));
+    int slot = (int)(k->cold[h].pending_idx % (WINDOW + 1));
     const int *c = g->scatter_carriers + (size_t)slot * g->K;
     for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
-        if (g->y[c[i]] != allele) s->pending_mask &= ~(1ull << i);
-    if (!s->pending_mask || --s->pending == 0) s->pending = 0;
+        if (g->y[c[i]] != allele) k->cold[h].pending_mask &= ~(1ull << i);
+    if (!k->cold[h].pending_mask || --s->pending == 0) s->pending = 0;
 }
 
 /* Carries on, jumps or restarts; returns the allele copied. */
 static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
                 int contig_start, scratch_t *w)
 {
-    int64_t e = epoch_of(k, h, x);
-    if (s->epoch == NO_EPOCH) {                 /* first site of the stream */
-        s->epoch = e;
-        s->valid = 0;
-        if (contig_start) restart(k, h, s, g, x, site_key);
-        return s->valid ? g->y[s->t] : 0;
-    }
-    if (e != s->epoch) {
-        s->epoch = e;
+    if (x >= s->epoch_end) {                    /* -INFINITY before the stream's first site */
+        int first = k->cold[h].epoch == NO_EPOCH;
+        k->cold[h].epoch = epoch_of(k, h, x);
+        s->epoch_end = epoch_start(k, h, k->cold[h].epoch + 1);
+        if (first && !contig_start) {           /* inside a contig: wait for the next restart point */
+            s->valid = 0;
+            return 0;
+        }
         restart(k, h, s, g, x, site_key);
         return g->y[s->t];
     }
     if (!s->valid) return 0;
-    int avoid = allele_to_avoid(k, s, g);
+    int avoid = allele_to_avoid(k, h, s, g);
     int poisson = pass_breakpoints(k, g, h, s, x);
-    int capped = k->o.max_segment_cm > 0 && (x - s->piece_x) * 100.0 > k->o.max_segment_cm;
+    int capped = k->o.max_segment_cm > 0 && (x - k->cold[h].piece_x) * 100.0 > k->o.max_segment_cm;
     int y = g->y[s->t];
     if (!poisson && !capped && y != avoid) {
+        /* the carriers can only have fallen below K where some of them left the block */
         int f = map_to(g, s->f, y), gg = map_to(g, s->g, y);
-        if (individuals_cached(g, gi, k->idx, f, gg, k->K, w) >= k->K) {
+        if (gg - f == s->g - s->f || individuals_cached(g, gi, k->idx, f, gg, k->K, w) >= k->K) {
             s->f = f;
             s->g = gg;
             return y;
@@ -466,7 +532,7 @@ static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x
     uint64_t key = jump_key(k, h, site_key);
     int exclude = capped ? s->t >> 1 : -1;
     if (k->o.jump == VS_JUMP_UNIFORM) jump_uniform(k, h, s, g, exclude, x, key);
-    else jump_neighbour(k, h, s, g, w, !poisson && !capped, exclude, avoid, x, key);
+    else jump_neighbour(k, h, s, g, gi, w, !poisson && !capped, exclude, avoid, x, key);
     return g->y[s->t];
 }
 
@@ -489,33 +555,29 @@ static void scatter_rare(vs_kcopy_t *k, int gi, int r, uint64_t site_key, uint8_
     for (int t = 0; t < g->K; t++)
         if (g->y[t] == r) carrier[nc++] = t;
     g->n_scatter_carriers[slot] = nc;
+    if (!(p > 0) || nc > 64) return;
+    /* every haplotype of the group is drawn with probability p, by geometric
+     * gaps along the list (independent draws: the choice does not depend on
+     * which haplotypes this run has reached) */
     vs_stream_t st;
     vs_stream_set(&st, k->o.seed, VS_RNG_RARE, (uint64_t)gi, site_key);
-    unsigned want = p > 0 && nc <= 64 ? gsl_ran_binomial(vs_stream_gsl(&st), p, (unsigned)g->n_syn) : 0;
-    if (!want) return;
-    int *host = vs_malloc(g->n_syn * sizeof *host), n_host = 0;
-    for (int j = 0; j < g->n_syn; j++) {
+    double log_q = log1p(-fmin(p, 1 - 1e-12));
+    for (int j = (int)fmin(floor(log(vs_stream_unif(&st)) / log_q), g->n_syn); j < g->n_syn;
+         j += 1 + (int)fmin(floor(log(vs_stream_unif(&st)) / log_q), g->n_syn)) {
         int h = g->syn_hap[j];
-        const hstate_t *s = &k->st[h];
+        hstate_t *s = &k->st[h];
+        if (!s->valid || out[h] == r || s->pending) continue;
         /* the sites before this one since the haplotype's restart (the same in every run) */
         int window = s->since - 1 < WINDOW ? s->since - 1 : WINDOW;
         uint8_t past = (uint8_t)(((1u << window) - 1) << 1);
-        if (!s->valid || out[h] == r || s->pending || !window) continue;
-        int apart = 1;
+        int apart = window > 0;
         for (int i = 0; i < nc && apart; i++) apart = ((s->hist ^ g->hist[carrier[i]]) & past) != 0;
-        if (apart) host[n_host++] = h;
-    }
-    for (unsigned i = 0; i < want && (int)i < n_host; i++) {
-        int pick = (int)i + (int)(vs_stream_unif(&st) * (n_host - (int)i));
-        int h = host[pick];
-        host[pick] = host[i];
+        if (!apart) continue;
         out[h] = (uint8_t)r;
-        hstate_t *s = &k->st[h];
         s->pending = WINDOW;
-        s->pending_idx = k->idx;
-        s->pending_mask = nc == 64 ? ~0ull : (1ull << nc) - 1;
+        k->cold[h].pending_idx = k->idx;
+        k->cold[h].pending_mask = nc == 64 ? ~0ull : (1ull << nc) - 1;
     }
-    free(host);
 }
 
 /* ---------- the site loop ---------- */
@@ -552,7 +614,8 @@ static void new_stream(vs_kcopy_t *k)
     for (int h = 0; h < k->n_hap; h++) {
         hstate_t *s = &k->st[h];
         if (s->valid) end_piece(k, h, s, &k->grp[k->group_of_hap[h]]);
-        s->epoch = NO_EPOCH;
+        k->cold[h].epoch = NO_EPOCH;
+        s->epoch_end = -INFINITY;
         s->valid = 0;
     }
     for (int gi = 0; gi < k->G; gi++) pbwt_reset(&k->grp[gi], k->idx);
@@ -564,10 +627,11 @@ static void new_stream(vs_kcopy_t *k)
 static void collect_pieces(vs_kcopy_t *k)
 {
     k->n_pieces = 0;
+    if (!k->o.provenance) return;
     for (int h = 0; h < k->n_hap; h++)
-        if (k->st[h].ended) {
+        if (k->cold[h].ended) {
             k->pieces[k->n_pieces++] = k->pending[h];
-            k->st[h].ended = 0;
+            k->cold[h].ended = 0;
         }
 }
 
@@ -596,16 +660,16 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, co
         int y = move(k, h, s, &k->grp[gi], gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
         s->hist = (uint8_t)(s->hist << 1 | y);
         if (s->since < 255) s->since++;
-        update_pending(s, &k->grp[gi], y);
+        update_pending(k, h, s, &k->grp[gi], y);
         out[h] = (uint8_t)y;
         if (!s->valid) {
             invalid++;
-        } else if (write) {
-            if (!s->piece_start) {
-                s->piece_start = pos;
-                if (s->piece_ctx < 0) s->piece_ctx = pos;
+        } else if (write && k->o.provenance) {
+            if (!k->cold[h].piece_start) {
+                k->cold[h].piece_start = pos;
+                if (k->cold[h].piece_ctx < 0) k->cold[h].piece_ctx = pos;
             }
-            s->piece_end = pos;
+            k->cold[h].piece_end = pos;
         }
     }
     if (write && invalid)
@@ -684,6 +748,7 @@ static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm)
     for (int t = 0; t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
     g->a = vs_malloc(g->K * sizeof *g->a);
     g->a1 = vs_malloc(g->K * sizeof *g->a1);
+    g->where = vs_malloc(g->K * sizeof *g->where);
     g->d = vs_malloc(2 * (g->K + 1) * sizeof *g->d);      /* the two swap: both hold pbwt_step's scratch */
     g->d1 = vs_malloc(2 * (g->K + 1) * sizeof *g->d1);
     g->u0 = vs_malloc(2 * (g->K + 1) * sizeof *g->u0);
@@ -734,7 +799,11 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
                 "at their panel frequency");
     k->phase = vs_malloc((n_hap + 1) * sizeof *k->phase);
     k->st = vs_calloc(n_hap + 1, sizeof *k->st);
-    for (int h = 0; h < n_hap; h++) k->st[h].epoch = NO_EPOCH;
+    k->cold = vs_calloc(n_hap + 1, sizeof *k->cold);
+    for (int h = 0; h < n_hap; h++) {
+        k->cold[h].epoch = NO_EPOCH;
+        k->st[h].epoch_end = -INFINITY;
+    }
     k->pending = vs_malloc((n_hap + 1) * sizeof *k->pending);
     k->pieces = vs_malloc((n_hap + 1) * sizeof *k->pieces);
     k->n_threads = omp_get_max_threads();
@@ -742,7 +811,7 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
     for (int i = 0; i < k->n_threads; i++) {
         k->scratch[i].stamp = vs_calloc(max_ind, sizeof *k->scratch[i].stamp);
         k->scratch[i].sides = vs_calloc(max_ind, 1);
-        for (int j = 0; j < CACHE_SLOTS; j++) k->scratch[i].cache[j].idx = -1;
+        for (int j = 0; j < CACHE_SLOTS; j++) k->scratch[i].cache[j].idx = k->scratch[i].jumps[j].idx = -1;
     }
     return k;
 }
@@ -755,6 +824,7 @@ void vs_kcopy_destroy(vs_kcopy_t *k)
         free(g->panel_hap);
         free(g->a);
         free(g->a1);
+        free(g->where);
         free(g->d);
         free(g->d1);
         free(g->u0);
@@ -774,6 +844,7 @@ void vs_kcopy_destroy(vs_kcopy_t *k)
     free(k->group_of_hap);
     free(k->phase);
     free(k->st);
+    free(k->cold);
     free(k->pending);
     free(k->pieces);
     free(k->pos_at);
