@@ -10,6 +10,8 @@
 #include <string.h>
 #include <htslib/khash.h>
 
+KHASH_SET_INIT_STR(name_set)
+
 const double vs_king_band_min[VS_KING_BANDS] = { 0.354, 0.177, 0.0884, 0.0442 };
 const char *const vs_king_band_name[VS_KING_BANDS] = { "duplicate", "first", "second", "third" };
 
@@ -49,9 +51,33 @@ static int nearest(const vs_geno_t *t, int i, const vs_geno_t *r, const int *lis
 
 /* ---------- dcr ---------- */
 
-/* The calibration set is the holdout less one sample: the target itself for
+/* Distance from sample i of t to the closest sample of r that is not its
+ * relative (KING kinship below the second-degree band), leaving out `self`.
+ * Relatives are common among real cohorts and a split need not place them
+ * at random (a file-order split never puts a pair in the holdout together),
+ * so a reference that may hold the target's relative calibrates members and
+ * non-members differently. */
+static int related(const vs_geno_t *t, int i, int het_i, const vs_geno_t *r, int j)
+{
+    vs_king_counts_t c = { .het_a = het_i, .het_b = vs_geno_het(r, j) };
+    vs_king_pair(t, i, r, j, &c);
+    return vs_king_kinship(&c) >= vs_king_band_min[2];
+}
+
+static int nearest_unrelated(const vs_geno_t *t, int i, const vs_geno_t *r, int self)
+{
+    int best = INT_MAX, het = vs_geno_het(t, i);
+    for (int j = 0; j < r->n; j++) {
+        if (j == self) continue;
+        int x = vs_geno_distance(t, i, r, j);
+        if (x < best && !related(t, i, het, r, j)) best = x;
+    }
+    return best;
+}
+
+/* The calibration set is the holdout less one sample (the target itself for
  * a non-member, a seeded random one for a member, so that both compare with
- * the same number of references. */
+ * the same number of references) and less the target's relatives. */
 static void dcr_one(const vs_geno_t *t, const vs_attack_data_t *d, int is_holdout, double *geno, double *hap,
                     double *cal)
 {
@@ -59,7 +85,7 @@ static void dcr_one(const vs_geno_t *t, const vs_attack_data_t *d, int is_holdou
     for (int i = 0; i < t->n; i++) {
         int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 6, (uint64_t)i) * d->holdout->n);
         int to_syn = nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_geno_distance);
-        int to_ref = nearest(t, i, d->holdout, NULL, d->holdout->n, left_out, vs_geno_distance);
+        int to_ref = nearest_unrelated(t, i, d->holdout, left_out);
         geno[i] = -to_syn;
         cal[i] = (double)to_ref - to_syn;
         if (d->syn->phased && t->phased) hap[i] = -nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_hap_distance);
@@ -158,11 +184,19 @@ void vs_attack_king(const vs_attack_data_t *d, vs_scores_t *s, vs_king_bands_t *
 
 /* ---------- ibd ---------- */
 
+/* The longer of the target's two longest matches; ties (common haplotypes
+ * can span a short region whole) broken by the other one, so that a copied
+ * sample, matched whole on both haplotypes, stands above them. */
 static void ibd_one(const vs_attack_data_t *d, const vs_geno_t *t, double *score)
 {
-    double *best = vs_malloc((2 * t->n + 1) * sizeof *best);
+    double *best = vs_malloc((2 * t->n + 1) * sizeof *best), span = 0;
     vs_pbwt_longest_match(d->syn, t, d->cm, d->contig_start, best);
-    for (int i = 0; i < t->n; i++) score[i] = best[2 * i] > best[2 * i + 1] ? best[2 * i] : best[2 * i + 1];
+    for (int64_t j = 1; j < t->n_sites; j++)
+        if (!d->contig_start[j]) span += d->cm[j] - d->cm[j - 1];
+    for (int i = 0; i < t->n; i++) {
+        double hi = fmax(best[2 * i], best[2 * i + 1]), lo = fmin(best[2 * i], best[2 * i + 1]);
+        score[i] = hi + 1e-6 * lo / (span > 0 ? span : 1);
+    }
     free(best);
 }
 
@@ -189,22 +223,29 @@ static double *alt_counts(const vs_geno_t *g)
 
 /* The reference is the holdout less one sample, for every target: the target
  * itself for a non-member, a seeded random holdout sample for a member, so
- * that both sides use references of the same size. */
+ * that both sides use references of the same size; and less the target's
+ * relatives. */
 static void homer_one(const vs_attack_data_t *d, const vs_geno_t *t, int is_holdout, const double *syn_af,
                       const double *ref_count, double *score)
 {
     const vs_geno_t *h = d->holdout;
-    const int n_ref = h->n - 1;
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
         int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 7, (uint64_t)i) * h->n);
+        /* the target's relatives leave the reference too (see nearest_unrelated) */
+        int het = vs_geno_het(t, i), n_out = 1, *out = vs_malloc((h->n + 1) * sizeof *out);
+        out[0] = left_out;
+        for (int r = 0; r < h->n; r++)
+            if (r != left_out && related(t, i, het, h, r)) out[n_out++] = r;
         double D = 0;
         for (int64_t j = 0; j < t->n_sites; j++) {
-            double y = dosage(t, i, j) / 2.0;
-            double ref = (ref_count[j] - dosage(h, left_out, j)) / (2.0 * n_ref);
+            double y = dosage(t, i, j) / 2.0, count = ref_count[j];
+            for (int r = 0; r < n_out; r++) count -= dosage(h, out[r], j);
+            double ref = count / (2.0 * (h->n - n_out));
             D += fabs(y - ref) - fabs(y - syn_af[j]);
         }
-        score[i] = D;
+        score[i] = h->n > n_out ? D : NAN;
+        free(out);
     }
 }
 
@@ -326,4 +367,16 @@ void vs_attack_partial(const vs_attack_data_t *d, vs_scores_t *s)
 {
     partial_one(d, d->train, 4, s->member);
     partial_one(d, d->holdout, 5, s->nonmember);
+}
+
+/* ---------- names ---------- */
+
+void vs_attack_names(const vs_attack_data_t *d, vs_scores_t *s)
+{
+    khash_t(name_set) *syn = kh_init(name_set);
+    int absent;
+    for (int i = 0; i < d->syn->n; i++) kh_put(name_set, syn, d->names[0][i], &absent);
+    for (int i = 0; i < d->train->n; i++) s->member[i] = kh_get(name_set, syn, d->names[1][i]) != kh_end(syn);
+    for (int i = 0; i < d->holdout->n; i++) s->nonmember[i] = kh_get(name_set, syn, d->names[2][i]) != kh_end(syn);
+    kh_destroy(name_set, syn);
 }

@@ -13,6 +13,7 @@ typedef struct {
     const vs_geno_t *syn, *train, *holdout;   /* on the same sites */
     const double *cm;                         /* genetic position of each site */
     const uint8_t *contig_start;              /* 1 at each contig's first site */
+    char *const *names[3];                    /* sample names (synthetic, train, holdout), or NULL */
     int known_sites;                          /* partial: sites the attacker knows */
     int kmer;                                 /* unique: sites per k-mer */
     uint64_t seed;
@@ -62,5 +63,8 @@ void vs_attack_af(const vs_attack_data_t *d, vs_scores_t *s);
 void vs_attack_unique(const vs_attack_data_t *d, vs_scores_t *s, vs_unique_t *out);
 /* DCR when the attacker knows the target at only d->known_sites random sites. */
 void vs_attack_partial(const vs_attack_data_t *d, vs_scores_t *s);
+/* 1 when the target's sample name is a synthetic sample's name (a generator
+ * that copies people may keep their names), else 0. */
+void vs_attack_names(const vs_attack_data_t *d, vs_scores_t *s);
 
 #endif

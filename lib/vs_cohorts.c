@@ -126,6 +126,8 @@ vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)
     }
     label_samples(p, o, c);
     for (int k = 0; k < 3; k++) {
+        c->names[k] = vs_malloc((p[k]->n_samples + 1) * sizeof *c->names[k]);
+        for (int i = 0; i < p[k]->n_samples; i++) c->names[k][i] = vs_strdup(p[k]->samples[i]);
         free(idx[k]);
         vs_panel_destroy(p[k]);
     }
@@ -135,7 +137,10 @@ vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)
 void vs_cohorts_destroy(vs_cohorts_t *c)
 {
     if (!c) return;
-    for (int k = 0; k < 3; k++) vs_geno_destroy(c->geno[k]);
+    for (int k = 0; k < 3; k++) {
+        if (c->names[k]) vs_free_strings(c->names[k], c->geno[k]->n);
+        vs_geno_destroy(c->geno[k]);
+    }
     for (int64_t j = 0; c->site_name && j < c->n_sites; j++) free(c->site_name[j]);
     free(c->site_name);
     free(c->cm);

@@ -26,6 +26,7 @@ typedef struct {
     double *cm;                     /* genetic position of each common site */
     uint8_t *contig_start;          /* 1 at each contig's first common site */
     char **site_name;               /* "CHROM\tPOS\tREF\tALT", with keep_site_names */
+    char **names[3];                /* sample names of each cohort */
     vs_groups_t *groups;            /* over training, then holdout, then synthetic samples */
     int *group_of[3];               /* per cohort and sample, an index into groups->names; NULL for an
                                        unlabelled synthetic cohort */

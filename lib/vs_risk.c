@@ -8,12 +8,13 @@
 
 #include <errno.h>
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const struct { const char *name; unsigned bit; } attack_names[] = {
     { "dcr", VS_ATT_DCR }, { "aats", VS_ATT_AATS }, { "king", VS_ATT_KING }, { "ibd", VS_ATT_IBD },
-    { "af", VS_ATT_AF }, { "unique", VS_ATT_UNIQUE }, { "partial", VS_ATT_PARTIAL },
+    { "af", VS_ATT_AF }, { "unique", VS_ATT_UNIQUE }, { "partial", VS_ATT_PARTIAL }, { "names", VS_ATT_NAMES },
 };
 #define N_ATTACK_NAMES (int)(sizeof attack_names / sizeof attack_names[0])
 
@@ -38,7 +39,7 @@ unsigned vs_risk_parse_attacks(const char *list)
         if (!strcmp(a, "all")) { set = VS_ATT_ALL; continue; }
         for (; k < N_ATTACK_NAMES && strcmp(a, attack_names[k].name); k++) {}
         if (k == N_ATTACK_NAMES)
-            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial)", a);
+            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial, names)", a);
         set |= attack_names[k].bit;
     }
     free(copy);
@@ -67,8 +68,9 @@ static void cohorts_view(cohorts_t *c, const vs_risk_opts_t *o)
     c->group_names = co->groups->names;
     c->train_group = co->group_of[VS_TRAIN];
     c->holdout_group = co->group_of[VS_HOLDOUT];
-    c->d = (vs_attack_data_t){ c->syn, c->train, c->holdout, co->cm, co->contig_start, o->known_sites, o->kmer,
-                               o->seed };
+    c->d = (vs_attack_data_t){ c->syn, c->train, c->holdout, co->cm, co->contig_start,
+                               { co->names[VS_SYN], co->names[VS_TRAIN], co->names[VS_HOLDOUT] }, o->known_sites,
+                               o->kmer, o->seed };
 }
 
 static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
@@ -139,6 +141,16 @@ static void warn_lopsided_groups(const cohorts_t *c, const vs_risk_opts_t *o)
     }
 }
 
+/* Targets with a synthetic sample of identical genotypes (dcr scores are
+ * minus the distance). */
+static void count_copies(vs_risk_t *r, const vs_attack_data_t *d, const vs_scores_t *dcr)
+{
+    r->have_copies = 1;
+    r->exact_copies[0] = r->exact_copies[1] = 0;
+    for (int i = 0; i < d->train->n; i++) r->exact_copies[0] += dcr->member[i] == 0;
+    for (int i = 0; i < d->holdout->n; i++) r->exact_copies[1] += dcr->nonmember[i] == 0;
+}
+
 static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *o)
 {
     const vs_attack_data_t *d = &c->d;
@@ -149,6 +161,7 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     if (o->attacks & VS_ATT_DCR) {
         vs_scores_t *g = vs_scores_new(d), *h = vs_scores_new(d), *cal = vs_scores_new(d);
         vs_attack_dcr(d, g, h, cal);
+        count_copies(r, d, g);
         score_attack(r, c, "dcr", g, o);
         if (phased) score_attack(r, c, "dcr_hap", h, o);
         score_attack(r, c, "dcr_cal", cal, o);
@@ -159,9 +172,11 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     struct { unsigned bit; const char *name; int needs_phase; } one[] = {
         { VS_ATT_AATS, "aats", 0 }, { VS_ATT_KING, "king", 0 }, { VS_ATT_IBD, "ibd", 1 },
         { VS_ATT_AF, "af", 0 }, { VS_ATT_UNIQUE, "unique", 1 }, { VS_ATT_PARTIAL, "partial", 0 },
+        { VS_ATT_NAMES, "names", 0 },
     };
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) {
         if (!(o->attacks & one[k].bit) || (one[k].needs_phase && !phased)) continue;
+        if (one[k].bit == VS_ATT_NAMES && !d->names[0]) continue;
         vs_scores_t *s = vs_scores_new(d);
         switch (one[k].bit) {
         case VS_ATT_AATS: vs_attack_aats(d, s, &r->aats); r->have_aats = 1; break;
@@ -169,6 +184,7 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
         case VS_ATT_IBD: vs_attack_ibd(d, s); break;
         case VS_ATT_AF: vs_attack_af(d, s); break;
         case VS_ATT_UNIQUE: vs_attack_unique(d, s, &r->unique); r->have_unique = 1; break;
+        case VS_ATT_NAMES: vs_attack_names(d, s); break;
         default: vs_attack_partial(d, s); break;
         }
         score_attack(r, c, one[k].name, s, o);
@@ -196,8 +212,11 @@ void vs_risk_destroy(vs_risk_t *r)
 
 /* ---------- output ---------- */
 
+/* "verdict" stays the 11th column: the tail columns came later */
 static const char *const row_keys[] = { "attack", "group", "n_members", "n_nonmembers", "auc", "auc_lo", "auc_hi",
-                                        "tpr_at_fpr_1pct", "tpr_at_fpr_0.1pct", "advantage", "verdict" };
+                                        "tpr_at_fpr_1pct", "tpr_at_fpr_0.1pct", "advantage", "verdict",
+                                        "members_above_all_nonmembers", "tail_p" };
+#define N_ROW_KEYS (int)(sizeof row_keys / sizeof row_keys[0])
 
 static void put_num(FILE *fp, double x)
 {
@@ -207,7 +226,7 @@ static void put_num(FILE *fp, double x)
 
 void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
 {
-    for (int k = 0; k < 11; k++) fprintf(fp, "%s%s", k ? "\t" : "", row_keys[k]);
+    for (int k = 0; k < N_ROW_KEYS; k++) fprintf(fp, "%s%s", k ? "\t" : "", row_keys[k]);
     fputc('\n', fp);
     for (int i = 0; i < r->n_rows; i++) {
         const vs_risk_row_t *w = &r->rows[i];
@@ -218,7 +237,9 @@ void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
         put_num(fp, w->roc.tpr_at_fpr_1pct);
         put_num(fp, w->roc.tpr_at_fpr_01pct);
         put_num(fp, w->roc.advantage);
-        fprintf(fp, "\t%s\n", w->roc.verdict);
+        fprintf(fp, "\t%s\t%d", w->roc.verdict, w->roc.tail);
+        if (isnan(w->roc.tail_p)) fputs("\tNA\n", fp);
+        else fprintf(fp, "\t%.3g\n", w->roc.tail_p);
     }
 }
 
@@ -236,6 +257,8 @@ static cJSON *row_json(const vs_risk_row_t *w)
     vs_json_add_num(o, row_keys[8], w->roc.tpr_at_fpr_01pct);
     vs_json_add_num(o, row_keys[9], w->roc.advantage);
     cJSON_AddStringToObject(o, row_keys[10], w->roc.verdict);
+    cJSON_AddNumberToObject(o, row_keys[11], w->roc.tail);
+    vs_json_add_num(o, row_keys[12], w->roc.tail_p);
     return o;
 }
 
@@ -268,6 +291,9 @@ void vs_risk_summary(const vs_risk_t *r)
             vs_info("king: %ld member and %ld non-member pairs with a synthetic sample in the %s band (kinship %s)",
                     r->bands.member_pairs[k], r->bands.nonmember_pairs[k], vs_king_band_name[k], range);
         }
+    if (r->have_copies)
+        vs_info("exact copies: %d members and %d non-members have a synthetic sample with identical genotypes",
+                r->exact_copies[0], r->exact_copies[1]);
     if (r->have_aats)
         vs_info("aats: AA(train) %.4f, AA(holdout) %.4f, privacy loss %.4f (n = %d each)", r->aats.aa_train,
                 r->aats.aa_holdout, r->aats.privacy_loss, r->aats.n);
@@ -311,6 +337,11 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
             cJSON_AddItemToArray(b, o);
         }
     }
+    if (r->have_copies) {
+        cJSON *x = cJSON_AddObjectToObject(root, "exact_copies");
+        cJSON_AddNumberToObject(x, "members", r->exact_copies[0]);
+        cJSON_AddNumberToObject(x, "nonmembers", r->exact_copies[1]);
+    }
     if (r->have_aats) {
         cJSON *a = cJSON_AddObjectToObject(root, "aats");
         cJSON_AddNumberToObject(a, "n", r->aats.n);
@@ -330,6 +361,19 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
 
 /* ---------- self-test ---------- */
 
+/* Training samples the planted control hides among the filler: 20, or as
+ * many as the tail test needs to reach a tenth of its threshold with these
+ * cohort sizes (by chance alone, about n_members / (n_nonmembers + 1) members
+ * score above every non-member), but never more than a tenth of them. */
+static int planted_count(int n_members, int n_nonmembers)
+{
+    int n = 20;
+    while (n < n_members / 10 &&
+           gsl_cdf_binomial_Q((unsigned)n - 1, 1.0 / (n_nonmembers + 1), (unsigned)n_members) > VS_ROC_TAIL_ALPHA / 10)
+        n++;
+    return n < n_members / 10 ? n : n_members / 10 > 0 ? n_members / 10 : 1;
+}
+
 /* a's samples, then b's (b may be NULL). */
 static vs_geno_t *concat(const vs_geno_t *a, const vs_geno_t *b)
 {
@@ -347,19 +391,25 @@ static vs_geno_t *concat(const vs_geno_t *a, const vs_geno_t *b)
     return g;
 }
 
-static int report_control(FILE *fp, const char *control, const vs_risk_t *r, double expected, int positive)
+enum { CONTROL_POSITIVE, CONTROL_PLANTED, CONTROL_NEGATIVE };
+static const char *const control_name[] = { "positive", "planted", "negative" };
+
+/* dcr, king and ibd must see copies: the positive control by its AUC
+ * interval, the planted one by its verdict (the tail test); every negative
+ * row must hold 0.5 in its interval. */
+static int report_control(FILE *fp, int control, const vs_risk_t *r, double expected)
 {
     int failures = 0;
     for (int i = 0; i < r->n_rows; i++) {
         const vs_risk_row_t *w = &r->rows[i];
-        int detected = w->roc.auc_lo > 0.5;
-        int must = positive ? (!strcmp(w->attack, "dcr") || !strcmp(w->attack, "king") || !strcmp(w->attack, "ibd"))
-                            : 1;
-        const char *result = positive ? (detected ? "detected" : must ? "MISSED" : "not detected")
-                                      : (w->roc.auc_lo <= 0.5 && w->roc.auc_hi >= 0.5 ? "ok" : "FALSE-SIGNAL");
-        failures += (positive && must && !detected) || (!positive && strcmp(result, "ok"));
-        fprintf(fp, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%s\n", control, w->attack, expected, w->roc.auc,
-                w->roc.auc_lo, w->roc.auc_hi, result);
+        int must = !strcmp(w->attack, "dcr") || !strcmp(w->attack, "king") || !strcmp(w->attack, "ibd");
+        int detected = control == CONTROL_PLANTED ? !strcmp(w->roc.verdict, "high") : w->roc.auc_lo > 0.5;
+        const char *result = control == CONTROL_NEGATIVE
+                                 ? (w->roc.auc_lo <= 0.5 && w->roc.auc_hi >= 0.5 ? "ok" : "FALSE-SIGNAL")
+                                 : detected ? "detected" : must ? "MISSED" : "not detected";
+        failures += !strcmp(result, "MISSED") || !strcmp(result, "FALSE-SIGNAL");
+        fprintf(fp, "%s\t%s\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\n", control_name[control], w->attack, expected,
+                w->roc.auc, w->roc.auc_lo, w->roc.auc_hi, w->roc.verdict, result);
     }
     return failures;
 }
@@ -391,24 +441,28 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     co->groups = vs_groups_single(train->n + nh - half, "all");
     co->group_of[VS_TRAIN] = co->groups->group_of;
     co->group_of[VS_HOLDOUT] = co->groups->group_of + train->n;
-    vs_info("self-test: %d training samples (%d copied), %d holdout samples as filler, %d as non-members",
-            train->n, ncopy, half, nh - half);
-    fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tresult\n");
+    vs_info("self-test: %d training samples (%d copied, %d planted), %d holdout samples as filler, %d as non-members",
+            train->n, ncopy, planted_count(train->n, nh - half), half, nh - half);
+    fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tverdict\tresult\n");
+    vs_geno_t *planted = vs_geno_subset(train, pick, planted_count(train->n, nh - half));
     int failures = 0, rows = 1;
     vs_risk_opts_t run = *o;
-    for (int positive = 1; positive >= 0; positive--) {
-        if (!positive) run.level = 1 - (1 - o->level) / rows;      /* Bonferroni over the rows */
-        co->geno[VS_SYN] = positive ? concat(copies, filler) : concat(filler, NULL);
+    for (int control = CONTROL_POSITIVE; control <= CONTROL_NEGATIVE; control++) {
+        if (control == CONTROL_NEGATIVE) run.level = 1 - (1 - o->level) / rows;      /* Bonferroni over the rows */
+        co->geno[VS_SYN] = control == CONTROL_POSITIVE ? concat(copies, filler)
+                         : control == CONTROL_PLANTED ? concat(filler, planted) : concat(filler, NULL);
         cohorts_view(&c, o);
         vs_risk_t *r = vs_calloc(1, sizeof *r);
         run_attacks(r, &c, &run);
         rows = r->n_rows;
-        failures += report_control(fp, positive ? "positive" : "negative", r,
-                                   positive ? 0.5 + fraction / 2 : 0.5, positive);
+        double expected = control == CONTROL_POSITIVE ? 0.5 + fraction / 2
+                        : control == CONTROL_PLANTED ? 0.5 + (double)planted->n / train->n / 2 : 0.5;
+        failures += report_control(fp, control, r, expected);
         vs_risk_destroy(r);
         vs_geno_destroy(co->geno[VS_SYN]);
         co->geno[VS_SYN] = NULL;
     }
+    vs_geno_destroy(planted);
     vs_geno_destroy(copies);
     vs_geno_destroy(filler);
     vs_geno_destroy(all_holdout);

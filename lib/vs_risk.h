@@ -11,7 +11,7 @@
 #include "vs_roc.h"
 
 enum { VS_ATT_DCR = 1, VS_ATT_AATS = 2, VS_ATT_KING = 4, VS_ATT_IBD = 8, VS_ATT_AF = 16,
-       VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_ALL = 127 };
+       VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_NAMES = 128, VS_ATT_ALL = 255 };
 
 typedef struct {
     const char *syn, *train, *holdout;
@@ -38,7 +38,8 @@ typedef struct {
     int n_rows;
     vs_risk_row_t *rows;
     int64_t sites_used, sites_in[3];
-    int have_bands, have_aats, have_unique;
+    int have_bands, have_aats, have_unique, have_copies;
+    int exact_copies[2];      /* members, non-members with a synthetic sample of identical genotypes */
     vs_king_bands_t bands;
     vs_aats_t aats;
     vs_unique_t unique;
@@ -53,12 +54,14 @@ void vs_risk_json(const vs_risk_t *r, const char *path);
 void vs_risk_destroy(vs_risk_t *r);
 
 /* --self-test F: positive control (synthetic = copies of a fraction F of the
- * training samples plus half of the holdout as filler) and negative control
- * (synthetic = that holdout half alone); the other holdout half are the
- * non-members.  The negative rows are judged with Bonferroni-adjusted
- * intervals (95% for the family of rows), since at 95% each one would show a
- * signal by chance one time in twenty.  Prints expected against observed;
- * returns the number of rows that did not behave as expected. */
+ * training samples plus half of the holdout as filler), planted control
+ * (the filler with 20 training samples planted among it, renamed: dcr, king
+ * and ibd must call it "high") and negative control (synthetic = that
+ * holdout half alone); the other holdout half are the non-members.  The
+ * negative rows are judged with Bonferroni-adjusted intervals (95% for the
+ * family of rows), since at 95% each one would show a signal by chance one
+ * time in twenty.  Prints expected against observed; returns the number of
+ * rows that did not behave as expected. */
 int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp);
 
 #endif

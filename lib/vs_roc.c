@@ -3,6 +3,7 @@
 #include "vs_rng.h"
 
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,17 @@ double vs_advantage(const double *member, int nm, const double *nonmember, int n
     return best;
 }
 
+int vs_roc_tail(const double *member, int nm, const double *nonmember, int nn, double *p)
+{
+    double top = -INFINITY;
+    for (int i = 0; i < nn; i++)
+        if (nonmember[i] > top) top = nonmember[i];
+    int above = 0;
+    for (int i = 0; i < nm; i++) above += member[i] > top;
+    *p = above ? gsl_cdf_binomial_Q((unsigned)above - 1, 1.0 / (nn + 1), (unsigned)nm) : 1;
+    return above;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -124,7 +136,7 @@ void vs_roc(const double *member, int nm, const double *nonmember, int nn, int b
     out->n_nonmembers = nn;
     if (nm < VS_ROC_MIN_N || nn < VS_ROC_MIN_N) {
         out->auc = out->auc_lo = out->auc_hi = NAN;
-        out->tpr_at_fpr_1pct = out->tpr_at_fpr_01pct = out->advantage = NAN;
+        out->tpr_at_fpr_1pct = out->tpr_at_fpr_01pct = out->advantage = out->tail_p = NAN;
         out->verdict = "insufficient";
         return;
     }
@@ -135,6 +147,8 @@ void vs_roc(const double *member, int nm, const double *nonmember, int nn, int b
     out->tpr_at_fpr_1pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.01);
     out->tpr_at_fpr_01pct = vs_tpr_at_fpr(member, nm, nonmember, nn, 0.001);
     out->advantage = vs_advantage(member, nm, nonmember, nn);
+    out->tail = vs_roc_tail(member, nm, nonmember, nn, &out->tail_p);
     int excludes_half = out->auc_lo > 0.5 || out->auc_hi < 0.5;
-    out->verdict = out->auc > 0.6 && out->auc_lo > 0.5 ? "high" : excludes_half ? "signal" : "ok";
+    int high = (out->auc > 0.6 && out->auc_lo > 0.5) || out->tail_p < VS_ROC_TAIL_ALPHA;
+    out->verdict = high ? "high" : excludes_half ? "signal" : "ok";
 }
