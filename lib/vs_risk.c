@@ -4,6 +4,7 @@
 #include "vs_cohorts.h"
 #include "vs_groups.h"
 #include "vs_rng.h"
+#include "vs_shadow.h"
 #include "vs_vcf.h"
 
 #include <errno.h>
@@ -15,6 +16,7 @@
 static const struct { const char *name; unsigned bit; } attack_names[] = {
     { "dcr", VS_ATT_DCR }, { "aats", VS_ATT_AATS }, { "king", VS_ATT_KING }, { "ibd", VS_ATT_IBD },
     { "af", VS_ATT_AF }, { "unique", VS_ATT_UNIQUE }, { "partial", VS_ATT_PARTIAL }, { "names", VS_ATT_NAMES },
+    { "shadow", VS_ATT_SHADOW },
 };
 #define N_ATTACK_NAMES (int)(sizeof attack_names / sizeof attack_names[0])
 
@@ -28,6 +30,7 @@ void vs_risk_opts_init(vs_risk_opts_t *o)
     o->bootstrap = 200;
     o->level = 0.95;
     o->seed = 1;
+    o->shadow_runs = 4;
 }
 
 unsigned vs_risk_parse_attacks(const char *list)
@@ -39,7 +42,8 @@ unsigned vs_risk_parse_attacks(const char *list)
         if (!strcmp(a, "all")) { set = VS_ATT_ALL; continue; }
         for (; k < N_ATTACK_NAMES && strcmp(a, attack_names[k].name); k++) {}
         if (k == N_ATTACK_NAMES)
-            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial, names)", a);
+            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial, names, "
+                         "shadow)", a);
         set |= attack_names[k].bit;
     }
     free(copy);
@@ -141,6 +145,20 @@ static void warn_lopsided_groups(const cohorts_t *c, const vs_risk_opts_t *o)
     }
 }
 
+/* The shadow attack, its pool the holdout unless given; each shadow run asks
+ * for as many synthetic samples per training sample as the real cohort has. */
+static void shadow(const vs_attack_data_t *d, const vs_risk_opts_t *o, vs_scores_t *s)
+{
+    const char *pool = o->shadow_pool ? o->shadow_pool : o->holdout;
+    vs_panel_t *p = vs_cohort_read(pool, 0);
+    int n_in = p->n_samples / 2;
+    vs_panel_destroy(p);
+    int n = (int)lround((double)d->syn->n * n_in / d->train->n);
+    vs_shadow_opts_t so = { o->shadow_cmd, pool, o->groups, o->shadow_runs, n < 10 ? 10 : n, o->map_spec,
+                            o->cm_per_mb, o->seed };
+    vs_attack_shadow(d, &so, s);
+}
+
 /* Targets with a synthetic sample of identical genotypes (dcr scores are
  * minus the distance). */
 static void count_copies(vs_risk_t *r, const vs_attack_data_t *d, const vs_scores_t *dcr)
@@ -172,11 +190,11 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     struct { unsigned bit; const char *name; int needs_phase; } one[] = {
         { VS_ATT_AATS, "aats", 0 }, { VS_ATT_KING, "king", 0 }, { VS_ATT_IBD, "ibd", 1 },
         { VS_ATT_AF, "af", 0 }, { VS_ATT_UNIQUE, "unique", 1 }, { VS_ATT_PARTIAL, "partial", 0 },
-        { VS_ATT_NAMES, "names", 0 },
+        { VS_ATT_NAMES, "names", 0 }, { VS_ATT_SHADOW, "shadow", 1 },
     };
     for (size_t k = 0; k < sizeof one / sizeof one[0]; k++) {
         if (!(o->attacks & one[k].bit) || (one[k].needs_phase && !phased)) continue;
-        if (one[k].bit == VS_ATT_NAMES && !d->names[0]) continue;
+        if ((one[k].bit == VS_ATT_NAMES && !d->names[0]) || (one[k].bit == VS_ATT_SHADOW && !o->shadow_cmd)) continue;
         vs_scores_t *s = vs_scores_new(d);
         switch (one[k].bit) {
         case VS_ATT_AATS: vs_attack_aats(d, s, &r->aats); r->have_aats = 1; break;
@@ -185,6 +203,7 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
         case VS_ATT_AF: vs_attack_af(d, s); break;
         case VS_ATT_UNIQUE: vs_attack_unique(d, s, &r->unique); r->have_unique = 1; break;
         case VS_ATT_NAMES: vs_attack_names(d, s); break;
+        case VS_ATT_SHADOW: shadow(d, o, s); break;
         default: vs_attack_partial(d, s); break;
         }
         score_attack(r, c, one[k].name, s, o);

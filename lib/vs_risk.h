@@ -11,7 +11,8 @@
 #include "vs_roc.h"
 
 enum { VS_ATT_DCR = 1, VS_ATT_AATS = 2, VS_ATT_KING = 4, VS_ATT_IBD = 8, VS_ATT_AF = 16,
-       VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_NAMES = 128, VS_ATT_ALL = 255 };
+       VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_NAMES = 128, VS_ATT_SHADOW = 256,
+       VS_ATT_ALL = 511 };     /* shadow runs only with a --shadow-cmd */
 
 typedef struct {
     const char *syn, *train, *holdout;
@@ -20,6 +21,9 @@ typedef struct {
     double cm_per_mb;
     unsigned attacks;
     int known_sites, kmer, bootstrap;
+    const char *shadow_cmd;   /* generator command template, or NULL */
+    const char *shadow_pool;  /* genomes the shadow attacker holds [the holdout] */
+    int shadow_runs;
     double level;             /* of the AUC intervals: 0.95 */
     uint64_t seed;
 } vs_risk_opts_t;

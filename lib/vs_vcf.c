@@ -403,6 +403,30 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     return p;
 }
 
+void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
+{
+    htsFile *fi = hts_open(in, "r"), *fo = NULL;
+    if (!fi) vs_die("cannot open %s: %s", in, strerror(errno));
+    bcf_hdr_t *h = bcf_hdr_read(fi);
+    if (!h) vs_die("cannot read the header of %s", in);
+    int *imap = vs_malloc((n + 1) * sizeof *imap);
+    bcf_hdr_t *ho = bcf_hdr_subset(h, n, (char **)samples, imap);
+    for (int i = 0; i < n; i++)
+        if (imap[i] < 0) vs_die("sample %s is not in %s", samples[i], in);
+    if (!ho || !(fo = hts_open(out, "wb")) || bcf_hdr_write(fo, ho) < 0) vs_die("cannot write %s", out);
+    bcf1_t *rec = bcf_init();
+    int ret;
+    while ((ret = bcf_read(fi, h, rec)) == 0)
+        if (bcf_subset(h, rec, n, imap) < 0 || bcf_write(fo, ho, rec) < 0) vs_die("cannot write %s", out);
+    if (ret < -1) vs_die("cannot read %s after %s:%lld", in, bcf_seqname_safe(h, rec), (long long)rec->pos + 1);
+    if (hts_close(fo) != 0) vs_die("cannot write %s", out);
+    hts_close(fi);
+    bcf_destroy(rec);
+    bcf_hdr_destroy(h);
+    bcf_hdr_destroy(ho);
+    free(imap);
+}
+
 /* ---------- output files ---------- */
 
 struct vs_outfile_t {

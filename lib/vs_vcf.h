@@ -81,6 +81,10 @@ const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k);
 int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s);
 void vs_pair_close(vs_pair_reader_t *r);
 
+/* Writes the named samples of a VCF/BCF, every record, to a BCF file (for
+ * the shadow attack's training sets); dies naming a sample it lacks. */
+void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n);
+
 /* Reads a whole panel into memory. */
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 

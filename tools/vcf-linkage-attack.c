@@ -30,8 +30,14 @@ static void usage(FILE *fp)
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
 "\n"
 "Attacks:\n"
-"        --attacks LIST           dcr,aats,king,ibd,af,unique,partial or all [all]\n"
+"        --attacks LIST           dcr,aats,king,ibd,af,unique,partial,names,shadow or all [all;\n"
+"                                 shadow only with --shadow-cmd]\n"
 "        --known-sites INT        partial: sites the attacker knows per target [100]\n"
+"        --shadow-cmd TEMPLATE    shadow: the generator as a shell command with {train} {out} {n}\n"
+"                                 {seed} {groups} {model} {dir}, e.g. 'vcf-fit {train} -o {model} &&\n"
+"                                 vcf-synth -m {model} {train} -n {n} --seed {seed} -Ob -o {out}'\n"
+"        --shadow-pool FILE       shadow: real genomes the attacker holds [the holdout]\n"
+"        --shadow-runs INT        shadow: shadow training sets, each half of the pool [4]\n"
 "        --kmer INT               unique: sites per haplotype k-mer, 1-64 [16]\n"
 "        --bootstrap INT          bootstrap resamples for the AUC interval, at least 20 [200]\n"
 "        --seed INT               seed for subsets and resamples [1]\n"
@@ -55,7 +61,7 @@ static void usage(FILE *fp)
 }
 
 enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_ATTACKS, O_KNOWN, O_KMER, O_BOOT, O_SEED,
-       O_THREADS, O_SELF, O_JSON, O_VERSION };
+       O_THREADS, O_SELF, O_JSON, O_VERSION, O_SHADOW_CMD, O_SHADOW_POOL, O_SHADOW_RUNS };
 
 typedef struct {
     vs_risk_opts_t risk;
@@ -75,10 +81,13 @@ static void parse(int argc, char **argv, opts_t *o)
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "self-test", required_argument, 0, O_SELF }, { "output", required_argument, 0, 'o' },
         { "json", required_argument, 0, O_JSON }, { "quiet", no_argument, 0, 'q' },
+        { "shadow-cmd", required_argument, 0, O_SHADOW_CMD }, { "shadow-pool", required_argument, 0, O_SHADOW_POOL },
+        { "shadow-runs", required_argument, 0, O_SHADOW_RUNS },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
     memset(o, 0, sizeof *o);
     vs_risk_opts_init(&o->risk);
+    int attacks_given = 0;
     o->output = "-";
     o->threads = 1;
     o->self_test = -1;
@@ -92,7 +101,10 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_GROUP_COLUMN: o->risk.group_column = optarg; break;
         case O_MAP: o->risk.map_spec = optarg; break;
         case O_CM: o->risk.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
-        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg); break;
+        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg); attacks_given = 1; break;
+        case O_SHADOW_CMD: o->risk.shadow_cmd = optarg; break;
+        case O_SHADOW_POOL: o->risk.shadow_pool = optarg; break;
+        case O_SHADOW_RUNS: o->risk.shadow_runs = (int)vs_parse_long("--shadow-runs", optarg, 1, 1000); break;
         case O_KNOWN: o->risk.known_sites = (int)vs_parse_long("--known-sites", optarg, 1, 100000000); break;
         case O_KMER: o->risk.kmer = (int)vs_parse_long("--kmer", optarg, 1, 64); break;
         case O_BOOT: o->risk.bootstrap = (int)vs_parse_long("--bootstrap", optarg, 20, 1000000); break;
@@ -111,6 +123,10 @@ static void parse(int argc, char **argv, opts_t *o)
         }
     }
     if (!o->risk.train || !o->risk.holdout) vs_die_usage("--train and --holdout are required");
+    if (attacks_given && (o->risk.attacks & VS_ATT_SHADOW) && !o->risk.shadow_cmd)
+        vs_die_usage("the shadow attack needs the generator: give --shadow-cmd 'TEMPLATE' (see vcf-linkage-attack(1))");
+    if ((o->risk.shadow_pool || o->risk.shadow_runs != 4) && !o->risk.shadow_cmd)
+        vs_die_usage("--shadow-pool and --shadow-runs go with --shadow-cmd");
     if (o->risk.group_column && !o->risk.groups) vs_die_usage("--group-column needs -g/--groups");
     if (o->self_test < 0) {
         if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);
