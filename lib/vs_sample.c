@@ -81,6 +81,33 @@ void vs_sample_opts_init(vs_sample_opts_t *o)
     o->rare = VS_RARE_DROP;
 }
 
+int vs_sample_preset(const char *name, vs_sample_opts_t *o)
+{
+    static const struct {
+        const char *name;
+        int min_carriers, context_sites;
+        vs_jump_t jump;
+        double scale_switch;
+        vs_rare_t rare;
+    } presets[] = {
+        { "off", 1, 40, VS_JUMP_UNIFORM, 1, VS_RARE_DROP },
+        { "fidelity", 5, 40, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+        { "balanced", 10, 40, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+        { "strict", 20, 20, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+    };
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+        if (!strcmp(name, presets[i].name)) {
+            o->min_carriers = presets[i].min_carriers;
+            o->context_sites = presets[i].context_sites;
+            o->jump = presets[i].jump;
+            o->scale_switch = presets[i].scale_switch;
+            o->rare = presets[i].rare;
+            o->max_segment_cm = 0;
+            return 1;
+        }
+    return 0;
+}
+
 int vs_sample_stateful(const vs_sample_opts_t *o)
 {
     return o->min_carriers > 1 || o->jump != VS_JUMP_UNIFORM || o->max_segment_cm > 0;

@@ -46,6 +46,11 @@ typedef struct {
 } vs_sample_opts_t;
 
 void vs_sample_opts_init(vs_sample_opts_t *o);
+/* --privacy presets: the knobs of off (plain copying, as before), fidelity,
+ * balanced and strict (see vcf-synth(1) for what each guarantees).
+ * Returns 0 for an unknown name. */
+int vs_sample_preset(const char *name, vs_sample_opts_t *o);
+#define VS_PRIVACY_DEFAULT "balanced"
 /* 1 when the options need the k-anonymous engine (history-dependent state). */
 int vs_sample_stateful(const vs_sample_opts_t *o);
 /* How far (cM) before the first site to write a run must start reading so

@@ -13,8 +13,11 @@
 #include "vs_synth.h"
 #include "vs_vcf.h"
 
+/* Knobs given one by one: they override the --privacy preset, in any order. */
+enum { K_MIN_CARRIERS = 1, K_JUMP = 2, K_SCALE = 4, K_SEGMENT = 8, K_RARE = 16, K_CONTEXT = 32 };
+
 typedef struct {
-    const char *model, *panel, *mix, *prefix, *output, *otype;
+    const char *model, *panel, *mix, *prefix, *output, *otype, *privacy;
     const char *provenance;
     int n, threads, no_version, progress;
     vs_sample_opts_t sample;
@@ -85,7 +88,9 @@ static void parse(int argc, char **argv, opts_t *o)
     o->prefix = "SYN";
     o->output = "-";
     o->threads = 1;
-    vs_sample_opts_init(&o->sample);
+    vs_sample_opts_t knob;
+    vs_sample_opts_init(&knob);
+    unsigned set = 0;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":m:n:r:R:t:T:o:O:qh", lo, NULL)) != -1) {
@@ -97,22 +102,42 @@ static void parse(int argc, char **argv, opts_t *o)
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
             break;
-        case O_SEED: o->sample.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
-        case O_MIN_CARRIERS: o->sample.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 1, 1000); break;
-        case O_JUMP:
-            if (!strcmp(optarg, "neighbour") || !strcmp(optarg, "neighbor")) o->sample.jump = VS_JUMP_NEIGHBOUR;
-            else if (!strcmp(optarg, "uniform")) o->sample.jump = VS_JUMP_UNIFORM;
-            else vs_die_usage("--jump expects neighbour or uniform, not '%s'", optarg);
+        case O_SEED: knob.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
+        case O_PRIVACY: {
+            vs_sample_opts_t check;
+            if (!vs_sample_preset(optarg, &check)) vs_die_usage("--privacy expects off, fidelity, balanced or strict, not '%s'", optarg);
+            o->privacy = optarg;
             break;
-        case O_SCALE_SWITCH: o->sample.scale_switch = vs_parse_double("--scale-switch", optarg, 0, 1000); break;
-        case O_MAX_SEGMENT: o->sample.max_segment_cm = vs_parse_double("--max-segment-cM", optarg, 1e-6, 1e6); break;
+        }
+        case O_MIN_CARRIERS:
+            knob.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 1, 1000);
+            set |= K_MIN_CARRIERS;
+            break;
+        case O_JUMP:
+            if (!strcmp(optarg, "neighbour") || !strcmp(optarg, "neighbor")) knob.jump = VS_JUMP_NEIGHBOUR;
+            else if (!strcmp(optarg, "uniform")) knob.jump = VS_JUMP_UNIFORM;
+            else vs_die_usage("--jump expects neighbour or uniform, not '%s'", optarg);
+            set |= K_JUMP;
+            break;
+        case O_SCALE_SWITCH:
+            knob.scale_switch = vs_parse_double("--scale-switch", optarg, 0, 1000);
+            set |= K_SCALE;
+            break;
+        case O_MAX_SEGMENT:
+            knob.max_segment_cm = vs_parse_double("--max-segment-cM", optarg, 1e-6, 1e6);
+            set |= K_SEGMENT;
+            break;
         case O_RARE:
-            if (!strcmp(optarg, "drop")) o->sample.rare = VS_RARE_DROP;
-            else if (!strcmp(optarg, "scatter")) o->sample.rare = VS_RARE_SCATTER;
+            if (!strcmp(optarg, "drop")) knob.rare = VS_RARE_DROP;
+            else if (!strcmp(optarg, "scatter")) knob.rare = VS_RARE_SCATTER;
             else vs_die_usage("--rare expects drop or scatter, not '%s'", optarg);
+            set |= K_RARE;
+            break;
+        case O_CONTEXT:
+            knob.context_sites = (int)vs_parse_long("--max-context-sites", optarg, 1, 100000000);
+            set |= K_CONTEXT;
             break;
         case O_PROVENANCE: o->provenance = optarg; break;
-        case O_CONTEXT: o->sample.context_sites = (int)vs_parse_long("--max-context-sites", optarg, 1, 100000000); break;
         case 'r': o->read.regions = optarg; o->read.regions_is_file = 0; break;
         case 'R': o->read.regions = optarg; o->read.regions_is_file = 1; break;
         case 't': o->read.targets = optarg; o->read.targets_is_file = 0; break;
@@ -130,6 +155,18 @@ static void parse(int argc, char **argv, opts_t *o)
         }
     }
     if (!o->model) vs_die_usage("-m/--model is required");
+    vs_sample_opts_init(&o->sample);
+    vs_sample_preset(o->privacy ? o->privacy : VS_PRIVACY_DEFAULT, &o->sample);
+    o->sample.seed = knob.seed;
+    if (set & K_MIN_CARRIERS) o->sample.min_carriers = knob.min_carriers;
+    if (set & K_JUMP) o->sample.jump = knob.jump;
+    if (set & K_SCALE) o->sample.scale_switch = knob.scale_switch;
+    if (set & K_SEGMENT) o->sample.max_segment_cm = knob.max_segment_cm;
+    if (set & K_RARE) o->sample.rare = knob.rare;
+    if (set & K_CONTEXT) o->sample.context_sites = knob.context_sites;
+    if (!o->privacy && set) o->privacy = "custom";
+    else if (!o->privacy) o->privacy = VS_PRIVACY_DEFAULT;
+    else if (set) o->privacy = "custom";
     if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
     o->panel = optind < argc ? argv[optind] : "-";
     if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
@@ -150,7 +187,7 @@ int main(int argc, char **argv)
     vs_model_t *m = vs_model_read(o.model);
     o.read.skip_multiallelic = m->skip_multiallelic;
     double *shares = vs_mix_parse(m, o.mix);
-    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance,
+    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
                            .output = o.output, .otype = o.otype, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);
