@@ -49,15 +49,16 @@ attack() { vcf-linkage-attack "$@"; }
     attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" -g "$TOY/groups.tsv" \
         --json r.json -q > r.tsv
     run head -1 r.tsv
-    assert_output "$(printf 'attack\tgroup\tn_members\tn_nonmembers\tauc\tauc_lo\tauc_hi\ttpr_at_fpr_1pct\ttpr_at_fpr_0.1pct\tadvantage\tverdict')"
+    assert_output "$(printf 'attack\tgroup\tn_members\tn_nonmembers\tauc\tauc_lo\tauc_hi\ttpr_at_fpr_1pct\ttpr_at_fpr_0.1pct\tadvantage\tverdict\tmembers_above_all_nonmembers\ttail_p')"
     run cut -f1 r.tsv
-    assert_output "$(printf 'attack\n'; for a in dcr dcr_hap dcr_cal aats king ibd af unique partial; do printf '%s\n%s\n%s\n' $a $a $a; done | head -c -1)"
+    assert_output "$(printf 'attack\n'; for a in dcr dcr_hap dcr_cal aats king ibd af unique partial names; do printf '%s\n%s\n%s\n' $a $a $a; done | head -c -1)"
     run jq -r '[.rows[0] | keys_unsorted[]] | join(",")' r.json
-    assert_output "attack,group,n_members,n_nonmembers,auc,auc_lo,auc_hi,tpr_at_fpr_1pct,tpr_at_fpr_0.1pct,advantage,verdict"
+    assert_output "attack,group,n_members,n_nonmembers,auc,auc_lo,auc_hi,tpr_at_fpr_1pct,tpr_at_fpr_0.1pct,advantage,verdict,members_above_all_nonmembers,tail_p"
     jq -r '.rows[] | [.attack, .group, .n_members, .n_nonmembers,
         (.auc, .auc_lo, .auc_hi, .tpr_at_fpr_1pct, .["tpr_at_fpr_0.1pct"], .advantage | if . == null then "NA" else . * 10000 | round / 10000 end),
-        .verdict] | @tsv' r.json > from_json.tsv
-    tail -n +2 r.tsv | awk -F'\t' -v OFS='\t' '{ for (i = 5; i <= 10; i++) if ($i != "NA") $i = $i + 0; print }' > from_tsv.tsv
+        .verdict, .members_above_all_nonmembers, (.tail_p | if . == null then "NA" else . * 1000 | round / 1000 end)] | @tsv' r.json > from_json.tsv
+    tail -n +2 r.tsv | awk -F'\t' -v OFS='\t' '{ for (i = 5; i <= 10; i++) if ($i != "NA") $i = $i + 0
+        if ($13 != "NA") $13 = sprintf("%.3f", $13) + 0; print }' > from_tsv.tsv
     run diff from_tsv.tsv from_json.tsv
     assert_success
     run jq -r '.sites.used, (.king_bands | length), .aats.n, .unique.k' r.json
@@ -100,7 +101,7 @@ attack() { vcf-linkage-attack "$@"; }
     assert_success
     assert_output --partial "not every input is phased, so the haplotype attacks (ibd, unique, and dcr on haplotypes) are skipped"
     run bash -c "vcf-linkage-attack '$TOY/syn.bcf' --train '$TOY/train.bcf' --holdout unphased.vcf.gz -q 2>/dev/null | cut -f1 | tail -n +2 | tr '\n' ' '"
-    assert_output "dcr dcr_cal aats king af partial "
+    assert_output "dcr dcr_cal aats king af partial names "
 }
 
 @test "attack: deterministic for a seed and for --threads; the seed moves the bootstrap" {
@@ -120,7 +121,7 @@ attack() { vcf-linkage-attack "$@"; }
         --map "$SHARED/maps/chr1.b37.gmap.gz" --threads 2 -q > neg.tsv
     awk -F'\t' '$2 == "all"' neg.tsv >&3
     run awk -F'\t' '$2 == "all" { n++; if ($6 <= 0.5 && 0.5 <= $7) ok++ } END { print n, ok }' neg.tsv
-    assert_output "9 9"
+    assert_output "10 10"
 }
 
 @test "attack (1000 Genomes): positive control, half of train copied: dcr, king and ibd AUC >= 0.7" {
@@ -132,7 +133,7 @@ attack() { vcf-linkage-attack "$@"; }
     assert_output 3
 }
 
-@test "attack (1000 Genomes): --self-test 0.5 detects the copies and stays quiet on the negative control" {
+@test "attack (1000 Genomes): --self-test 0.5 detects the copies and the planted ones, and stays quiet on the negative control" {
     need_shared
     run attack --self-test 0.5 --train "$W/q1.bcf" --holdout "$W/q2.bcf" --map "$SHARED/maps/chr1.b37.gmap.gz" \
         --attacks dcr,king,ibd,af --threads 2 -q
@@ -141,6 +142,7 @@ attack() { vcf-linkage-attack "$@"; }
     assert_line --regexp '^positive	dcr	0.7500	0\.[67][0-9]+	.*	detected$'
     assert_line --regexp '^positive	king	0.7500	.*	detected$'
     assert_line --regexp '^positive	ibd	0.7500	.*	detected$'
+    for a in dcr king ibd; do assert_line --regexp "^planted	$a	.*	high	detected$"; done
     run grep -c -P '^negative\t.*\tok$' <<<"$output"
     assert_output 6
 }
