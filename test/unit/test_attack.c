@@ -6,6 +6,7 @@
 #include <string.h>
 #include "unit.h"
 #include "vs_attack.h"
+#include "vs_shadow.h"
 #include "vs_pbwt.h"
 #include "vs_rng.h"
 
@@ -110,7 +111,7 @@ int main(void)
     int copy[15];
     for (int i = 0; i < 15; i++) copy[i] = 2 * i;
     vs_geno_t *syn = vs_geno_subset(train, copy, 15);
-    vs_attack_data_t d = { syn, train, holdout, cm, start, 50, 8, 1 };
+    vs_attack_data_t d = { syn, train, holdout, cm, start, { NULL, NULL, NULL }, 50, 8, 1 };
     vs_scores_t *g = vs_scores_new(&d), *h = vs_scores_new(&d), *cal = vs_scores_new(&d);
     vs_attack_dcr(&d, g, h, cal);
     CHECK(g->member[0] == 0 && g->member[2] == 0 && g->member[1] < 0, "dcr: a copied member is at distance 0");
@@ -121,7 +122,11 @@ int main(void)
     CHECK(bands.member_pairs[0] >= 15, "king: 15 copies fall in the duplicate band (%ld)", bands.member_pairs[0]);
     vs_scores_t *ibd = vs_scores_new(&d);
     vs_attack_ibd(&d, ibd);
-    CHECK_NEAR(ibd->member[0], cm[89] - cm[0], 1e-12, "ibd: a copy matches over a whole contig");
+    /* plus a tie-break under 1e-6 cM: the other haplotype, matched whole too, over the map's span */
+    double span = 0;
+    for (int j = 1; j < M; j++) if (!start[j]) span += cm[j] - cm[j - 1];
+    CHECK_NEAR(ibd->member[0], cm[89] - cm[0] + 1e-6 * (cm[89] - cm[0]) / span, 1e-12,
+               "ibd: a copy matches over a whole contig, on both haplotypes");
     vs_scores_destroy(g);
     vs_scores_destroy(h);
     vs_scores_destroy(cal);
@@ -129,5 +134,10 @@ int main(void)
     vs_scores_destroy(ibd);
     vs_geno_t *all[] = { panel, query, train, holdout, syn };
     for (int i = 0; i < 5; i++) vs_geno_destroy(all[i]);
+    /* the shadow attack's command template: values single-quoted for the shell */
+    const char *pairs[] = { "train", "/tmp/a b/train.bcf", "out", "it's.bcf", "n", "12", NULL };
+    char *cmd = vs_shadow_expand("gen {train} -n {n} -o {out} && echo {n}", pairs);
+    CHECK(!strcmp(cmd, "gen '/tmp/a b/train.bcf' -n '12' -o 'it'\\''s.bcf' && echo '12'"), "template expanded: %s", cmd);
+    free(cmd);
     UNIT_DONE();
 }

@@ -120,5 +120,23 @@ int main(void)
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     if (system(cmd) != 0) return 1;
+    /* the inverse map: cM -> the last position at or before it */
+    {
+        int64_t pos[] = { 1000, 2000, 4000, 5000 };
+        double cm[] = { 0.5, 1.5, 2.0, 2.0 };
+        vs_cmap_t *m = vs_cmap_points("x", 4, pos, cm, "test");
+        CHECK(vs_cmap_pos(m, 1.0) == 1500, "inverse inside the first interval");
+        CHECK(vs_cmap_pos(m, 1.75) == 3000, "inverse in the slower interval");
+        CHECK(vs_cmap_pos(m, 0.0) == 500, "inverse before the first point, at the edge rate");
+        CHECK(vs_cmap_pos(m, 9.0) == 5000, "a flat last interval has no inverse beyond its end: its end");
+        CHECK(vs_cmap_pos(m, -5.0) == 1, "never before position 1");
+        int ok = 1;
+        for (int64_t p = 1000; p < 4000; p += 37) ok &= vs_cmap_pos(m, vs_cmap_cm(m, p)) <= p && vs_cmap_pos(m, vs_cmap_cm(m, p)) >= p - 1;
+        CHECK(ok, "pos(cm(p)) is p (to rounding) along the map");
+        vs_cmap_destroy(m);
+        vs_cmap_t *c = vs_cmap_constant("x", 2.0);
+        CHECK(vs_cmap_pos(c, 1.0) == 500000, "constant 2 cM/Mb: 1 cM at 0.5 Mb");
+        vs_cmap_destroy(c);
+    }
     UNIT_DONE();
 }

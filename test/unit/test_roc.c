@@ -56,7 +56,13 @@ int main(void)
     CHECK_NEAR(r.auc_lo, boot[4], 1e-12, "bootstrap lower bound = 2.5th percentile of direct resample AUCs");
     CHECK_NEAR(r.auc_hi, boot[195], 1e-12, "bootstrap upper bound = 97.5th percentile");
     CHECK(r.auc_lo < r.auc && r.auc < r.auc_hi, "the interval contains the AUC");
-    CHECK(!strcmp(r.verdict, "signal"), "AUC %.3f with an interval above 0.5 is 'signal'", r.auc);
+    CHECK(!strcmp(r.verdict, r.tail_p < VS_ROC_TAIL_ALPHA ? "high" : "signal"),
+          "AUC %.3f with an interval above 0.5 is 'signal', or 'high' when its tail says so (p %.2g)", r.auc, r.tail_p);
+    double capped[300], top = -INFINITY;
+    for (int i = 0; i < 200; i++) top = fmax(top, b[i]);
+    for (int i = 0; i < 300; i++) capped[i] = fmin(a[i], top - 1e-9);
+    vs_roc(capped, 300, b, 200, 200, 0.95, 7, 3, &r);
+    CHECK(!strcmp(r.verdict, "signal") && r.tail == 0, "the same shift with no member above every non-member: 'signal'");
     for (int i = 0; i < 300; i++) a[i] += 5;
     vs_roc(a, 300, b, 200, 200, 0.95, 7, 3, &r);
     CHECK(!strcmp(r.verdict, "high"), "AUC %.3f > 0.6 is 'high'", r.auc);
@@ -68,5 +74,26 @@ int main(void)
           "one distribution for both: the interval %.3f-%.3f holds 0.5, verdict ok", r.auc_lo, r.auc_hi);
     vs_roc(same_m, 9, same_n, 400, 100, 0.95, 1, 1, &r);
     CHECK(!strcmp(r.verdict, "insufficient") && isnan(r.auc), "9 members: insufficient, no AUC");
+
+    /* the tail test: 3 members of 5 above all 4 non-members; by chance each has 1 in 5:
+     * P(X >= 3), X ~ Bin(5, 0.2) = 10 * 0.2^3 * 0.8^2 + 5 * 0.2^4 * 0.8 + 0.2^5 = 0.05792 */
+    double tm[] = { 9, 8, 7, 1, 0.5 }, tn[] = { 5, 1, 2, 3 }, p;
+    CHECK(vs_roc_tail(tm, 5, tn, 4, &p) == 3, "3 members above every non-member");
+    CHECK_NEAR(p, 0.05792, 1e-12, "their binomial tail probability, by hand");
+    double tie[] = { 5, 4 };
+    CHECK(vs_roc_tail(tie, 2, tn, 4, &p) == 0 && p == 1, "a member tied with the top non-member is not above it");
+    /* 20 planted copies (score 0, the best) among 2000 members and 500 non-members: high
+     * however the AUC barely moves */
+    double *pm = malloc(2000 * sizeof *pm), *pn = malloc(500 * sizeof *pn);
+    for (int i = 0; i < 2000; i++) pm[i] = i < 20 ? 0 : -10 - 990 * vs_rng_unif(3, 1, i, 0);
+    for (int i = 0; i < 500; i++) pn[i] = -10 - 990 * vs_rng_unif(3, 2, i, 0);
+    vs_roc(pm, 2000, pn, 500, 200, 0.95, 1, 1, &r);
+    CHECK(r.tail >= 20 && r.tail_p < VS_ROC_TAIL_ALPHA && !strcmp(r.verdict, "high") && r.auc < 0.55,
+          "20 planted copies among 2000: %d above all, p %.2g, AUC %.3f, verdict %s", r.tail, r.tail_p, r.auc, r.verdict);
+    for (int i = 0; i < 20; i++) pm[i] = -10 - 990 * vs_rng_unif(3, 3, i, 0);
+    vs_roc(pm, 2000, pn, 500, 200, 0.95, 1, 1, &r);
+    CHECK(r.tail_p > VS_ROC_TAIL_ALPHA && strcmp(r.verdict, "high"), "none planted: p %.2g, verdict %s", r.tail_p, r.verdict);
+    free(pm);
+    free(pn);
     UNIT_DONE();
 }
