@@ -2,7 +2,9 @@
 # make bench: benchmarks, written to bench/results/core.tsv, attack.tsv and fidelity.tsv.
 #  - vcf-fit on 1kg_chr1_11.7M.vcf.gz (2504 samples, 4296 sites, 5 groups)
 #  - vcf-synth -n 50000 -Ob at --threads 1 and 2, beside `bcftools view -Ob` of
-#    the same output in the same run (the I/O floor): ratio = ours / bcftools
+#    the same output in the same run (the I/O floor): ratio = ours / bcftools;
+#    and the default preset beside --privacy off (plain copying): ratio =
+#    default / off
 #  - vcf-synth peak RSS on 4,296 sites and on the panel repeated to ~43,000 sites
 #    (memory must not grow with the number of sites)
 #  - vcf-linkage-attack --attacks king, 2000 synthetic vs 2000 training samples
@@ -39,12 +41,16 @@ for t in 1 2; do
     printf 'vcf-fit\t%d\t2504\t4296\t%s\t\t\n' $t "$m" >> "$out"
 done
 
+ratio() { awk -v a="$(cut -f1 <<<"$1")" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for t in 1 2; do
-    echo "bench: vcf-synth -n $N -Ob --threads $t, and bcftools view -Ob of its output" >&2
+    echo "bench: vcf-synth -n $N -Ob --threads $t (default preset and --privacy off), and bcftools view -Ob of its output" >&2
     m=$(measure synth$t -- "$BIN/vcf-synth" -m "$W/model.json" "$PANEL" -n "$N" --threads $t -q -Ob -o "$W/syn.bcf")
+    off=$(measure off$t -- "$BIN/vcf-synth" -m "$W/model.json" "$PANEL" -n "$N" --privacy off --threads $t -q -Ob -o "$W/off.bcf")
     b=$(measure view$t -- bcftools view --threads $((t - 1)) -Ob -o "$W/view.bcf" "$W/syn.bcf")
-    ours=$(cut -f1 <<<"$m"); ref=$(cut -f1 <<<"$b")
-    printf 'vcf-synth -Ob\t%d\t%d\t4296\t%s\t%s\t%s\n' $t "$N" "$m" "$ref" "$(awk -v a=$ours -v b=$ref 'BEGIN { printf "%.2f", a / b }')" >> "$out"
+    ref=$(cut -f1 <<<"$b"); ref_off=$(cut -f1 <<<"$off")
+    printf 'vcf-synth -Ob\t%d\t%d\t4296\t%s\t%s\t%s\n' $t "$N" "$m" "$ref" "$(ratio "$m" "$ref")" >> "$out"
+    printf 'vcf-synth -Ob --privacy off\t%d\t%d\t4296\t%s\t%s\t%s\n' $t "$N" "$off" "$ref" "$(ratio "$off" "$ref")" >> "$out"
+    printf 'default preset / --privacy off\t%d\t%d\t4296\t%s\t%s\t%s\n' $t "$N" "$m" "$ref_off" "$(ratio "$m" "$ref_off")" >> "$out"
 done
 
 echo "bench: memory against the number of sites" >&2

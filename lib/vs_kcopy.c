@@ -36,11 +36,9 @@ typedef struct {
     int *n_scatter_carriers;
 } kgroup_t;
 
-/* One synthetic haplotype: what every site touches (32 bytes, so that a
- * cache line holds two haplotypes) ... */
+/* One synthetic haplotype: what every site touches (24 bytes) ... */
 typedef struct {
-    double epoch_end;          /* where the next restart epoch starts (Morgans) */
-    double next_bp;            /* the next Poisson breakpoint (Morgans) */
+    double next_event;         /* the first of: next restart, next breakpoint, the segment cap (Morgans) */
     int32_t t;                 /* template copied now */
     int32_t f, g;              /* block of templates agreeing with it from c to the current site */
     uint8_t valid;             /* state reached: restarted inside this stream */
@@ -51,6 +49,8 @@ typedef struct {
 
 /* ... and what only jumps, restarts and pieces touch. */
 typedef struct {
+    double epoch_end;          /* where the next restart epoch starts (Morgans) */
+    double next_bp;            /* the next Poisson breakpoint (Morgans) */
     int64_t c;                 /* context start (stream index): carriers are counted from here */
     int64_t epoch;             /* restart epoch, NO_EPOCH until the stream's first site */
     int32_t bp_j;              /* index of the next Poisson breakpoint of the epoch */
@@ -310,11 +310,11 @@ static double breakpoint_gap(const vs_kcopy_t *k, const kgroup_t *g, int h, int6
 }
 
 /* 1 when Poisson breakpoints lie between the last site and x. */
-static int pass_breakpoints(const vs_kcopy_t *k, const kgroup_t *g, int h, hstate_t *s, double x)
+static int pass_breakpoints(vs_kcopy_t *k, const kgroup_t *g, int h, double x)
 {
     int passed = 0;
-    while (s->next_bp <= x) {
-        s->next_bp += breakpoint_gap(k, g, h, k->cold[h].epoch, ++k->cold[h].bp_j);
+    while (k->cold[h].next_bp <= x) {
+        k->cold[h].next_bp += breakpoint_gap(k, g, h, k->cold[h].epoch, ++k->cold[h].bp_j);
         passed = 1;
     }
     return passed;
@@ -469,8 +469,8 @@ static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, ui
     s->since = 0;
     s->pending = 0;
     k->cold[h].bp_j = 0;
-    s->next_bp = epoch_start(k, h, k->cold[h].epoch) + breakpoint_gap(k, g, h, k->cold[h].epoch, 0);
-    pass_breakpoints(k, g, h, s, x);
+    k->cold[h].next_bp = epoch_start(k, h, k->cold[h].epoch) + breakpoint_gap(k, g, h, k->cold[h].epoch, 0);
+    pass_breakpoints(k, g, h, x);
     jump_uniform(k, h, s, g, -1, x, jump_key(k, h, site_key));
 }
 
@@ -501,13 +501,13 @@ static void update_pending(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g,
 }
 
 /* Carries on, jumps or restarts; returns the allele copied. */
-static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
-                int contig_start, scratch_t *w)
+static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
+                      int contig_start, scratch_t *w)
 {
-    if (x >= s->epoch_end) {                    /* -INFINITY before the stream's first site */
+    if (x >= k->cold[h].epoch_end) {                    /* -INFINITY before the stream's first site */
         int first = k->cold[h].epoch == NO_EPOCH;
         k->cold[h].epoch = epoch_of(k, h, x);
-        s->epoch_end = epoch_start(k, h, k->cold[h].epoch + 1);
+        k->cold[h].epoch_end = epoch_start(k, h, k->cold[h].epoch + 1);
         if (first && !contig_start) {           /* inside a contig: wait for the next restart point */
             s->valid = 0;
             return 0;
@@ -517,7 +517,7 @@ static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x
     }
     if (!s->valid) return 0;
     int avoid = allele_to_avoid(k, h, s, g);
-    int poisson = pass_breakpoints(k, g, h, s, x);
+    int poisson = pass_breakpoints(k, g, h, x);
     int capped = k->o.max_segment_cm > 0 && (x - k->cold[h].piece_x) * 100.0 > k->o.max_segment_cm;
     int y = g->y[s->t];
     if (!poisson && !capped && y != avoid) {
@@ -534,6 +534,35 @@ static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x
     if (k->o.jump == VS_JUMP_UNIFORM) jump_uniform(k, h, s, g, exclude, x, key);
     else jump_neighbour(k, h, s, g, gi, w, !poisson && !capped, exclude, avoid, x, key);
     return g->y[s->t];
+}
+
+/* move_event, and the haplotype's next event */
+static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
+                int contig_start, scratch_t *w)
+{
+    int y = move_event(k, h, s, g, gi, x, site_key, contig_start, w);
+    const hcold_t *c = &k->cold[h];
+    double next = c->epoch_end;
+    if (s->valid) {
+        if (c->next_bp < next) next = c->next_bp;
+        if (k->o.max_segment_cm > 0 && c->piece_x + k->o.max_segment_cm / 100.0 < next)
+            next = nextafter(c->piece_x + k->o.max_segment_cm / 100.0, INFINITY);
+    }
+    s->next_event = next;
+    return y;
+}
+
+/* The common case, inline: no event, nothing pending, and a block that kept
+ * all its templates or still holds 2K - 1 of them; -1 when the full move is
+ * needed. */
+static inline int carry_on(const kgroup_t *g, hstate_t *s, double x, int K)
+{
+    if (!(x < s->next_event) || s->pending || !s->valid) return -1;
+    int y = g->y[s->t], f = map_to(g, s->f, y), gg = map_to(g, s->g, y);
+    if (gg - f != s->g - s->f && gg - f < 2 * K - 1) return -1;     /* 2K - 1 templates: K individuals */
+    s->f = f;
+    s->g = gg;
+    return y;
 }
 
 /* ---------- rare alleles ---------- */
@@ -615,7 +644,7 @@ static void new_stream(vs_kcopy_t *k)
         hstate_t *s = &k->st[h];
         if (s->valid) end_piece(k, h, s, &k->grp[k->group_of_hap[h]]);
         k->cold[h].epoch = NO_EPOCH;
-        s->epoch_end = -INFINITY;
+        k->cold[h].epoch_end = s->next_event = -INFINITY;
         s->valid = 0;
     }
     for (int gi = 0; gi < k->G; gi++) pbwt_reset(&k->grp[gi], k->idx);
@@ -657,7 +686,8 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, co
     for (int h = 0; h < k->n_hap; h++) {
         hstate_t *s = &k->st[h];
         int gi = k->group_of_hap[h];
-        int y = move(k, h, s, &k->grp[gi], gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
+        int y = carry_on(&k->grp[gi], s, x, k->K);
+        if (y < 0) y = move(k, h, s, &k->grp[gi], gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
         s->hist = (uint8_t)(s->hist << 1 | y);
         if (s->since < 255) s->since++;
         update_pending(k, h, s, &k->grp[gi], y);
@@ -802,7 +832,7 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
     k->cold = vs_calloc(n_hap + 1, sizeof *k->cold);
     for (int h = 0; h < n_hap; h++) {
         k->cold[h].epoch = NO_EPOCH;
-        k->st[h].epoch_end = -INFINITY;
+        k->cold[h].epoch_end = k->st[h].next_event = -INFINITY;
     }
     k->pending = vs_malloc((n_hap + 1) * sizeof *k->pending);
     k->pieces = vs_malloc((n_hap + 1) * sizeof *k->pieces);
