@@ -13,6 +13,8 @@
 #define FAR INT64_MAX
 #define CACHE_SLOTS 4096
 #define WINDOW 8              /* a carrier matches a scattered allele's host over at most 2 WINDOW - 1 sites */
+#define OVERDUE 16            /* carriers followed past the window */
+#define PENDING_OVERDUE (-1)  /* s->pending: past the window, stepping off at the first site it can */
 
 /* One group's panel in PBWT form.  Template t is panel haplotype
  * panel_hap[t] and belongs to the group's individual t / 2. */
@@ -59,6 +61,8 @@ typedef struct {
     int64_t piece_ctx, piece_start, piece_end;   /* bp; start 0: no written site yet */
     int64_t pending_idx;       /* the site a rare allele was scattered at */
     uint64_t pending_mask;     /* its carriers (bits into the site's list) still agreeing */
+    int32_t overdue[OVERDUE];  /* past the window: the carriers' templates still agreeing */
+    int8_t n_overdue;
 } hcold_t;
 
 /* Where the haplotypes failing in one block at one site land. */
@@ -355,7 +359,8 @@ static void begin_piece(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g, in
 
 /* A fresh draw from the whole group with no context (restarts, uniform
  * jumps): any allele carried by K individuals (other than exclude_ind). */
-static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exclude_ind, double x, uint64_t key)
+static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exclude_ind, int avoid, double x,
+                         uint64_t key)
 {
     int allowed[2];
     for (int v = 0; v < 2; v++) {
@@ -363,6 +368,7 @@ static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exc
         if (exclude_ind >= 0 && (g->y[2 * exclude_ind] == v || g->y[2 * exclude_ind + 1] == v)) n--;
         allowed[v] = n >= k->K;
     }
+    if (avoid >= 0 && allowed[1 - avoid]) allowed[avoid] = 0;
     int t = draw_in_group(g, allowed, exclude_ind, key);
     if (t < 0) vs_die("internal error: no template for synthetic haplotype %d", h);
     begin_piece(k, h, s, g, t, 0, g->K, k->idx, x);
@@ -457,7 +463,7 @@ static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int g
     }
     int t = draw_in_block(g, f, gg, y, exclude_ind, key);
     if (t < 0) {
-        jump_uniform(k, h, s, g, exclude_ind, x, key);
+        jump_uniform(k, h, s, g, exclude_ind, -1, x, key);
         return;
     }
     begin_piece(k, h, s, g, t, f, gg, c, x);
@@ -471,33 +477,59 @@ static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, ui
     k->cold[h].bp_j = 0;
     k->cold[h].next_bp = epoch_start(k, h, k->cold[h].epoch) + breakpoint_gap(k, g, h, k->cold[h].epoch, 0);
     pass_breakpoints(k, g, h, x);
-    jump_uniform(k, h, s, g, -1, x, jump_key(k, h, site_key));
+    jump_uniform(k, h, s, g, -1, -1, x, jump_key(k, h, site_key));
 }
 
 /* ---------- one synthetic haplotype at one site ---------- */
 
 /* A haplotype given a scattered allele must step off every carrier within
- * WINDOW sites; at the last of them, the allele the carriers that still
- * agree with it have here (the more common one if they differ), else -1. */
+ * WINDOW sites: from the last of them on (until it has), the allele the
+ * carriers that still agree with it have here (the more common one if they
+ * differ), else -1.  (Where the other allele cannot be copied, too few
+ * carrying it, the step is tried again at the next site.) */
 static int allele_to_avoid(const vs_kcopy_t *k, int h, const hstate_t *s, const kgroup_t *g)
 {
-    if (s->pending != 1) return -1;
-    int slot = (int)(k->cold[h].pending_idx % (WINDOW + 1)), n[2] = { 0, 0 };
-    const int *c = g->scatter_carriers + (size_t)slot * g->K;
-    for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
-        if (k->cold[h].pending_mask >> i & 1) n[g->y[c[i]]]++;
-    return n[0] + n[1] ? n[1] > n[0] : -1;
+    if (s->pending != 1 && s->pending != PENDING_OVERDUE) return -1;
+    const hcold_t *c = &k->cold[h];
+    int n[2] = { 0, 0 };
+    if (s->pending == PENDING_OVERDUE) {
+        for (int i = 0; i < c->n_overdue; i++) n[g->y[c->overdue[i]]]++;
+    } else {
+        int slot = (int)(c->pending_idx % (WINDOW + 1));
+        const int *list = g->scatter_carriers + (size_t)slot * g->K;
+        for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
+            if (c->pending_mask >> i & 1) n[g->y[list[i]]]++;
+    }
+    int a = n[1] > n[0];
+    return n[0] + n[1] && g->carriers[1 - a] >= k->K ? a : -1;
 }
 
-/* Carriers that no longer agree with the haplotype leave its pending set. */
+/* Carriers that no longer agree with the haplotype leave its pending set;
+ * those still agreeing at the window's end are followed on. */
 static void update_pending(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g, int allele)
 {
     if (!s->pending) return;
-    int slot = (int)(k->cold[h].pending_idx % (WINDOW + 1));
-    const int *c = g->scatter_carriers + (size_t)slot * g->K;
+    hcold_t *c = &k->cold[h];
+    if (s->pending == PENDING_OVERDUE) {
+        int m = 0;
+        for (int i = 0; i < c->n_overdue; i++)
+            if (g->y[c->overdue[i]] == allele) c->overdue[m++] = c->overdue[i];
+        c->n_overdue = (int8_t)m;
+        if (!m) s->pending = 0;
+        return;
+    }
+    int slot = (int)(c->pending_idx % (WINDOW + 1));
+    const int *list = g->scatter_carriers + (size_t)slot * g->K;
     for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64; i++)
-        if (g->y[c[i]] != allele) k->cold[h].pending_mask &= ~(1ull << i);
-    if (!k->cold[h].pending_mask || --s->pending == 0) s->pending = 0;
+        if (g->y[list[i]] != allele) c->pending_mask &= ~(1ull << i);
+    if (!c->pending_mask) {
+        s->pending = 0;
+    } else if (--s->pending == 0) {
+        c->n_overdue = 0;
+        for (int i = 0; i < g->n_scatter_carriers[slot] && i < 64 && c->n_overdue < OVERDUE; i++)
+            if (c->pending_mask >> i & 1) c->overdue[c->n_overdue++] = list[i];
+        s->pending = PENDING_OVERDUE;
+    }
 }
 
 /* Carries on, jumps or restarts; returns the allele copied. */
@@ -531,7 +563,7 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
     }
     uint64_t key = jump_key(k, h, site_key);
     int exclude = capped ? s->t >> 1 : -1;
-    if (k->o.jump == VS_JUMP_UNIFORM) jump_uniform(k, h, s, g, exclude, x, key);
+    if (k->o.jump == VS_JUMP_UNIFORM) jump_uniform(k, h, s, g, exclude, avoid, x, key);
     else jump_neighbour(k, h, s, g, gi, w, !poisson && !capped, exclude, avoid, x, key);
     return g->y[s->t];
 }
@@ -794,15 +826,30 @@ static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm)
         vs_die("group %s has %d samples; --min-carriers %d needs at least %d in every group that gets synthetic "
                "samples; lower --min-carriers, or leave the group out with --mix", gm->name, g->n_ind, k->K,
                2 * k->K - 1);
-    if (gm->n_spectrum > 0) {
+    if (gm->n_spectrum >= 2 * k->K - 2 && gm->n_spectrum > 0) {
         g->fresh_freq = vs_malloc(gm->n_spectrum * sizeof *g->fresh_freq);
         vs_good_turing(gm->spectrum, gm->n_spectrum, g->K, g->fresh_freq);
-        if (gm->n_spectrum < 2 * k->K - 2) {
-            free(g->fresh_freq);
-            g->fresh_freq = NULL;
-        }
     }
     pbwt_reset(g, 0);
+}
+
+/* Rare alleles are scattered at their panel frequency, not the Good-Turing
+ * estimate of unseen variation, in a group whose model lacks the spectrum up
+ * to the 2K-2 allele counts the estimate needs. */
+static void warn_without_spectrum(const vs_kcopy_t *k, const vs_model_t *m)
+{
+    for (int gi = 0; gi < k->G; gi++) {
+        const vs_group_model_t *gm = &m->groups[gi];
+        if (!k->grp[gi].n_syn || k->grp[gi].fresh_freq) continue;
+        if (gm->n_spectrum == 0)
+            vs_info("the model has no allele-count spectrum (fitted by an older vcf-fit); rare alleles are "
+                    "scattered at their panel frequency");
+        else
+            vs_info("group %s: the model's allele-count spectrum stops at count %d, short of the %d that "
+                    "--min-carriers %d needs; rare alleles are scattered at their panel frequency", gm->name,
+                    gm->n_spectrum, 2 * k->K - 2, k->K);
+        return;
+    }
 }
 
 vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap, const vs_sample_opts_t *o)
@@ -818,15 +865,12 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
     k->group_of_hap = vs_malloc((n_hap + 1) * sizeof *k->group_of_hap);
     memcpy(k->group_of_hap, group_of_hap, n_hap * sizeof *group_of_hap);
     k->grp = vs_calloc(k->G, sizeof *k->grp);
-    int max_ind = 1, rare_without_spectrum = 0;
+    int max_ind = 1;
     for (int gi = 0; gi < k->G; gi++) {
         group_init(k, gi, &m->groups[gi]);
         if (k->grp[gi].n_ind > max_ind) max_ind = k->grp[gi].n_ind;
-        rare_without_spectrum |= k->grp[gi].n_syn && !k->grp[gi].fresh_freq;
     }
-    if (o->rare == VS_RARE_SCATTER && k->K > 1 && rare_without_spectrum)
-        vs_info("the model has no allele-count spectrum (fitted by an older vcf-fit); rare alleles are scattered "
-                "at their panel frequency");
+    if (o->rare == VS_RARE_SCATTER && k->K > 1) warn_without_spectrum(k, m);
     k->phase = vs_malloc((n_hap + 1) * sizeof *k->phase);
     k->st = vs_calloc(n_hap + 1, sizeof *k->st);
     k->cold = vs_calloc(n_hap + 1, sizeof *k->cold);

@@ -33,9 +33,10 @@ void vs_risk_opts_init(vs_risk_opts_t *o)
     o->shadow_runs = 4;
 }
 
-unsigned vs_risk_parse_attacks(const char *list)
+unsigned vs_risk_parse_attacks(const char *list, unsigned *named)
 {
     unsigned set = 0;
+    *named = 0;
     char *copy = vs_strdup(list), *save = NULL;
     for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
         int k = 0;
@@ -45,6 +46,7 @@ unsigned vs_risk_parse_attacks(const char *list)
             vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial, names, "
                          "shadow)", a);
         set |= attack_names[k].bit;
+        *named |= attack_names[k].bit;
     }
     free(copy);
     if (!set) vs_die_usage("--attacks names no attack");
@@ -176,6 +178,9 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     if (!phased && (o->attacks & (VS_ATT_IBD | VS_ATT_UNIQUE | VS_ATT_DCR)))
         vs_warn("not every input is phased, so the haplotype attacks (ibd, unique, and dcr on "
                 "haplotypes) are skipped; the genotype attacks run");
+    if (!phased && (o->attacks & VS_ATT_SHADOW) && o->shadow_cmd)
+        vs_warn("not every input is phased, so the shadow attack (its features are haplotype "
+                "matches) is skipped");
     if (o->attacks & VS_ATT_DCR) {
         vs_scores_t *g = vs_scores_new(d), *h = vs_scores_new(d), *cal = vs_scores_new(d);
         vs_attack_dcr(d, g, h, cal);

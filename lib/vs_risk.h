@@ -29,8 +29,10 @@ typedef struct {
 } vs_risk_opts_t;
 
 void vs_risk_opts_init(vs_risk_opts_t *o);
-/* "dcr,king,..." into a set of VS_ATT_* bits; a usage error for unknown names. */
-unsigned vs_risk_parse_attacks(const char *list);
+/* "dcr,king,..." into a set of VS_ATT_* bits; a usage error for unknown names.
+ * *named gets the attacks named one by one (not through "all"): those must be
+ * able to run, where "all" quietly leaves out shadow without a --shadow-cmd. */
+unsigned vs_risk_parse_attacks(const char *list, unsigned *named);
 
 typedef struct {
     const char *attack;

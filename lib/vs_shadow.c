@@ -27,26 +27,48 @@ static void add_quoted(kstring_t *ks, const char *v)
     kputc('\'', ks);
 }
 
+static const char *const shadow_keys[] = { "train", "out", "n", "seed", "groups", "model", "dir", NULL };
+
+/* The value of the placeholder at p ("{key}", close at its '}'), or NULL. */
+static const char *placeholder_value(const char *p, const char *close, const char *const *pairs)
+{
+    for (int i = 0; pairs[i]; i += 2)
+        if ((size_t)(close - p - 1) == strlen(pairs[i]) && !strncmp(p + 1, pairs[i], close - p - 1))
+            return pairs[i + 1];
+    return NULL;
+}
+
 char *vs_shadow_expand(const char *tmpl, const char *const *pairs)
 {
     kstring_t ks = { 0, 0, NULL };
     for (const char *p = tmpl; *p; p++) {
         const char *close = *p == '{' ? strchr(p, '}') : NULL;
-        if (!close) {
+        const char *value = close ? placeholder_value(p, close, pairs) : NULL;
+        if (!value) {
             kputc(*p, &ks);
             continue;
         }
-        const char *value = NULL;
-        for (int i = 0; pairs[i]; i += 2)
-            if ((size_t)(close - p - 1) == strlen(pairs[i]) && !strncmp(p + 1, pairs[i], close - p - 1))
-                value = pairs[i + 1];
-        if (!value)
-            vs_die_usage("--shadow-cmd: unknown placeholder %.*s (known: {train} {out} {n} {seed} {groups} "
-                         "{model} {dir})", (int)(close - p + 1), p);
         add_quoted(&ks, value);
         p = close;
     }
     return ks.s ? ks.s : vs_strdup("");
+}
+
+void vs_shadow_check_template(const char *tmpl)
+{
+    const char *pairs[2 * 8 + 1];
+    int n = 0;
+    for (int i = 0; shadow_keys[i]; i++) pairs[n++] = shadow_keys[i], pairs[n++] = "";
+    pairs[n] = NULL;
+    for (const char *p = tmpl; (p = strchr(p, '{')); p++) {
+        const char *close = strchr(p, '}');
+        if (!close) break;
+        if (!placeholder_value(p, close, pairs))
+            vs_warn("--shadow-cmd: %.*s is not a placeholder of the attack (those are {train} {out} {n} {seed} "
+                    "{groups} {model} {dir}); it goes to the shell as written", (int)(close - p + 1), p);
+    }
+    if (!strstr(tmpl, "{out}"))
+        vs_die_usage("--shadow-cmd: the command must write its synthetic cohort to {out} (given: %s)", tmpl);
 }
 
 /* ---------- scratch directory ---------- */

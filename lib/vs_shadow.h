@@ -45,8 +45,13 @@ typedef struct {
 void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_scores_t *s);
 
 /* {key} placeholders of tmpl replaced by the values of keys (NULL-ended
- * pairs); a value is single-quoted for the shell.  Unknown placeholders are
- * a usage error.  Caller frees. */
+ * pairs); a value is single-quoted for the shell, anything else in braces
+ * (a shell ${VAR}, an awk block) is kept as written.  Caller frees. */
 char *vs_shadow_expand(const char *tmpl, const char *const *pairs);
+
+/* Checks a --shadow-cmd template before any run: a usage error without
+ * {out}, a warning for each {word} that is not a placeholder
+ * (most likely a typo such as {output}). */
+void vs_shadow_check_template(const char *tmpl);
 
 #endif

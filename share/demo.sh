@@ -27,8 +27,9 @@ echo "== vcf-fit: 240 training samples, $(bcftools view -H "$OUT/train.bcf" | wc
     -o "$OUT/model.json" --report "$OUT/source-report.tsv"
 column -t "$OUT/source-report.tsv"
 
-echo "== vcf-synth: 1000 synthetic samples"
+echo "== vcf-synth: 1000 synthetic samples at the default privacy preset"
 "$BIN/vcf-synth" -m "$OUT/model.json" "$OUT/train.bcf" -n 1000 --seed 7 --threads 2 -q -Ob -o "$OUT/synthetic.bcf"
+bcftools view -h "$OUT/synthetic.bcf" | grep '^##vcfsynthPrivacy'
 
 # allele frequencies: synthetic (our INFO/AC, AN) against train (bcftools +fill-tags)
 bcftools query -f '%INFO/AC\t%INFO/AN\n' "$OUT/synthetic.bcf" > "$OUT/af_syn.txt"
@@ -36,9 +37,12 @@ bcftools +fill-tags "$OUT/train.bcf" -- -t AC,AN | bcftools query -f '%INFO/AC\t
 r=$(paste "$OUT/af_syn.txt" "$OUT/af_train.txt" | awk '{ x = $1 / $2; y = $3 / $4; n++; sx += x; sy += y;
         sxx += x * x; syy += y * y; sxy += x * y }
     END { printf "%.4f", (n * sxy - sx * sy) / sqrt((n * sxx - sx * sx) * (n * syy - sy * sy)) }')
-echo "== vcf-linkage-attack: 240 members (train) against 60 non-members (holdout)"
+echo "== vcf-linkage-attack: 240 members (train) against 60 non-members (holdout); the shadow attack reruns"
+echo "   vcf-fit and vcf-synth twice on random halves of the 300 samples"
 "$BIN/vcf-linkage-attack" "$OUT/synthetic.bcf" --train "$OUT/train.bcf" --holdout "$OUT/holdout.bcf" \
-    --map "$EX/chr20.b37.gmap.gz" --threads 2 -q --json "$OUT/attack.json" -o "$OUT/attack.tsv"
+    --map "$EX/chr20.b37.gmap.gz" --threads 2 -q --json "$OUT/attack.json" -o "$OUT/attack.tsv" \
+    --shadow-pool "$EX/reference.vcf.gz" --shadow-runs 2 \
+    --shadow-cmd "'$BIN/vcf-fit' {train} --map '$EX/chr20.b37.gmap.gz' --threads 2 -q -o {model} && '$BIN/vcf-synth' -m {model} {train} -n {n} --seed {seed} --threads 2 -q -Ob -o {out}"
 column -t "$OUT/attack.tsv"
 echo "== vcf-hybrid augment: the 240 training samples topped up to 300 with synthetic ones"
 "$BIN/vcf-hybrid" augment "$OUT/train.bcf" "$OUT/synthetic.bcf" -g "$OUT/groups.tsv" --target EUR=300 -q \
@@ -56,8 +60,10 @@ jq -r '.groups[] | "group \(.name): \(.members | length) samples, Ne \(.Ne | flo
 echo "synthetic samples: $(bcftools query -l "$OUT/synthetic.bcf" | wc -l), sites: $(bcftools view -H "$OUT/synthetic.bcf" | wc -l)"
 echo "allele-frequency Pearson r, synthetic vs train: $r"
 echo "source sample names in the synthetic file: $(bcftools view "$OUT/synthetic.bcf" | grep -c -F -w -f "$OUT/samples.txt" || true)"
-jq -r '[.rows[] | select(.verdict != "ok")] | if length == 0 then "privacy: no attack tells members from non-members"
-    else "privacy: " + (map("\(.attack) AUC \(.auc * 1000 | round / 1000) (\(.verdict))") | join(", ")) end' "$OUT/attack.json"
+preset=$(bcftools view -h "$OUT/synthetic.bcf" | sed -n 's/^##vcfsynthPrivacy=<Preset=\([^,]*\),MinCarriers=\([0-9]*\).*/\1, every copied piece carried by >= \2 source individuals/p')
+jq -r --arg p "$preset" '[.rows[] | select(.verdict != "ok")] | "privacy (\($p)): " + (if length == 0
+    then "no attack tells members from non-members (every AUC interval holds 0.5)"
+    else map("\(.attack) AUC \(.auc * 1000 | round / 1000) (\(.verdict))") | join(", ") end)' "$OUT/attack.json"
 echo "fidelity: $(jq -r .verdict "$OUT/fidelity.json")"
 awk -v a="$start" -v b="$end" 'BEGIN { printf "wall time: %.1f s\n", b - a }'
 echo "outputs in $OUT/: model.json, source-report.tsv, synthetic.bcf, attack.tsv, attack.json, augmented.bcf,"

@@ -168,6 +168,23 @@ records() { bcftools view -H "$1" | md5sum; }
     awk -v s=$scatter -v d=$drop 'BEGIN { exit !(s > 0.3 && s < 1.0 && d < 0.15) }'
 }
 
+@test "privacy: no carrier of a scattered rare allele matches its host over > 15 sites that K carry both ways" {
+    need_demo
+    # without miscopies every allele that fewer than K carry is a scattered one
+    sed 's/"eps":\t[0-9.e+-]*/"eps":\t0/' "$W/demo.json" > eps0.json
+    for rare in scatter drop; do
+        vcf-synth -m eps0.json "$W/demo.bcf" -n 200 --seed 3 --rare $rare --threads 2 -q -Ob -o $rare.bcf
+        run vs-pieces "$W/demo.bcf" eps0.json $rare.bcf --rare 10
+        echo "--rare $rare: $output" >&3
+        eval "$rare=(\$output)"
+    done
+    # "rare N longest L over_15 M longest_copyable L over_15_copyable M"
+    [ "${scatter[1]}" -gt 1000 ]
+    [ "${scatter[7]}" -le 15 ]
+    [ "${scatter[9]}" -eq 0 ]
+    [ "${drop[1]}" -eq 0 ]
+}
+
 @test "privacy (1000 Genomes): 20 renamed training samples among 2000 synthetic ones make the verdict high" {
     need_shared
     vcf-synth -m "$W/kg.json" "$W/kg_train.bcf" -n 1980 --seed 4 --threads 2 -q -Ob -o syn.bcf
@@ -219,5 +236,10 @@ records() { bcftools view -H "$1" | md5sum; }
     assert_output --partial "shadow run 1: the generator command failed (status 1)"
     run vcf-linkage-attack tr.bcf --train tr.bcf --holdout ho.bcf --attacks shadow --shadow-cmd 'cp {train} {output}'
     assert_failure 2
-    assert_output --partial "unknown placeholder {output}"
+    assert_output --partial "{output} is not a placeholder"
+    assert_output --partial "must write its synthetic cohort to {out}"
+    # "all" leaves shadow out quietly when there is no generator to run
+    run vcf-linkage-attack tr.bcf --train tr.bcf --holdout ho.bcf --attacks all -q
+    assert_success
+    refute_output --partial "shadow"
 }

@@ -9,6 +9,7 @@
 #include "vs_err.h"
 #include "vs_risk.h"
 #include "vs_rng.h"
+#include "vs_shadow.h"
 #include "vs_vcf.h"
 
 static void usage(FILE *fp)
@@ -42,9 +43,10 @@ static void usage(FILE *fp)
 "        --bootstrap INT          bootstrap resamples for the AUC interval, at least 20 [200]\n"
 "        --seed INT               seed for subsets and resamples [1]\n"
 "        --threads INT            threads [1]\n"
-"        --self-test FLOAT        run positive (a fraction FLOAT of TRAIN copied) and negative\n"
-"                                 controls from TRAIN and HOLDOUT instead (no SYNTHETIC argument);\n"
-"                                 negative rows use Bonferroni-adjusted intervals\n"
+"        --self-test FLOAT        run controls from TRAIN and HOLDOUT instead (no SYNTHETIC argument):\n"
+"                                 positive (a fraction FLOAT of TRAIN copied), planted (a few\n"
+"                                 members copied among strangers, which the tail test must flag)\n"
+"                                 and negative; negative rows use Bonferroni-adjusted intervals\n"
 "\n"
 "Output:\n"
 "    -o, --output FILE            TSV report [standard output]\n"
@@ -87,7 +89,7 @@ static void parse(int argc, char **argv, opts_t *o)
     };
     memset(o, 0, sizeof *o);
     vs_risk_opts_init(&o->risk);
-    int attacks_given = 0;
+    unsigned attacks_named = 0;
     o->output = "-";
     o->threads = 1;
     o->self_test = -1;
@@ -101,7 +103,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_GROUP_COLUMN: o->risk.group_column = optarg; break;
         case O_MAP: o->risk.map_spec = optarg; break;
         case O_CM: o->risk.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
-        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg); attacks_given = 1; break;
+        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg, &attacks_named); break;
         case O_SHADOW_CMD: o->risk.shadow_cmd = optarg; break;
         case O_SHADOW_POOL: o->risk.shadow_pool = optarg; break;
         case O_SHADOW_RUNS: o->risk.shadow_runs = (int)vs_parse_long("--shadow-runs", optarg, 1, 1000); break;
@@ -123,10 +125,11 @@ static void parse(int argc, char **argv, opts_t *o)
         }
     }
     if (!o->risk.train || !o->risk.holdout) vs_die_usage("--train and --holdout are required");
-    if (attacks_given && (o->risk.attacks & VS_ATT_SHADOW) && !o->risk.shadow_cmd)
+    if ((attacks_named & VS_ATT_SHADOW) && !o->risk.shadow_cmd)
         vs_die_usage("the shadow attack needs the generator: give --shadow-cmd 'TEMPLATE' (see vcf-linkage-attack(1))");
     if ((o->risk.shadow_pool || o->risk.shadow_runs != 4) && !o->risk.shadow_cmd)
         vs_die_usage("--shadow-pool and --shadow-runs go with --shadow-cmd");
+    if (o->risk.shadow_cmd) vs_shadow_check_template(o->risk.shadow_cmd);
     if (o->risk.group_column && !o->risk.groups) vs_die_usage("--group-column needs -g/--groups");
     if (o->self_test < 0) {
         if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);

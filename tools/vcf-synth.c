@@ -41,6 +41,22 @@ static void usage(FILE *fp)
 "        --seed INT               random seed: the same seed, model, panel and options give\n"
 "                                 the same output, for any --threads or -r split [1]\n"
 "\n"
+"Privacy (see vcf-synth(1); measure the result with vcf-linkage-attack and vcf-fidelity):\n"
+"        --privacy PRESET         off (plain copying, as vcfsynth 0.1), fidelity (k 5), balanced\n"
+"                                 (k 10) or strict (k 20, context 20); knobs below override it\n"
+"                                 [balanced]\n"
+"        --min-carriers INT       k: every copied piece, with the context it joined, is carried\n"
+"                                 by at least k source individuals of its group\n"
+"        --jump neighbour|uniform where a jump lands: a haplotype agreeing over the longest\n"
+"                                 recent context, or anywhere in the group\n"
+"        --max-context-sites INT  the longest context a neighbour jump matches on [40]\n"
+"        --scale-switch FLOAT     multiplies the switch rate 4 Ne / K of the model\n"
+"        --max-segment-cM FLOAT   end a piece before it grows longer [no cap]\n"
+"        --rare drop|scatter      alleles fewer than k carry: leave out, or place at a fresh\n"
+"                                 sample's frequency away from every carrier's background\n"
+"        --provenance FILE        every copied piece (synthetic and SOURCE sample names): for\n"
+"                                 audits only, never written unless asked\n"
+"\n"
 "Input:\n"
 "    -r, --regions REGION         chr|chr:pos|chr:beg-end[,...]; needs an index\n"
 "    -R, --regions-file FILE      regions listed in a file\n"
@@ -58,8 +74,9 @@ static void usage(FILE *fp)
 "    -h, --help                   this text\n"
 "        --version                version\n"
 "\n"
-"Example:\n"
+"Examples:\n"
 "    vcf-synth -m model.json train.bcf -n 10000 --mix equal --seed 7 -Ob -o syn.bcf\n"
+"    vcf-synth -m model.json train.bcf -n 2000 --privacy strict -Ob -o syn.bcf --provenance audit.tsv\n"
 "\n");
 }
 
@@ -170,6 +187,8 @@ static void parse(int argc, char **argv, opts_t *o)
     if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
     o->panel = optind < argc ? argv[optind] : "-";
     if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
+    if (o->provenance && !strcmp(o->provenance, "-") && !strcmp(o->output, "-"))
+        vs_die_usage("--provenance - and the VCF would both go to standard output; give -o FILE or --provenance FILE");
     if (o->otype) {
         char mode[8];
         vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */

@@ -7,7 +7,13 @@
  * differs from its source (miscopies and scattered rare alleles).
  * Prints one line:
  *   pieces N min_span C min_context C max_cM X mismatch_rate R
- * Usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE */
+ * With --rare K instead of a provenance file: for every synthetic allele that
+ * fewer than K individuals of its group carry in the panel, the longest run
+ * over which a carrier's haplotype matches the synthetic one through it:
+ *   rare N longest L over_15 M longest_copyable L over_15_copyable M
+ * (copyable: counting only sites where both alleles have K carriers)
+ * Usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE
+ *        vs-pieces PANEL MODEL SYNTHETIC --rare K */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,14 +65,77 @@ static int carriers(const vs_panel_t *p, const vs_group_model_t *g, int src, int
     return n;
 }
 
+/* The sites around site s over which haplotypes x of p and y of q agree;
+ * *open gets those of them where both alleles are copyable (open[site]). */
+static int64_t run_through(const vs_panel_t *p, int x, const vs_panel_t *q, int y, int64_t s, const uint8_t *open,
+                           int64_t *n_open)
+{
+    int64_t a = s, b = s;
+    while (a > 0 && vs_panel_allele(p, a - 1, x) == vs_panel_allele(q, a - 1, y)) a--;
+    while (b + 1 < p->n_sites && vs_panel_allele(p, b + 1, x) == vs_panel_allele(q, b + 1, y)) b++;
+    *n_open = 0;
+    for (int64_t t = a; t <= b; t++) *n_open += open[t];
+    return b - a + 1;
+}
+
+static int rare_check(const vs_panel_t *p, const vs_model_t *m, const vs_panel_t *syn, int K)
+{
+    long n = 0, over = 0, over_open = 0;
+    int64_t longest = 0, longest_open = 0;
+    uint8_t *open = vs_malloc(p->n_sites + 1);
+    for (int i = 0; i < syn->n_samples; i++) {
+        int g = -1;
+        for (int k = 0; k < m->n_groups && syn->header_group && syn->header_group[i]; k++)
+            if (!strcmp(m->groups[k].name, syn->header_group[i])) g = k;
+        if (g < 0) vs_die("synthetic sample %s has no group of the model", syn->samples[i]);
+        const vs_group_model_t *gm = &m->groups[g];
+        for (int64_t s = 0; s < p->n_sites; s++) {       /* both alleles carried by K individuals of g */
+            int c[2] = { 0, 0 };
+            for (int j = 0; j < gm->n_members; j++) {
+                int x = vs_panel_allele(p, s, 2 * gm->members[j]), y = vs_panel_allele(p, s, 2 * gm->members[j] + 1);
+                c[x]++;
+                if (y != x) c[y]++;
+            }
+            open[s] = c[0] >= K && c[1] >= K;
+        }
+        for (int h = 0; h < 2; h++)
+            for (int64_t s = 0; s < syn->n_sites; s++) {
+                int a = vs_panel_allele(syn, s, 2 * i + h), carriers = 0;
+                for (int j = 0; j < gm->n_members; j++)
+                    carriers += vs_panel_allele(p, s, 2 * gm->members[j]) == a || vs_panel_allele(p, s, 2 * gm->members[j] + 1) == a;
+                if (carriers == 0 || carriers >= K) continue;
+                int64_t best = 0, best_open = 0;
+                for (int j = 0; j < gm->n_members; j++)
+                    for (int c = 0; c < 2; c++) {
+                        int x = 2 * gm->members[j] + c;
+                        if (vs_panel_allele(p, s, x) != a) continue;
+                        int64_t n_open, r = run_through(p, x, syn, 2 * i + h, s, open, &n_open);
+                        if (r > best) best = r;
+                        if (n_open > best_open) best_open = n_open;
+                    }
+                n++;
+                over += best > 15;
+                over_open += best_open > 15;
+                if (best > longest) longest = best;
+                if (best_open > longest_open) longest_open = best_open;
+            }
+    }
+    printf("rare %ld longest %lld over_15 %ld longest_copyable %lld over_15_copyable %ld\n", n, (long long)longest,
+           over, (long long)longest_open, over_open);
+    free(open);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     vs_set_prog("vs-pieces");
-    if (argc != 5) vs_die_usage("usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE");
+    if (argc != 5 && !(argc == 6 && !strcmp(argv[4], "--rare")))
+        vs_die_usage("usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE|--rare K");
     vs_read_opts_t ro = { 0 };
     vs_panel_t *p = vs_panel_read(argv[1], &ro);
     vs_model_t *m = vs_model_read(argv[2]);
     vs_panel_t *syn = vs_panel_read(argv[3], &ro);
+    if (argc == 6) return rare_check(p, m, syn, atoi(argv[5]));
     int *group_of = vs_malloc(p->n_samples * sizeof *group_of);
     for (int g = 0; g < m->n_groups; g++)
         for (int i = 0; i < m->groups[g].n_members; i++) group_of[m->groups[g].members[i]] = g;

@@ -139,5 +139,9 @@ int main(void)
     char *cmd = vs_shadow_expand("gen {train} -n {n} -o {out} && echo {n}", pairs);
     CHECK(!strcmp(cmd, "gen '/tmp/a b/train.bcf' -n '12' -o 'it'\\''s.bcf' && echo '12'"), "template expanded: %s", cmd);
     free(cmd);
+    cmd = vs_shadow_expand("gen {train} | awk '{print}' > ${HOME}/{out}", pairs);
+    CHECK(!strcmp(cmd, "gen '/tmp/a b/train.bcf' | awk '{print}' > ${HOME}/'it'\\''s.bcf'"),
+          "braces that are not placeholders kept: %s", cmd);
+    free(cmd);
     UNIT_DONE();
 }
