@@ -128,6 +128,14 @@ int vs_geno_het(const vs_geno_t *g, int i)
     return n;
 }
 
+int vs_geno_same(const vs_geno_t *a, int i, const vs_geno_t *b, int j)
+{
+    const uint64_t *a0 = vs_geno_h0(a, i), *a1 = vs_geno_h1(a, i), *b0 = vs_geno_h0(b, j), *b1 = vs_geno_h1(b, j);
+    for (int w = 0; w < a->nw; w++)
+        if ((a0[w] ^ a1[w]) != (b0[w] ^ b1[w]) || (a0[w] & a1[w]) != (b0[w] & b1[w])) return 0;
+    return 1;
+}
+
 void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c)
 {
     vs_king_pair(a, i, b, j, c);

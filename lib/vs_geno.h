@@ -41,6 +41,9 @@ void vs_king_counts(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_kin
  * heterozygous sites once with vs_geno_het. */
 void vs_king_pair(const vs_geno_t *a, int i, const vs_geno_t *b, int j, vs_king_counts_t *c);
 int vs_geno_het(const vs_geno_t *g, int i);
+/* 1 when a's sample i and b's sample j have the same genotype at every site
+ * (phase ignored). */
+int vs_geno_same(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
 double vs_king_kinship(const vs_king_counts_t *c);
 
 #endif

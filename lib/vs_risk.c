@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <math.h>
-#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +61,8 @@ typedef struct {
     int n_groups;
     char **group_names;
     const int *train_group, *holdout_group;
+    uint8_t *copied[2];        /* members, non-members with a synthetic sample of identical genotypes */
+    uint8_t *real_identical;   /* non-members identical to a training sample */
 } cohorts_t;
 
 static void cohorts_view(cohorts_t *c, const vs_risk_opts_t *o)
@@ -91,8 +92,17 @@ static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
     return c;
 }
 
+static void free_copies(cohorts_t *c)
+{
+    free(c->copied[0]);
+    free(c->copied[1]);
+    free(c->real_identical);
+    c->copied[0] = c->copied[1] = c->real_identical = NULL;
+}
+
 static void cohorts_destroy(cohorts_t *c)
 {
+    free_copies(c);
     vs_cohorts_destroy(c->co);
     free(c);
 }
@@ -107,15 +117,42 @@ static int collect(const double *score, const int *group, int n, int g, double *
     return k;
 }
 
-static void add_row(vs_risk_t *r, const char *attack, const char *group, const vs_roc_t *roc)
+static vs_risk_row_t *add_row(vs_risk_t *r, const char *attack, const char *group, const vs_roc_t *roc)
 {
     r->rows = vs_realloc(r->rows, (r->n_rows + 1) * sizeof *r->rows);
-    r->rows[r->n_rows++] = (vs_risk_row_t){ attack, vs_strdup(group), *roc };
+    r->rows[r->n_rows] = (vs_risk_row_t){ attack, vs_strdup(group), *roc, { -1, -1 }, NAN };
+    return &r->rows[r->n_rows++];
+}
+
+static int count_flags(const uint8_t *flag, const int *group, int n, int g)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) k += flag[i] && (g < 0 || group[i] == g);
+    return k;
+}
+
+/* Targets with an exact copy on the synthetic side: identical genotypes
+ * (dcr, king) or their own name (names); real: non-members identical to a
+ * training sample, or NULL where that cannot happen. */
+typedef struct {
+    const uint8_t *member, *nonmember, *real;
+} copies_t;
+
+/* The copies rule on a row of group g (-1: everyone): exact copies of members
+ * make it "high" (see VS_ROC_COPIES_ALPHA). */
+static void apply_copies_rule(vs_risk_row_t *w, const cohorts_t *c, const copies_t *cp, int g)
+{
+    w->copies[0] = count_flags(cp->member, c->train_group, c->train->n, g);
+    w->copies[1] = count_flags(cp->nonmember, c->holdout_group, c->holdout->n, g);
+    if (!strcmp(w->roc.verdict, "insufficient")) return;
+    int twins = cp->real ? count_flags(cp->real, c->holdout_group, c->holdout->n, g) : 0;
+    if (vs_roc_copies(w->copies[0], w->roc.n_members, w->copies[1], w->roc.n_nonmembers, twins, &w->copies_p))
+        w->roc.verdict = "high";
 }
 
 /* One row per group, then one for everyone ("all"). */
 static void score_attack(vs_risk_t *r, const cohorts_t *c, const char *attack, const vs_scores_t *s,
-                         const vs_risk_opts_t *o)
+                         const vs_risk_opts_t *o, const copies_t *cp)
 {
     double *m = vs_malloc((c->train->n + 1) * sizeof *m), *n = vs_malloc((c->holdout->n + 1) * sizeof *n);
     uint64_t stream = vs_hash_str(0, attack, strlen(attack));
@@ -126,7 +163,8 @@ static void score_attack(vs_risk_t *r, const cohorts_t *c, const char *attack, c
         int nn = collect(s->nonmember, c->holdout_group, c->holdout->n, gi, n);
         vs_roc_t roc;
         vs_roc(m, nm, n, nn, o->bootstrap, o->level, o->seed, stream * 1000 + (uint64_t)g, &roc);
-        add_row(r, attack, gi >= 0 ? c->group_names[gi] : "all", &roc);
+        vs_risk_row_t *w = add_row(r, attack, gi >= 0 ? c->group_names[gi] : "all", &roc);
+        if (cp) apply_copies_rule(w, c, cp, gi);
     }
     free(m);
     free(n);
@@ -161,17 +199,42 @@ static void shadow(const vs_attack_data_t *d, const vs_risk_opts_t *o, vs_scores
     vs_attack_shadow(d, &so, s);
 }
 
-/* Targets with a synthetic sample of identical genotypes (dcr scores are
- * minus the distance). */
-static void count_copies(vs_risk_t *r, const vs_attack_data_t *d, const vs_scores_t *dcr)
+static uint8_t *identical_to_any(const vs_geno_t *targets, const vs_geno_t *pool)
 {
-    r->have_copies = 1;
-    r->exact_copies[0] = r->exact_copies[1] = 0;
-    for (int i = 0; i < d->train->n; i++) r->exact_copies[0] += dcr->member[i] == 0;
-    for (int i = 0; i < d->holdout->n; i++) r->exact_copies[1] += dcr->nonmember[i] == 0;
+    uint8_t *flag = vs_calloc(targets->n + 1, 1);
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int i = 0; i < targets->n; i++)
+        for (int j = 0; j < pool->n && !flag[i]; j++) flag[i] = (uint8_t)vs_geno_same(targets, i, pool, j);
+    return flag;
 }
 
-static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *o)
+/* Targets with a synthetic sample of identical genotypes, and non-members
+ * identical to a training sample (duplicates, twins, or too few sites to
+ * tell people apart): the copies rule's counts. */
+static void find_copies(vs_risk_t *r, cohorts_t *c)
+{
+    free_copies(c);
+    c->copied[0] = identical_to_any(c->train, c->syn);
+    c->copied[1] = identical_to_any(c->holdout, c->syn);
+    c->real_identical = identical_to_any(c->holdout, c->train);
+    r->have_copies = 1;
+    r->exact_copies[0] = count_flags(c->copied[0], c->train_group, c->train->n, -1);
+    r->exact_copies[1] = count_flags(c->copied[1], c->holdout_group, c->holdout->n, -1);
+}
+
+/* names rows: a member's own name on a synthetic sample is an exact copy */
+static void score_names(vs_risk_t *r, const cohorts_t *c, const vs_scores_t *s, const vs_risk_opts_t *o)
+{
+    uint8_t *named[2] = { vs_calloc(c->train->n + 1, 1), vs_calloc(c->holdout->n + 1, 1) };
+    for (int i = 0; i < c->train->n; i++) named[0][i] = s->member[i] == 1;
+    for (int i = 0; i < c->holdout->n; i++) named[1][i] = s->nonmember[i] == 1;
+    copies_t cp = { named[0], named[1], NULL };
+    score_attack(r, c, "names", s, o, &cp);
+    free(named[0]);
+    free(named[1]);
+}
+
+static void run_attacks(vs_risk_t *r, cohorts_t *c, const vs_risk_opts_t *o)
 {
     const vs_attack_data_t *d = &c->d;
     int phased = c->syn->phased && c->train->phased && c->holdout->phased;
@@ -181,13 +244,14 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
     if (!phased && (o->attacks & VS_ATT_SHADOW) && o->shadow_cmd)
         vs_warn("not every input is phased, so the shadow attack (its features are haplotype "
                 "matches) is skipped");
+    if (o->attacks & (VS_ATT_DCR | VS_ATT_KING)) find_copies(r, c);
+    copies_t copies = { c->copied[0], c->copied[1], c->real_identical };
     if (o->attacks & VS_ATT_DCR) {
         vs_scores_t *g = vs_scores_new(d), *h = vs_scores_new(d), *cal = vs_scores_new(d);
         vs_attack_dcr(d, g, h, cal);
-        count_copies(r, d, g);
-        score_attack(r, c, "dcr", g, o);
-        if (phased) score_attack(r, c, "dcr_hap", h, o);
-        score_attack(r, c, "dcr_cal", cal, o);
+        score_attack(r, c, "dcr", g, o, &copies);
+        if (phased) score_attack(r, c, "dcr_hap", h, o, NULL);
+        score_attack(r, c, "dcr_cal", cal, o, NULL);
         vs_scores_destroy(g);
         vs_scores_destroy(h);
         vs_scores_destroy(cal);
@@ -211,7 +275,8 @@ static void run_attacks(vs_risk_t *r, const cohorts_t *c, const vs_risk_opts_t *
         case VS_ATT_SHADOW: shadow(d, o, s); break;
         default: vs_attack_partial(d, s); break;
         }
-        score_attack(r, c, one[k].name, s, o);
+        if (one[k].bit == VS_ATT_NAMES) score_names(r, c, s, o);
+        else score_attack(r, c, one[k].name, s, o, one[k].bit == VS_ATT_KING ? &copies : NULL);
         vs_scores_destroy(s);
     }
 }
@@ -239,13 +304,27 @@ void vs_risk_destroy(vs_risk_t *r)
 /* "verdict" stays the 11th column: the tail columns came later */
 static const char *const row_keys[] = { "attack", "group", "n_members", "n_nonmembers", "auc", "auc_lo", "auc_hi",
                                         "tpr_at_fpr_1pct", "tpr_at_fpr_0.1pct", "advantage", "verdict",
-                                        "members_above_all_nonmembers", "tail_p" };
+                                        "members_above_all_nonmembers", "tail_p", "members_copied",
+                                        "nonmembers_copied", "copies_p" };
 #define N_ROW_KEYS (int)(sizeof row_keys / sizeof row_keys[0])
 
 static void put_num(FILE *fp, double x)
 {
     if (isnan(x)) fputs("\tNA", fp);
     else fprintf(fp, "\t%.4f", x);
+}
+
+static void put_p(FILE *fp, double p)
+{
+    if (isnan(p)) fputs("\tNA", fp);
+    else fprintf(fp, "\t%.3g", p);
+}
+
+/* a count, or NA where the row has none (-1) */
+static void put_count(FILE *fp, int n)
+{
+    if (n < 0) fputs("\tNA", fp);
+    else fprintf(fp, "\t%d", n);
 }
 
 void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
@@ -262,8 +341,11 @@ void vs_risk_tsv(const vs_risk_t *r, FILE *fp)
         put_num(fp, w->roc.tpr_at_fpr_01pct);
         put_num(fp, w->roc.advantage);
         fprintf(fp, "\t%s\t%d", w->roc.verdict, w->roc.tail);
-        if (isnan(w->roc.tail_p)) fputs("\tNA\n", fp);
-        else fprintf(fp, "\t%.3g\n", w->roc.tail_p);
+        put_p(fp, w->roc.tail_p);
+        put_count(fp, w->copies[0]);
+        put_count(fp, w->copies[1]);
+        put_p(fp, w->copies_p);
+        fputc('\n', fp);
     }
 }
 
@@ -283,6 +365,9 @@ static cJSON *row_json(const vs_risk_row_t *w)
     cJSON_AddStringToObject(o, row_keys[10], w->roc.verdict);
     cJSON_AddNumberToObject(o, row_keys[11], w->roc.tail);
     vs_json_add_num(o, row_keys[12], w->roc.tail_p);
+    vs_json_add_num(o, row_keys[13], w->copies[0] < 0 ? NAN : w->copies[0]);
+    vs_json_add_num(o, row_keys[14], w->copies[1] < 0 ? NAN : w->copies[1]);
+    vs_json_add_num(o, row_keys[15], w->copies_p);
     return o;
 }
 
@@ -385,17 +470,11 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
 
 /* ---------- self-test ---------- */
 
-/* Training samples the planted control hides among the filler: 20, or as
- * many as the tail test needs to reach a tenth of its threshold with these
- * cohort sizes (by chance alone, about n_members / (n_nonmembers + 1) members
- * score above every non-member), but never more than a tenth of them. */
-static int planted_count(int n_members, int n_nonmembers)
+/* Training samples the planted control hides among the filler: 20, but
+ * never more than a tenth of them. */
+static int planted_count(int n_members)
 {
-    int n = 20;
-    while (n < n_members / 10 &&
-           gsl_cdf_binomial_Q((unsigned)n - 1, 1.0 / (n_nonmembers + 1), (unsigned)n_members) > VS_ROC_TAIL_ALPHA / 10)
-        n++;
-    return n < n_members / 10 ? n : n_members / 10 > 0 ? n_members / 10 : 1;
+    return n_members / 10 < 20 ? (n_members / 10 > 0 ? n_members / 10 : 1) : 20;
 }
 
 /* a's samples, then b's (b may be NULL). */
@@ -418,15 +497,16 @@ static vs_geno_t *concat(const vs_geno_t *a, const vs_geno_t *b)
 enum { CONTROL_POSITIVE, CONTROL_PLANTED, CONTROL_NEGATIVE };
 static const char *const control_name[] = { "positive", "planted", "negative" };
 
-/* dcr, king and ibd must see copies: the positive control by its AUC
- * interval, the planted one by its verdict (the tail test); every negative
- * row must hold 0.5 in its interval. */
+/* dcr, king and ibd must see the positive control's copies by their AUC
+ * intervals; dcr and king the planted ones by their verdicts (the copies
+ * rule); every negative row must hold 0.5 in its interval. */
 static int report_control(FILE *fp, int control, const vs_risk_t *r, double expected)
 {
     int failures = 0;
     for (int i = 0; i < r->n_rows; i++) {
         const vs_risk_row_t *w = &r->rows[i];
-        int must = !strcmp(w->attack, "dcr") || !strcmp(w->attack, "king") || !strcmp(w->attack, "ibd");
+        int must = !strcmp(w->attack, "dcr") || !strcmp(w->attack, "king") ||
+                   (!strcmp(w->attack, "ibd") && control == CONTROL_POSITIVE);
         int detected = control == CONTROL_PLANTED ? !strcmp(w->roc.verdict, "high") : w->roc.auc_lo > 0.5;
         const char *result = control == CONTROL_NEGATIVE
                                  ? (w->roc.auc_lo <= 0.5 && w->roc.auc_hi >= 0.5 ? "ok" : "FALSE-SIGNAL")
@@ -466,9 +546,9 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     co->group_of[VS_TRAIN] = co->groups->group_of;
     co->group_of[VS_HOLDOUT] = co->groups->group_of + train->n;
     vs_info("self-test: %d training samples (%d copied, %d planted), %d holdout samples as filler, %d as non-members",
-            train->n, ncopy, planted_count(train->n, nh - half), half, nh - half);
+            train->n, ncopy, planted_count(train->n), half, nh - half);
     fprintf(fp, "control\tattack\texpected_auc\tauc\tauc_lo\tauc_hi\tverdict\tresult\n");
-    vs_geno_t *planted = vs_geno_subset(train, pick, planted_count(train->n, nh - half));
+    vs_geno_t *planted = vs_geno_subset(train, pick, planted_count(train->n));
     int failures = 0, rows = 1;
     vs_risk_opts_t run = *o;
     for (int control = CONTROL_POSITIVE; control <= CONTROL_NEGATIVE; control++) {
@@ -486,6 +566,7 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
         vs_geno_destroy(co->geno[VS_SYN]);
         co->geno[VS_SYN] = NULL;
     }
+    free_copies(&c);
     vs_geno_destroy(planted);
     vs_geno_destroy(copies);
     vs_geno_destroy(filler);

@@ -38,6 +38,8 @@ typedef struct {
     const char *attack;
     char *group;
     vs_roc_t roc;
+    int copies[2];            /* members, non-members with an exact synthetic copy; -1: no copies rule */
+    double copies_p;          /* the copies rule's Fisher p-value, NaN without it */
 } vs_risk_row_t;
 
 typedef struct {

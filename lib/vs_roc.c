@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_sf_gamma.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,8 +98,16 @@ int vs_roc_tail(const double *member, int nm, const double *nonmember, int nn, d
         if (nonmember[i] > top) top = nonmember[i];
     int above = 0;
     for (int i = 0; i < nm; i++) above += member[i] > top;
-    *p = above ? gsl_cdf_binomial_Q((unsigned)above - 1, 1.0 / (nn + 1), (unsigned)nm) : 1;
+    *p = exp(gsl_sf_lnchoose((unsigned)nm, (unsigned)above) - gsl_sf_lnchoose((unsigned)(nm + nn), (unsigned)above));
     return above;
+}
+
+int vs_roc_copies(int cm, int nm, int cn, int nn, int real_identical, double *p)
+{
+    *p = cm ? gsl_cdf_hypergeometric_Q((unsigned)cm - 1, (unsigned)(cm + cn), (unsigned)(nm + nn - cm - cn),
+                                       (unsigned)nm)
+            : 1;
+    return cm > 0 && ((cn == 0 && real_identical == 0) || *p < VS_ROC_COPIES_ALPHA);
 }
 
 static int cmp_double(const void *a, const void *b)

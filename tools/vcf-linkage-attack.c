@@ -45,7 +45,7 @@ static void usage(FILE *fp)
 "        --threads INT            threads [1]\n"
 "        --self-test FLOAT        run controls from TRAIN and HOLDOUT instead (no SYNTHETIC argument):\n"
 "                                 positive (a fraction FLOAT of TRAIN copied), planted (a few\n"
-"                                 members copied among strangers, which the tail test must flag)\n"
+"                                 members copied among strangers, which the copies rule must flag)\n"
 "                                 and negative; negative rows use Bonferroni-adjusted intervals\n"
 "\n"
 "Output:\n"

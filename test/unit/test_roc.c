@@ -75,24 +75,35 @@ int main(void)
     vs_roc(same_m, 9, same_n, 400, 100, 0.95, 1, 1, &r);
     CHECK(!strcmp(r.verdict, "insufficient") && isnan(r.auc), "9 members: insufficient, no AUC");
 
-    /* the tail test: 3 members of 5 above all 4 non-members; by chance each has 1 in 5:
-     * P(X >= 3), X ~ Bin(5, 0.2) = 10 * 0.2^3 * 0.8^2 + 5 * 0.2^4 * 0.8 + 0.2^5 = 0.05792 */
+    /* the tail test: 3 members of 5 above all 4 non-members; with exchangeable labels the 3 best
+     * scores all go to members with probability C(5, 3) / C(9, 3) = 10 / 84 */
     double tm[] = { 9, 8, 7, 1, 0.5 }, tn[] = { 5, 1, 2, 3 }, p;
     CHECK(vs_roc_tail(tm, 5, tn, 4, &p) == 3, "3 members above every non-member");
-    CHECK_NEAR(p, 0.05792, 1e-12, "their binomial tail probability, by hand");
+    CHECK_NEAR(p, 10.0 / 84, 1e-12, "their exchangeable tail probability, by hand");
     double tie[] = { 5, 4 };
     CHECK(vs_roc_tail(tie, 2, tn, 4, &p) == 0 && p == 1, "a member tied with the top non-member is not above it");
-    /* 20 planted copies (score 0, the best) among 2000 members and 500 non-members: high
-     * however the AUC barely moves */
+    /* planted best scores among 2000 members and 500 non-members: 20 are within chance
+     * (C(2000, 20) / C(2500, 20) = 0.0113), 60 are not (1.28e-6): high however the AUC barely moves */
     double *pm = malloc(2000 * sizeof *pm), *pn = malloc(500 * sizeof *pn);
-    for (int i = 0; i < 2000; i++) pm[i] = i < 20 ? 0 : -10 - 990 * vs_rng_unif(3, 1, i, 0);
     for (int i = 0; i < 500; i++) pn[i] = -10 - 990 * vs_rng_unif(3, 2, i, 0);
-    vs_roc(pm, 2000, pn, 500, 200, 0.95, 1, 1, &r);
-    CHECK(r.tail >= 20 && r.tail_p < VS_ROC_TAIL_ALPHA && !strcmp(r.verdict, "high") && r.auc < 0.55,
-          "20 planted copies among 2000: %d above all, p %.2g, AUC %.3f, verdict %s", r.tail, r.tail_p, r.auc, r.verdict);
-    for (int i = 0; i < 20; i++) pm[i] = -10 - 990 * vs_rng_unif(3, 3, i, 0);
-    vs_roc(pm, 2000, pn, 500, 200, 0.95, 1, 1, &r);
-    CHECK(r.tail_p > VS_ROC_TAIL_ALPHA && strcmp(r.verdict, "high"), "none planted: p %.2g, verdict %s", r.tail_p, r.verdict);
+    for (int planted = 20; planted <= 60; planted += 40) {
+        for (int i = 0; i < 2000; i++) pm[i] = i < planted ? 0 : -10 - 990 * vs_rng_unif(3, 1, i, 0);
+        vs_roc(pm, 2000, pn, 500, 200, 0.95, 1, 1, &r);
+        double expect = planted == 20 ? 0.011310962220034741 : 1.2797604595574367e-06;
+        CHECK(r.tail >= planted && fabs(r.tail_p / expect - 1) < 1e-6 && r.auc < 0.55 &&
+                  (planted == 60) == !strcmp(r.verdict, "high"),
+              "%d planted among 2000: %d above all, p %.3g, AUC %.3f, verdict %s", planted, r.tail, r.tail_p, r.auc,
+              r.verdict);
+    }
+    /* the copies rule: exact copies of members, against the non-members' */
+    CHECK(vs_roc_copies(20, 1600, 0, 400, 0, &p) && fabs(p / 0.011256650779515228 - 1) < 1e-9,
+          "20 copied members, no copied non-member, no identical real samples: high (Fisher p %.4g)", p);
+    CHECK(!vs_roc_copies(0, 1600, 0, 400, 0, &p) && p == 1, "no copies: not high");
+    CHECK(!vs_roc_copies(3, 1600, 1, 400, 0, &p) && fabs(p / 0.8193538884566922 - 1) < 1e-9,
+          "3 copied members to 1 non-member: as chance would have it (p %.4g)", p);
+    CHECK(!vs_roc_copies(2, 240, 0, 60, 1, &p) && fabs(p / 0.6394648829431439 - 1) < 1e-9,
+          "2 copied members where real samples are identical too: chance (p %.4g)", p);
+    CHECK(vs_roc_copies(2, 240, 0, 60, 0, &p), "2 copied members where no two real samples are identical: high");
     free(pm);
     free(pn);
     UNIT_DONE();
