@@ -43,7 +43,7 @@ DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-d
 # only the HTML rendering test needs it; that test skips, with a message, without it
 DEB_OPTIONAL = chromium
 
-.PHONY: all helpers deps demo check bench install clean
+.PHONY: all helpers deps demo check bench tradeoff install clean
 all: $(BIN)
 helpers: $(HELPERS)
 
@@ -90,6 +90,9 @@ check: deps all helpers $(UNIT)
 
 bench: deps all
 	BUILD=$(BUILD) bash bench/run.sh
+
+tradeoff: deps all
+	BUILD=$(BUILD) bash bench/tradeoff
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5

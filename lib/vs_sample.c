@@ -90,10 +90,12 @@ int vs_sample_preset(const char *name, vs_sample_opts_t *o)
         double scale_switch;
         vs_rare_t rare;
     } presets[] = {
-        { "off", 1, 40, VS_JUMP_UNIFORM, 1, VS_RARE_DROP },
-        { "fidelity", 5, 40, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
-        { "balanced", 10, 40, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
-        { "strict", 20, 20, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+        /* from bench/tradeoff: k = 3 already lets attacks through (signal rows), and
+         * longer contexts keep more LD but let the shadow attack in sooner */
+        { "off", 1, 80, VS_JUMP_UNIFORM, 1, VS_RARE_DROP },
+        { "fidelity", 5, 160, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+        { "balanced", 5, 80, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
+        { "strict", 10, 80, VS_JUMP_NEIGHBOUR, 0, VS_RARE_SCATTER },
     };
     for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
         if (!strcmp(name, presets[i].name)) {

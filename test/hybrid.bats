@@ -7,9 +7,9 @@ setup_file() {
     local d; d=$(toy_dir)
     cd "$d"
     vcf-fit toy.vcf.gz -g groups.tsv -q -o hmodel.json
-    vcf-synth --privacy fidelity -m hmodel.json toy.vcf.gz -n 40 --mix equal --prefix SYN -q -Ob -o syn40.bcf
-    vcf-synth --privacy fidelity -m hmodel.json toy.vcf.gz -n 10 --mix equal --prefix SYN -q -Ob -o syn10.bcf
-    vcf-synth --privacy fidelity -m hmodel.json toy.vcf.gz -n 40 --mix source --prefix SYN -q -Ob -o synsrc.bcf
+    vcf-synth -m hmodel.json toy.vcf.gz -n 40 --mix equal --prefix SYN -q -Ob -o syn40.bcf
+    vcf-synth -m hmodel.json toy.vcf.gz -n 10 --mix equal --prefix SYN -q -Ob -o syn10.bcf
+    vcf-synth -m hmodel.json toy.vcf.gz -n 40 --mix source --prefix SYN -q -Ob -o synsrc.bcf
 }
 
 setup() {
@@ -164,7 +164,7 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
     bcftools query -l "$SHARED/1kg_chr1_11.7M.vcf.gz" | awk 'NR % 5' > train.txt
     bcftools view -S train.txt "$SHARED/1kg_chr1_11.7M.vcf.gz" -Ob -o train.bcf
     vcf-fit train.bcf -g "$SHARED/1kg_panel.tsv" --group-column super_pop --fit-haplotypes 20 --threads 2 -q -o m.json 2>/dev/null
-    vcf-synth --privacy fidelity -m m.json train.bcf -n 2000 --mix equal --threads 2 -q -Ob -o syn.bcf
+    vcf-synth -m m.json train.bcf -n 2000 --mix equal --threads 2 -q -Ob -o syn.bcf
     vcf-hybrid augment train.bcf syn.bcf -g "$SHARED/1kg_panel.tsv" --group-column super_pop --target equal -q -Ob -o aug.bcf 2>/dev/null
     run bash -c "bcftools view -h aug.bcf | grep -o 'Group=[A-Z]*' | sort | uniq -c | awk '{print \$1}' | sort -u"
     assert_output "$(bcftools view -h aug.bcf | grep -o 'Group=AFR' | wc -l)"

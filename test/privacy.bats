@@ -55,9 +55,11 @@ records() { bcftools view -H "$1" | md5sum; }
 
 @test "privacy: presets and knobs are recorded in the header; knobs override the preset in any order" {
     run bash -c "vcf-synth -m '$TOY/model.json' '$TOY/toy.vcf.gz' -n 5 --no-version -q | grep '^##vcfsynthPrivacy'"
-    assert_output "##vcfsynthPrivacy=<Preset=balanced,MinCarriers=10,Jump=neighbour,MaxContextSites=40,ScaleSwitch=0,MaxSegmentCM=0,Rare=scatter,RestartCM=5>"
-    run bash -c "vcf-synth -m '$TOY/model.json' '$TOY/toy.vcf.gz' -n 5 --no-version -q --min-carriers 4 --privacy strict | grep '^##vcfsynthPrivacy'"
-    assert_output --partial "Preset=custom,MinCarriers=4,Jump=neighbour,MaxContextSites=20"
+    assert_output "##vcfsynthPrivacy=<Preset=balanced,MinCarriers=5,Jump=neighbour,MaxContextSites=80,ScaleSwitch=0,MaxSegmentCM=0,Rare=scatter,RestartCM=5>"
+    run bash -c "vcf-synth -m '$TOY/model.json' '$TOY/toy.vcf.gz' -n 5 --no-version -q --min-carriers 4 --privacy fidelity | grep '^##vcfsynthPrivacy'"
+    assert_output --partial "Preset=custom,MinCarriers=4,Jump=neighbour,MaxContextSites=160"
+    run bash -c "vcf-synth -m '$TOY/model.json' '$TOY/toy.vcf.gz' -n 5 --mix A=1 --no-version -q --privacy strict | grep '^##vcfsynthPrivacy'"
+    assert_output --partial "Preset=strict,MinCarriers=10,Jump=neighbour,MaxContextSites=80"
     run bash -c "vcf-synth -m '$TOY/model.json' '$TOY/toy.vcf.gz' -n 5 -q --privacy off | grep -c '^##vcfsynthPrivacy=<Preset=off,MinCarriers=1,Jump=uniform'"
     assert_output 1
 }
