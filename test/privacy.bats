@@ -43,6 +43,7 @@ setup() {
 need_demo() { [ -f "$EX/reference.vcf.gz" ] || skip "$EX/reference.vcf.gz is absent (make deps installs shapeit4-example)"; }
 
 records() { bcftools view -H "$1" | md5sum; }
+min_carriers() { bcftools view -h "$1" | sed -n 's/^##vcfsynthPrivacy=.*MinCarriers=\([0-9]*\).*/\1/p'; }
 
 @test "privacy: --privacy off, and K=1 with uniform switching, reproduce vcfsynth 0.1.0 exactly" {
     # the md5 of the records vcfsynth 0.1.0 (commit d44572b) wrote for this toy run
@@ -153,21 +154,22 @@ records() { bcftools view -H "$1" | md5sum; }
 
 @test "privacy: rare alleles are scattered near their fresh-sample frequency; dropped with --rare drop" {
     need_demo
-    # alleles that fewer than 10 training samples carry
     bcftools +fill-tags "$W/demo.bcf" -- -t AC,AN | bcftools query -f '%POS\t%INFO/AC\t%INFO/AN\n' > train_ac.txt
     for rare in scatter drop; do
         vcf-synth -m "$W/demo.json" "$W/demo.bcf" -n 1000 --rare $rare --threads 2 -q -Ob -o $rare.bcf
         bcftools query -f '%POS\t%INFO/AC\t%INFO/AN\n' $rare.bcf > $rare.txt
     done
-    # the synthetic frequency of training alleles seen 1-9 times, against the training frequency
+    k=$(min_carriers drop.bcf)
+    # the synthetic frequency of training alleles seen 1 to k-1 times (so carried by fewer than k
+    # samples), against the training frequency
     ratio() {
-        awk 'NR == FNR { ac[$1] = $2; an[$1] = $3; next }
+        awk -v k=$k 'NR == FNR { ac[$1] = $2; an[$1] = $3; next }
              { t = ac[$1] <= an[$1] / 2 ? ac[$1] : an[$1] - ac[$1]; s = ac[$1] <= an[$1] / 2 ? $2 : $3 - $2
-               if (t >= 1 && t <= 9) { st += t / an[$1]; ss += s / $3 } }
+               if (t >= 1 && t < k) { st += t / an[$1]; ss += s / $3 } }
              END { printf "%.3f\n", ss / st }' train_ac.txt "$1"
     }
     scatter=$(ratio scatter.txt) drop=$(ratio drop.txt)
-    echo "rare allele frequency against train: scatter $scatter, drop $drop (miscopies alone)" >&3
+    echo "k $k, rare allele frequency against train: scatter $scatter, drop $drop (miscopies alone)" >&3
     # scatter: near a fresh sample's (Good-Turing shrinks singletons); drop: the miscopy rate alone
     awk -v s=$scatter -v d=$drop 'BEGIN { exit !(s > 0.3 && s < 1.0 && d < 0.15) }'
 }
@@ -178,7 +180,7 @@ records() { bcftools view -H "$1" | md5sum; }
     sed 's/"eps":\t[0-9.e+-]*/"eps":\t0/' "$W/demo.json" > eps0.json
     for rare in scatter drop; do
         vcf-synth -m eps0.json "$W/demo.bcf" -n 200 --seed 3 --rare $rare --threads 2 -q -Ob -o $rare.bcf
-        run vs-pieces "$W/demo.bcf" eps0.json $rare.bcf --rare 10
+        run vs-pieces "$W/demo.bcf" eps0.json $rare.bcf --rare $(min_carriers $rare.bcf)
         echo "--rare $rare: $output" >&3
         eval "$rare=(\$output)"
     done
