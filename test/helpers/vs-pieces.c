@@ -135,7 +135,13 @@ int main(int argc, char **argv)
     vs_panel_t *p = vs_panel_read(argv[1], &ro);
     vs_model_t *m = vs_model_read(argv[2]);
     vs_panel_t *syn = vs_panel_read(argv[3], &ro);
-    if (argc == 6) return rare_check(p, m, syn, atoi(argv[5]));
+    if (argc == 6) {
+        int rc = rare_check(p, m, syn, atoi(argv[5]));
+        vs_panel_destroy(p);
+        vs_panel_destroy(syn);
+        vs_model_destroy(m);
+        return rc;
+    }
     int *group_of = vs_malloc(p->n_samples * sizeof *group_of);
     for (int g = 0; g < m->n_groups; g++)
         for (int i = 0; i < m->groups[g].n_members; i++) group_of[m->groups[g].members[i]] = g;
