@@ -5,6 +5,7 @@
 #   make bench      benchmarks, results in bench/results/*.tsv
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 check   the same under ASan/UBSan
+#   make fuzz       libFuzzer on every parser the project wrote (FUZZ_TIME s each, default 60)
 
 VERSION  = 0.1.0
 PREFIX  ?= /usr/local
@@ -39,11 +40,11 @@ HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*
 # Debian 12 packages the build, the tests and the demo need
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
-           jq time vcftools libxml2-utils
-# only the HTML rendering test needs it; that test skips, with a message, without it
-DEB_OPTIONAL = chromium
+           jq time vcftools libxml2-utils xz-utils bzip2 zstd
+# only the HTML rendering test and the fuzz smoke need these; they skip, with a message, without them
+DEB_OPTIONAL = chromium clang libomp-dev
 
-.PHONY: all helpers deps demo check bench tradeoff install clean
+.PHONY: all helpers deps demo check bench tradeoff install clean fuzz
 all: $(BIN)
 helpers: $(HELPERS)
 
@@ -94,6 +95,44 @@ bench: deps all
 tradeoff: deps all
 	BUILD=$(BUILD) bash bench/tradeoff
 
+# libFuzzer targets (test/fuzz/fuzz_*.c) against the library built by clang
+# with ASan and UBSan; each runs its seed corpus, then FUZZ_TIME seconds of
+# mutations (new inputs go to build-fuzz/corpus, not to the repository).
+FUZZ_TIME ?= 60
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_FLAGS = -std=c11 -O1 -g -fopenmp -Wall -Wextra -Werror -Wno-pass-failed $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ   = $(LIB_SRC:lib/%.c=build-fuzz/lib/%.o)
+FUZZ_BIN   = $(patsubst test/fuzz/%.c,build-fuzz/%,$(wildcard test/fuzz/fuzz_*.c))
+
+build-fuzz/lib/%.o: lib/%.c lib/*.h | build-fuzz/lib
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build-fuzz/libvcfsynth.a: $(FUZZ_OBJ)
+	$(AR) rcs $@ $^
+
+build-fuzz/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz.h build-fuzz/libvcfsynth.a
+	clang $(CPPFLAGS) $(FUZZ_FLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Wl,--wrap=fopen,--wrap=fclose,--wrap=gzopen,--wrap=gzclose \
+		-o $@ $< build-fuzz/libvcfsynth.a $(LDLIBS)
+
+build-fuzz/lib:
+	mkdir -p $@
+
+# -fork=1: the fuzzing runs in child jobs that are restarted, so that what a
+# parser leaks when vs_die jumps out of it (the program would have exited)
+# does not add up to the fuzzer's memory limit.
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		name=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus/$$name; \
+		ASAN_OPTIONS=detect_leaks=0 $$f -fork=1 -max_total_time=$(FUZZ_TIME) -detect_leaks=0 -close_fd_mask=2 \
+			-max_len=65536 -timeout=10 -artifact_prefix=build-fuzz/$$name- \
+			build-fuzz/corpus/$$name test/fuzz/corpus/$$name > build-fuzz/$$name.log 2>&1; rc=$$?; \
+		last=$$(grep -aE '^#[0-9]+:' build-fuzz/$$name.log | tail -1); \
+		echo "fuzz: $$name: $$(echo "$$last" | sed 's/^#\([0-9]*\):.*/\1/') executions in $(FUZZ_TIME) s," \
+			"$$(echo "$$last" | grep -o 'oom/timeout/crash: [0-9/]*')"; \
+		grep -aE 'ERROR|SUMMARY|DEADLYSIGNAL|Test unit written' build-fuzz/$$name.log; \
+		test $$rc -eq 0 || { echo "fuzz: $$name FAILED, see build-fuzz/$$name.log"; exit 1; }; \
+	done
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/
@@ -101,4 +140,4 @@ install: all
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf build build-sanitize
+	rm -rf build build-sanitize build-fuzz

@@ -19,10 +19,10 @@ vs_panel_t *vs_cohort_read(const char *path, int keep_site_names)
     return p;
 }
 
-void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const char *map_spec,
-                         double cm_per_mb, double **cm_out, uint8_t **contig_start)
+void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const vs_map_opts_t *map,
+                         double **cm_out, uint8_t **contig_start)
 {
-    vs_sitemap_t *sm = vs_sitemap_resolve(p, map_spec, cm_per_mb);
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, map);
     double *cm = vs_malloc((p->n_sites + 1) * sizeof *cm);
     vs_sitemap_cm(sm, p, cm);
     int64_t *contig = vs_malloc((p->n_sites + 1) * sizeof *contig);
@@ -119,7 +119,11 @@ vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)
             (long long)n, (long long)(p[VS_SYN]->n_sites - n), o->path[VS_SYN],
             (long long)(p[VS_TRAIN]->n_sites - n), o->path[VS_TRAIN], (long long)(p[VS_HOLDOUT]->n_sites - n),
             o->path[VS_HOLDOUT]);
-    vs_cohort_positions(p[VS_TRAIN], sites[VS_TRAIN], n, o->map_spec, o->cm_per_mb, &c->cm, &c->contig_start);
+    if (n < VS_COHORTS_MIN_SITES)
+        vs_warn("only %lld site%s shared by %s, %s and %s, fewer than %d: every row is 'insufficient' (check that "
+                "they cover the same regions, on the same reference build)", (long long)n, n == 1 ? " is" : "s are",
+                o->path[VS_SYN], o->path[VS_TRAIN], o->path[VS_HOLDOUT], VS_COHORTS_MIN_SITES);
+    vs_cohort_positions(p[VS_TRAIN], sites[VS_TRAIN], n, &o->map, &c->cm, &c->contig_start);
     if (o->keep_site_names) {
         c->site_name = vs_malloc((n + 1) * sizeof *c->site_name);
         for (int64_t j = 0; j < n; j++) c->site_name[j] = vs_strdup(p[VS_TRAIN]->site_name[sites[VS_TRAIN][j]]);

@@ -8,14 +8,18 @@
 #include <stdint.h>
 #include "vs_geno.h"
 #include "vs_groups.h"
+#include "vs_sitemap.h"
 
 enum { VS_SYN, VS_TRAIN, VS_HOLDOUT };
+
+/* Fewer common sites than this make every attack and fidelity row
+ * "insufficient": a verdict from a handful of sites would say nothing. */
+#define VS_COHORTS_MIN_SITES 50
 
 typedef struct {
     const char *path[3];            /* synthetic, training, holdout */
     const char *groups, *group_column;
-    const char *map_spec;
-    double cm_per_mb;
+    vs_map_opts_t map;
     int label_synthetic;            /* synthetic samples get groups too: the table, else ##SAMPLE Group= */
     int keep_site_names;
 } vs_cohorts_opts_t;
@@ -36,8 +40,8 @@ typedef struct {
  * counted), unphased genotypes allowed. */
 vs_panel_t *vs_cohort_read(const char *path, int keep_site_names);
 /* Genetic positions of the listed sites of p, and where each contig starts. */
-void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const char *map_spec,
-                         double cm_per_mb, double **cm, uint8_t **contig_start);
+void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const vs_map_opts_t *map,
+                         double **cm, uint8_t **contig_start);
 vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o);
 void vs_cohorts_destroy(vs_cohorts_t *c);
 

@@ -9,6 +9,7 @@
 
 #define VS_EXIT_DATA  1   /* error in the data or the run */
 #define VS_EXIT_USAGE 2   /* error in the command line */
+#define VS_EXIT_VERDICT 3 /* the run succeeded, and its verdict reached --fail-on */
 
 /* Where in the input a data error was found; any field may be NULL / -1. */
 typedef struct {

@@ -5,6 +5,7 @@
 #include "vs_err.h"
 #include "vs_json.h"
 #include "vs_metrics.h"
+#include "vs_out.h"
 #include "vs_pca.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
@@ -12,6 +13,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 
 #define MIN_SAMPLES 10          /* per group and set, else the group is "insufficient" */
 #define COMMON_MAF 0.05         /* sites for HWE and LD: this common in the training group */
@@ -80,7 +82,7 @@ typedef struct {
 void vs_fidelity_opts_init(vs_fidelity_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->cm_per_mb = 1.0;
+    o->map.cm_per_mb = 1.0;
     o->bootstrap = 200;
     o->level = 0.95;
     o->ld_pairs = 1000;
@@ -795,6 +797,7 @@ static const char *row_flag(int dir, double lo, double hi)
 
 static int row_usable(const fid_t *f, int row)
 {
+    if (f->S < VS_COHORTS_MIN_SITES) return 0;
     int base = f->n_metrics * (f->G + 1);
     if (row < base) {
         int g = row % (f->G + 1);
@@ -859,7 +862,10 @@ static void summarise_bias(const fid_t *f, const double *point, const double *re
             v[r] = group_gap(f, mi, x, 0, NULL) - group_gap(f, mi, x, 1, NULL);
         }
         interval(v, B, f->o->level, &b->lo, &b->hi);
-        b->flag = isnan(b->amp) || isnan(b->lo) ? "NA" : b->lo > 0 ? "amplified" : b->hi < 0 ? "reduced" : "ok";
+        b->flag = isnan(b->amp) || isnan(b->lo) || f->S < VS_COHORTS_MIN_SITES ? "NA"
+                  : b->lo > 0                                               ? "amplified"
+                  : b->hi < 0                                               ? "reduced"
+                                                                            : "ok";
     }
     free(v);
 }
@@ -975,8 +981,8 @@ static void fill_tables(fid_t *f, const work_t *k, vs_fidelity_t *out)
 
 static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
 {
-    vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map_spec,
-                             o->cm_per_mb, 1, o->keep_site_names };
+    vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map, 1,
+                             o->keep_site_names };
     f->o = o;
     f->co = vs_cohorts_load(&co);
     f->G = f->co->groups->n_groups;
@@ -1095,28 +1101,50 @@ static int row_flagged(const vs_fid_row_t *w)
     return strcmp(w->flag, "ok") && strcmp(w->flag, "NA") && strcmp(w->flag, "insufficient");
 }
 
-char *vs_fidelity_verdict(const vs_fidelity_t *f)
+typedef struct {
+    int flagged, judged, amplified, judged_bias;
+    double expected, p;       /* rows flagged by chance alone, and the chance of as many or more */
+    const vs_fid_bias_t *worst;
+} tally_t;
+
+/* Each row is judged at its own level, so about (1 - level) of the rows are
+ * flagged by chance when the synthetic data are as good as new real people.
+ * The report is FLAGGED when the count of flagged rows is beyond that by a
+ * one-sided binomial test (rows treated as independent), or when any bias is
+ * amplified. */
+static tally_t tally(const vs_fidelity_t *f)
 {
-    int flagged = 0, judged = 0, amplified = 0, judged_bias = 0;
-    const vs_fid_bias_t *worst = NULL;
+    tally_t t = { 0 };
     for (int i = 0; i < f->n_rows; i++) {
-        judged += strcmp(f->rows[i].flag, "NA") && strcmp(f->rows[i].flag, "insufficient");
-        flagged += row_flagged(&f->rows[i]);
+        t.judged += strcmp(f->rows[i].flag, "NA") && strcmp(f->rows[i].flag, "insufficient");
+        t.flagged += row_flagged(&f->rows[i]);
     }
     for (int i = 0; i < f->n_bias; i++) {
         const vs_fid_bias_t *b = &f->bias[i];
-        judged_bias += strcmp(b->flag, "NA") != 0;
+        t.judged_bias += strcmp(b->flag, "NA") != 0;
         if (strcmp(b->flag, "amplified")) continue;
-        amplified++;
-        if (!worst || b->amp > worst->amp) worst = b;
+        t.amplified++;
+        if (!t.worst || b->amp > t.worst->amp) t.worst = b;
     }
-    /* each row is judged at its own level, so about (1 - level) of the rows are flagged by chance */
-    int by_chance = (int)ceil((1 - f->level) * judged);
+    t.expected = (1 - f->level) * t.judged;
+    t.p = t.flagged > 0 ? gsl_cdf_binomial_Q(t.flagged - 1, 1 - f->level, t.judged) : 1;
+    return t;
+}
+
+int vs_fidelity_flagged(const vs_fidelity_t *f)
+{
+    tally_t t = tally(f);
+    return t.p < VS_FIDELITY_FLAG_ALPHA || t.amplified > 0;
+}
+
+char *vs_fidelity_verdict(const vs_fidelity_t *f)
+{
+    tally_t t = tally(f);
     kstring_t s = { 0, 0, NULL };
-    ksprintf(&s, "%s: %d of %d rows differ from the real baseline beyond chance (about %d would by chance alone); "
-             "bias amplified in %d of %d metrics", flagged > by_chance || amplified ? "FLAGGED" : "OK", flagged, judged,
-             by_chance, amplified, judged_bias);
-    if (worst) ksprintf(&s, " (largest: %s, worst group %s)", worst->metric, worst->worst_group);
+    ksprintf(&s, "%s: %d of %d rows differ from the real baseline beyond chance (about %.0f would by chance alone; "
+             "binomial p %.2g); bias amplified in %d of %d metrics", vs_fidelity_flagged(f) ? "FLAGGED" : "OK",
+             t.flagged, t.judged, t.expected, t.p, t.amplified, t.judged_bias);
+    if (t.worst) ksprintf(&s, " (largest: %s, worst group %s)", t.worst->metric, t.worst->worst_group);
     return s.s;
 }
 

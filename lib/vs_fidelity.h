@@ -12,12 +12,12 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include "vs_sitemap.h"
 
 typedef struct {
     const char *syn, *train, *holdout;
     const char *groups, *group_column;
-    const char *map_spec;
-    double cm_per_mb;
+    vs_map_opts_t map;
     int bootstrap;              /* resamples for the intervals */
     double level;               /* of the intervals: 0.95 */
     int ld_pairs;               /* site pairs per distance bin, at most */
@@ -81,6 +81,11 @@ void vs_fidelity_tsv(const vs_fidelity_t *f, FILE *fp);
 void vs_fidelity_json(const vs_fidelity_t *f, const char *path);
 /* One line: how many rows and metrics are flagged, and the worst. */
 char *vs_fidelity_verdict(const vs_fidelity_t *f);
+/* 1 when the verdict is FLAGGED: more rows flagged than chance allows (a
+ * one-sided binomial test on the count, at VS_FIDELITY_FLAG_ALPHA) or a bias
+ * amplified. */
+#define VS_FIDELITY_FLAG_ALPHA 0.05
+int vs_fidelity_flagged(const vs_fidelity_t *f);
 /* On standard error: the verdict and each flagged amplification. */
 void vs_fidelity_summary(const vs_fidelity_t *f);
 /* Per site: CHROM POS REF ALT, then the ALT frequency of each group of the

@@ -14,7 +14,7 @@
 void vs_fit_opts_init(vs_fit_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->cm_per_mb = 1.0;
+    o->map.cm_per_mb = 1.0;
     o->fit_haplotypes = 100;
     o->ne_min = 10;
     o->ne_max = 1e7;
@@ -26,7 +26,7 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
 
 static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
 {
-    vs_sitemap_t *sm = vs_sitemap_resolve(p, o->map_spec, o->cm_per_mb);
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, &o->map);
     for (int i = 0; i < p->n_contigs; i++) {
         m->contigs[i].map = sm->map[i];
         m->contigs[i].map_source = sm->source[i];

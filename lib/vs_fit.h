@@ -9,10 +9,10 @@
 #include "vs_groups.h"
 #include "vs_model.h"
 #include "vs_panel.h"
+#include "vs_sitemap.h"
 
 typedef struct {
-    const char *map_spec;     /* --map, or NULL */
-    double cm_per_mb;         /* constant-rate fallback */
+    vs_map_opts_t map;
     int fit_haplotypes;
     int fit_eps;
     double ne_min, ne_max;

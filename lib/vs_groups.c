@@ -6,17 +6,58 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <htslib/khash.h>
 
 KHASH_MAP_INIT_STR(str2int, int)
 
 #define MAX_COLS 256
 
+/* The field without its leading and trailing blanks. */
+static char *trim(char *p)
+{
+    while (*p == ' ') p++;
+    size_t n = strlen(p);
+    while (n > 0 && p[n - 1] == ' ') p[--n] = 0;
+    return p;
+}
+
+/* A line with a tab is split at tabs, and its fields keep their blanks
+ * ("Pop One"); a line without one is split at runs of blanks. */
 static int split(char *line, char **tok)
 {
     int n = 0;
-    for (char *p = strtok(line, " \t\r\n"); p && n < MAX_COLS; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+    if (!strchr(line, '\t')) {
+        for (char *p = strtok(line, " \t\r\n"); p && n < MAX_COLS; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+        return n;
+    }
+    line[strcspn(line, "\r\n")] = 0;
+    if (!*line) return 0;
+    for (char *p = line; n < MAX_COLS;) {
+        char *tab = strchr(p, '\t');
+        if (tab) *tab = 0;
+        tok[n++] = trim(p);
+        if (!tab) break;
+        p = tab + 1;
+    }
     return n;
+}
+
+/* A group name goes into ##SAMPLE=<...,Group=NAME> header lines and TSV
+ * reports: it must be non-empty and hold none of , < > = " or a control
+ * character. */
+static void check_group_name(const char *path, long lineno, const char *name)
+{
+    const char *bad = NULL;
+    if (!*name) bad = "is empty";
+    for (const unsigned char *c = (const unsigned char *)name; *c && !bad; c++)
+        if (strchr(",<>=\"", *c) || *c < 0x20 || *c == 0x7f)
+            bad = "holds a character a VCF header value cannot (, < > = \" or a control character)";
+    if (bad) {
+        vs_loc_t loc = { path, NULL, -1, NULL };
+        vs_die_at(&loc, "rename the group in the table (letters, digits, blanks, _ - . are safe)",
+                  "the group name '%s' on line %ld %s", name, lineno, bad);
+    }
 }
 
 static int looks_like_header(char **tok)
@@ -54,6 +95,9 @@ static void index_groups(vs_groups_t *g, char **label)
 
 char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples, int warn_absent)
 {
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        vs_die("groups table %s is a directory; give the table file inside it", path);
     FILE *fp = fopen(path, "r");
     if (!fp) vs_die("cannot open groups table %s: %s", path, strerror(errno));
     khash_t(str2int) *idx = kh_init(str2int);
@@ -67,7 +111,7 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
     char **label = vs_calloc(n_samples, sizeof *label);
     char *line = NULL, *tok[MAX_COLS];
     size_t cap = 0;
-    int gcol = column ? -1 : 1, first = 1, n_absent = 0;
+    int gcol = column ? -1 : 1, first = 1, n_absent = 0, n_rows = 0;
     long lineno = 0;
     while (getline(&line, &cap, fp) > 0) {
         lineno++;
@@ -89,6 +133,8 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
         if (n <= gcol)
             vs_die("groups table %s line %ld has %d column%s; the group is in column %d",
                    path, lineno, n, n == 1 ? "" : "s", gcol + 1);
+        check_group_name(path, lineno, tok[gcol]);
+        n_rows++;
         khiter_t k = kh_get(str2int, idx, tok[0]);
         if (k == kh_end(idx)) { n_absent++; continue; }
         int s = kh_val(idx, k);
@@ -99,8 +145,12 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
     free(line);
     fclose(fp);
     kh_destroy(str2int, idx);
+    if (n_rows == 0)
+        vs_die_at(&(vs_loc_t){ path, NULL, -1, NULL }, "give a table of SAMPLE GROUP lines (a header line is optional)",
+                  "the groups table has no sample lines");
+    /* the normal case (every 1000 Genomes panel file lists more samples than a subset holds): info, not a warning */
     if (n_absent && warn_absent)
-        vs_warn("groups table %s names %d sample%s that %s not in the VCF; ignored",
+        vs_info("groups table %s names %d sample%s that %s not in the VCF; ignored",
                 path, n_absent, n_absent == 1 ? "" : "s", n_absent == 1 ? "is" : "are");
     return label;
 }

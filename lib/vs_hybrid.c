@@ -2,6 +2,7 @@
 #include "vs_bed.h"
 #include "vs_err.h"
 #include "vs_groups.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
@@ -161,7 +162,7 @@ static int augment_goal(const vs_hybrid_opts_t *o, const cohort_t *real, const c
         if (!eq) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
         *eq = 0;
         if (strcmp(it, group)) continue;
-        goal = (int)vs_parse_long("--target", eq + 1, 0, 100000000);
+        goal = (int)vs_parse_long("--target", eq + 1, 0, VS_MAX_SAMPLES);
         if (goal < have)
             vs_die("--target %s=%d is below the %d real samples of group %s; augment only adds samples", it,
                    goal, have, it);

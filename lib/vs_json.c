@@ -1,5 +1,5 @@
 #include "vs_json.h"
-#include "vs_vcf.h"
+#include "vs_out.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 #include "vs_model.h"
 #include "vs_err.h"
 #include "vs_hash.h"
+#include "vs_out.h"
+#include "vs_rng.h"
 #include "vs_vcf.h"
 
 #include <cjson/cJSON.h>
@@ -189,6 +191,9 @@ static char *slurp(const char *path, size_t *n)
 
 typedef struct { const char *path; cJSON *root; } ctx_t;
 
+#define POS_MAX 1e12           /* beyond any genome; htslib's own limit is 2^62 */
+#define SAMPLES_MAX (double)VS_MAX_SAMPLES
+
 static void bad(const ctx_t *c, const char *what)
 {
     vs_die("model %s is not a valid vcfsynth model: %s; re-create it with vcf-fit", c->path, what);
@@ -210,6 +215,30 @@ static double num(const ctx_t *c, const cJSON *o, const char *key)
     return need(c, o, key, cJSON_Number)->valuedouble;
 }
 
+/* A number within [lo, hi], as vcf-fit writes them: a hand-edited value
+ * outside is refused here, not met later as a hang or a crash. */
+static double num_in(const ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
+{
+    double v = num(c, o, key);
+    if (!(v >= lo && v <= hi)) {
+        char what[160];
+        snprintf(what, sizeof what, "\"%s\" is %g, outside [%g, %g]", key, v, lo, hi);
+        bad(c, what);
+    }
+    return v;
+}
+
+static int int_in(const ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
+{
+    double v = num_in(c, o, key, lo, hi);
+    if (v != (double)(int64_t)v) {
+        char what[160];
+        snprintf(what, sizeof what, "\"%s\" is %g, not a whole number", key, v);
+        bad(c, what);
+    }
+    return (int)v;
+}
+
 static void copy_sha(const ctx_t *c, const cJSON *o, const char *key, char out[65])
 {
     const char *s = need(c, o, key, cJSON_String)->valuestring;
@@ -220,15 +249,19 @@ static void copy_sha(const ctx_t *c, const cJSON *o, const char *key, char out[6
 static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *contig)
 {
     cJSON *rate = cJSON_GetObjectItemCaseSensitive(o, "cM_per_Mb");
-    if (cJSON_IsNumber(rate)) return vs_cmap_constant(contig, rate->valuedouble);
+    if (cJSON_IsNumber(rate)) return vs_cmap_constant(contig, num_in(c, o, "cM_per_Mb", 0, 1000));
     cJSON *pos = need(c, o, "pos", cJSON_Array), *cm = need(c, o, "cM", cJSON_Array);
     int n = cJSON_GetArraySize(pos);
     if (n != cJSON_GetArraySize(cm)) bad(c, "map pos and cM differ in length");
     int64_t *p = vs_malloc(n * sizeof *p);
     double *x = vs_malloc(n * sizeof *x);
     for (int i = 0; i < n; i++) {
-        p[i] = (int64_t)cJSON_GetArrayItem(pos, i)->valuedouble;
-        x[i] = cJSON_GetArrayItem(cm, i)->valuedouble;
+        const cJSON *a = cJSON_GetArrayItem(pos, i), *b = cJSON_GetArrayItem(cm, i);
+        if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || !(a->valuedouble >= 0 && a->valuedouble <= POS_MAX) ||
+            !(b->valuedouble >= -1e6 && b->valuedouble <= 1e6))
+            bad(c, "a map point is not a position and a cM value in range");
+        p[i] = (int64_t)a->valuedouble;
+        x[i] = b->valuedouble;
     }
     vs_cmap_t *m = vs_cmap_points(contig, n, p, x, c->path);
     free(p);
@@ -236,40 +269,45 @@ static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *cont
     return m;
 }
 
-static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g, int n_samples)
+static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g, int n_samples, uint8_t *taken)
 {
     g->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
     cJSON *mem = need(c, o, "members", cJSON_Array);
     g->n_members = cJSON_GetArraySize(mem);
     g->members = vs_malloc((g->n_members + 1) * sizeof *g->members);
     for (int i = 0; i < g->n_members; i++) {
-        int s = cJSON_GetArrayItem(mem, i)->valueint;
-        if (s < 0 || s >= n_samples) bad(c, "a group member index is outside the panel");
+        const cJSON *x = cJSON_GetArrayItem(mem, i);
+        int s = x->valueint;
+        if (!cJSON_IsNumber(x) || s < 0 || s >= n_samples || x->valuedouble != s)
+            bad(c, "a group member index is outside the panel");
+        if (taken[s]) bad(c, "a sample is a member twice");
+        taken[s] = 1;
         g->members[i] = s;
     }
-    g->K = (int)num(c, o, "K");
-    g->ne = num(c, o, "Ne");
-    g->ne_lo = num(c, o, "Ne_lo");
-    g->ne_hi = num(c, o, "Ne_hi");
-    g->eps = num(c, o, "eps");
-    g->loglik = num(c, o, "loglik");
-    g->iterations = (int)num(c, o, "iterations");
-    g->fit_haplotypes = (int)num(c, o, "fit_haplotypes");
-    if (g->K != 2 * g->n_members || g->K < 2) bad(c, "K is not twice the number of members");
-    if (!(g->ne > 0) || !(g->eps >= 0 && g->eps < 0.5)) bad(c, "Ne or eps out of range");
+    g->K = int_in(c, o, "K", 2, 2.0 * SAMPLES_MAX);
+    /* vcf-fit searches Ne within [1, 1e9] (--ne-range) and eps below 0.5 */
+    g->ne = num_in(c, o, "Ne", 1, 1e9);
+    g->ne_lo = num_in(c, o, "Ne_lo", 0, 1e9);
+    g->ne_hi = num_in(c, o, "Ne_hi", 0, 1e9);
+    g->eps = num_in(c, o, "eps", 0, 0.4999);
+    g->loglik = num_in(c, o, "loglik", -1e300, 0);
+    g->iterations = int_in(c, o, "iterations", 0, 1e9);
+    g->fit_haplotypes = int_in(c, o, "fit_haplotypes", 0, 2.0 * SAMPLES_MAX);
+    if (g->K != 2 * g->n_members) bad(c, "K is not twice the number of members");
     cJSON *sp = cJSON_GetObjectItemCaseSensitive(o, "allele_count_spectrum"), *x;
     if (sp && !cJSON_IsArray(sp)) bad(c, "\"allele_count_spectrum\" is not an array");
     int ns = sp ? cJSON_GetArraySize(sp) : 0;
     if (ns > VS_SPECTRUM_MAX) bad(c, "\"allele_count_spectrum\" is too long");
     g->spectrum = vs_calloc(ns + 1, sizeof *g->spectrum);
     cJSON_ArrayForEach(x, sp) {
-        if (!cJSON_IsNumber(x) || x->valuedouble < 0) bad(c, "\"allele_count_spectrum\" holds a bad count");
+        if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= 1e15))
+            bad(c, "\"allele_count_spectrum\" holds a bad count");
         g->spectrum[g->n_spectrum++] = (int64_t)x->valuedouble;
     }
     cJSON *prof = cJSON_GetObjectItemCaseSensitive(o, "profile"), *p;
     cJSON_ArrayForEach(p, prof) {
         if (g->n_profile == VS_PROFILE_MAX) break;
-        g->profile_ne[g->n_profile] = num(c, p, "Ne");
+        g->profile_ne[g->n_profile] = num_in(c, p, "Ne", 0, 1e12);
         g->profile_loglik[g->n_profile++] = num(c, p, "loglik");
     }
 }
@@ -282,9 +320,9 @@ static void report_from_json(const ctx_t *c, vs_model_t *m)
         for (int i = 0; i < m->n_groups; i++) {
             vs_group_model_t *g = &m->groups[i];
             if (strcmp(g->name, name)) continue;
-            g->share = num(c, r, "share");
-            g->mean_het = num(c, r, "mean_heterozygosity");
-            g->private_alleles = (int64_t)num(c, r, "private_alleles");
+            g->share = num_in(c, r, "share", 0, 1);
+            g->mean_het = num_in(c, r, "mean_heterozygosity", 0, 1);
+            g->private_alleles = (int64_t)num_in(c, r, "private_alleles", 0, 1e15);
             g->small = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "small"));
         }
     }
@@ -307,9 +345,9 @@ static vs_model_t *model_from_json(const ctx_t *c)
     cJSON *cb = cJSON_GetObjectItemCaseSensitive(root, "created_by");
     if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
     cJSON *panel = need(c, root, "panel", cJSON_Object);
-    m->n_samples = (int)num(c, panel, "n_samples");
+    m->n_samples = int_in(c, panel, "n_samples", 1, SAMPLES_MAX);
     copy_sha(c, panel, "samples_sha256", m->sample_sha);
-    m->n_sites = (int64_t)num(c, panel, "n_sites");
+    m->n_sites = (int64_t)num_in(c, panel, "n_sites", 1, 1e12);
     copy_sha(c, panel, "sites_sha256", m->site_sha);
     m->skip_multiallelic = !strcmp(need(c, panel, "multiallelic", cJSON_String)->valuestring, "skip");
     cJSON *contigs = need(c, panel, "contigs", cJSON_Array), *o;
@@ -319,23 +357,25 @@ static vs_model_t *model_from_json(const ctx_t *c)
     cJSON_ArrayForEach(o, contigs) {
         vs_model_contig_t *k = &m->contigs[i++];
         k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
-        k->n_sites = (int64_t)num(c, o, "n_sites");
-        k->first_pos = (int64_t)num(c, o, "first_pos");
-        k->last_pos = (int64_t)num(c, o, "last_pos");
+        k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
+        k->first_pos = (int64_t)num_in(c, o, "first_pos", 1, POS_MAX);
+        k->last_pos = (int64_t)num_in(c, o, "last_pos", (double)k->first_pos, POS_MAX);
         copy_sha(c, o, "sites_sha256", k->site_sha);
         cJSON *map = need(c, o, "map", cJSON_Object);
         k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
         k->map = map_from_json(c, map, k->name);
     }
     cJSON *fit = need(c, root, "fit", cJSON_Object);
-    m->seed = (uint64_t)num(c, fit, "seed");
+    m->seed = (uint64_t)num_in(c, fit, "seed", 0, VS_SEED_MAX);
     m->fit_eps = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fit, "fit_eps"));
     cJSON *groups = need(c, root, "groups", cJSON_Array);
     m->n_groups = cJSON_GetArraySize(groups);
     if (m->n_groups == 0) bad(c, "it has no groups");
     m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
     i = 0;
-    cJSON_ArrayForEach(o, groups) group_from_json(c, o, &m->groups[i++], m->n_samples);
+    uint8_t *taken = vs_calloc(m->n_samples, 1);
+    cJSON_ArrayForEach(o, groups) group_from_json(c, o, &m->groups[i++], m->n_samples, taken);
+    free(taken);
     report_from_json(c, m);
     return m;
 }

@@ -1,5 +1,6 @@
 #include "vs_report.h"
 #include "vs_err.h"
+#include "vs_out.h"
 #include "vs_vcf.h"
 
 #include <math.h>

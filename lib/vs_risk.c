@@ -22,7 +22,7 @@ static const struct { const char *name; unsigned bit; } attack_names[] = {
 void vs_risk_opts_init(vs_risk_opts_t *o)
 {
     memset(o, 0, sizeof *o);
-    o->cm_per_mb = 1.0;
+    o->map.cm_per_mb = 1.0;
     o->attacks = VS_ATT_ALL;
     o->known_sites = 100;
     o->kmer = 16;
@@ -82,8 +82,7 @@ static void cohorts_view(cohorts_t *c, const vs_risk_opts_t *o)
 
 static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
 {
-    vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map_spec,
-                             o->cm_per_mb, 0, 0 };
+    vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map, 0, 0 };
     cohorts_t *c = vs_calloc(1, sizeof *c);
     c->co = vs_cohorts_load(&co);
     for (int k = 0; k < 3; k++) r->sites_in[k] = c->co->sites_in[k];
@@ -163,6 +162,7 @@ static void score_attack(vs_risk_t *r, const cohorts_t *c, const char *attack, c
         int nn = collect(s->nonmember, c->holdout_group, c->holdout->n, gi, n);
         vs_roc_t roc;
         vs_roc(m, nm, n, nn, o->bootstrap, o->level, o->seed, stream * 1000 + (uint64_t)g, &roc);
+        if (c->co->n_sites < VS_COHORTS_MIN_SITES) roc.verdict = "insufficient";
         vs_risk_row_t *w = add_row(r, attack, gi >= 0 ? c->group_names[gi] : "all", &roc);
         if (cp) apply_copies_rule(w, c, cp, gi);
     }
@@ -194,8 +194,7 @@ static void shadow(const vs_attack_data_t *d, const vs_risk_opts_t *o, vs_scores
     int n_in = p->n_samples / 2;
     vs_panel_destroy(p);
     int n = (int)lround((double)d->syn->n * n_in / d->train->n);
-    vs_shadow_opts_t so = { o->shadow_cmd, pool, o->groups, o->shadow_runs, n < 10 ? 10 : n, o->map_spec,
-                            o->cm_per_mb, o->seed };
+    vs_shadow_opts_t so = { o->shadow_cmd, pool, o->groups, o->shadow_runs, n < 10 ? 10 : n, o->map, o->seed };
     vs_attack_shadow(d, &so, s);
 }
 
@@ -371,15 +370,36 @@ static cJSON *row_json(const vs_risk_row_t *w)
     return o;
 }
 
-/* The group with the highest AUC among an attack's rows starting at i (its
- * groups; "all" only when it is the one row), or NULL. */
+static int verdict_level(const char *v) { return !strcmp(v, "high") ? 2 : !strcmp(v, "signal") ? 1 : 0; }
+
+/* The worst row among an attack's rows starting at i: the most severe
+ * verdict, then a group before "all", then the highest AUC; NULL when no
+ * row has an AUC.  So the summary line never says "ok" of an attack that has
+ * a "signal" or "high" row. */
 static const vs_risk_row_t *worst_group(const vs_risk_t *r, int i)
 {
     const vs_risk_row_t *worst = NULL;
+    int worst_key[2] = { 0 };
     for (int j = i; j < r->n_rows && r->rows[j].attack == r->rows[i].attack; j++) {
         const vs_risk_row_t *w = &r->rows[j];
-        if (isnan(w->roc.auc) || (!strcmp(w->group, "all") && j > i)) continue;
-        if (!worst || w->roc.auc > worst->roc.auc) worst = w;
+        if (isnan(w->roc.auc)) continue;
+        int key[2] = { verdict_level(w->roc.verdict), strcmp(w->group, "all") != 0 };
+        int better = !worst || key[0] > worst_key[0] || (key[0] == worst_key[0] && key[1] > worst_key[1]) ||
+                     (key[0] == worst_key[0] && key[1] == worst_key[1] && w->roc.auc > worst->roc.auc);
+        if (better) {
+            worst = w;
+            memcpy(worst_key, key, sizeof key);
+        }
+    }
+    return worst;
+}
+
+int vs_risk_worst(const vs_risk_t *r)
+{
+    int worst = 0;
+    for (int i = 0; i < r->n_rows; i++) {
+        int level = verdict_level(r->rows[i].roc.verdict);
+        if (level > worst) worst = level;
     }
     return worst;
 }
@@ -408,7 +428,7 @@ void vs_risk_summary(const vs_risk_t *r)
                 r->aats.aa_holdout, r->aats.privacy_loss, r->aats.n);
 }
 
-/* The group with the highest AUC of each attack. */
+/* The worst group of each attack, as the summary lines name it. */
 static cJSON *worst_json(const vs_risk_t *r)
 {
     cJSON *a = cJSON_CreateArray();
@@ -528,7 +548,8 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     vs_cohorts_t *co = c.co = vs_calloc(1, sizeof *co);
     vs_geno_t *train = co->geno[VS_TRAIN] = vs_geno_from_panel(p[0], idx[0], n);
     vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
-    vs_cohort_positions(p[0], idx[0], n, o->map_spec, o->cm_per_mb, &co->cm, &co->contig_start);
+    vs_cohort_positions(p[0], idx[0], n, &o->map, &co->cm, &co->contig_start);
+    co->n_sites = n;
     int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * train->n);
     if (half < VS_ROC_MIN_N || train->n < VS_ROC_MIN_N)
         vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "vs_attack.h"
 #include "vs_roc.h"
+#include "vs_sitemap.h"
 
 enum { VS_ATT_DCR = 1, VS_ATT_AATS = 2, VS_ATT_KING = 4, VS_ATT_IBD = 8, VS_ATT_AF = 16,
        VS_ATT_UNIQUE = 32, VS_ATT_PARTIAL = 64, VS_ATT_NAMES = 128, VS_ATT_SHADOW = 256,
@@ -17,8 +18,7 @@ enum { VS_ATT_DCR = 1, VS_ATT_AATS = 2, VS_ATT_KING = 4, VS_ATT_IBD = 8, VS_ATT_
 typedef struct {
     const char *syn, *train, *holdout;
     const char *groups, *group_column;
-    const char *map_spec;
-    double cm_per_mb;
+    vs_map_opts_t map;
     unsigned attacks;
     int known_sites, kmer, bootstrap;
     const char *shadow_cmd;   /* generator command template, or NULL */
@@ -57,6 +57,8 @@ vs_risk_t *vs_risk_run(const vs_risk_opts_t *o);
 void vs_risk_tsv(const vs_risk_t *r, FILE *fp);
 /* On standard error: the worst group of each attack, the KING bands, AATS. */
 void vs_risk_summary(const vs_risk_t *r);
+/* The worst verdict of any row: 2 "high", 1 "signal", 0 otherwise. */
+int vs_risk_worst(const vs_risk_t *r);
 /* {"rows": [...]} plus "sites", "king_bands", "aats", "unique" and "worst". */
 void vs_risk_json(const vs_risk_t *r, const char *path);
 void vs_risk_destroy(vs_risk_t *r);

@@ -25,6 +25,7 @@ double *vs_mix_parse(const vs_model_t *m, const char *spec)
     }
     char *copy = vs_strdup(spec), *save = NULL;
     double sum = 0;
+    uint8_t *named = vs_calloc(m->n_groups, 1);
     for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq) vs_die_usage("--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
@@ -33,10 +34,12 @@ double *vs_mix_parse(const vs_model_t *m, const char *spec)
         for (int i = 0; i < m->n_groups; i++)
             if (!strcmp(m->groups[i].name, item)) g = i;
         if (g < 0) vs_die_usage("--mix names group '%s', which the model does not have", item);
+        if (named[g]++) vs_die_usage("--mix names group '%s' twice", item);
         share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
         sum += share[g];
     }
     free(copy);
+    free(named);
     if (fabs(sum - 1) > 1e-3) vs_die_usage("--mix shares sum to %g, not 1", sum);
     for (int g = 0; g < m->n_groups; g++) share[g] /= sum;
     return share;
@@ -52,9 +55,11 @@ int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t se
         rem[g] = shares[g] * n - count[g];
         given += count[g];
     }
-    while (given < n) {           /* largest remainder, ties to the first group */
-        int best = 0;
-        for (int g = 1; g < G; g++) if (rem[g] > rem[best]) best = g;
+    while (given < n) {           /* largest remainder, ties to the first group; none to a share of 0 */
+        int best = -1;
+        for (int g = 0; g < G; g++)
+            if (shares[g] > 0 && (best < 0 || rem[g] > rem[best])) best = g;
+        if (best < 0) break;      /* cannot happen: the positive remainders add up to n - given */
         count[best]++;
         rem[best] = -1;
         given++;
@@ -166,6 +171,10 @@ struct vs_sampler_t {
     int64_t *piece_start, *piece_end;
     vs_piece_t *pieces;
     int n_pieces;
+    /* split multi-allelic records: the haplotypes with an ALT at the current position */
+    int here_contig;
+    int64_t here_pos, n_second_alt;
+    uint8_t *alt_here;
 };
 static uint64_t cell_key(int contig, int64_t c, int32_t j)
 {
@@ -374,6 +383,8 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     s->o = *o;
     plain_init(&s->p, m, group_of_sample, n_samples, o);
     if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, s->p.n_hap, o);
+    s->here_contig = -1;
+    s->alt_here = vs_malloc(s->p.n_hap + 1);
     if (o->provenance && !s->k) {
         size_t n = s->p.n_hap + 1;
         s->piece_src = vs_calloc(n, sizeof *s->piece_src);
@@ -383,6 +394,30 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     }
     return s;
 }
+
+/* Records split from one multi-allelic site ('bcftools norm -m-') share a
+ * position, and a real haplotype carries at most one of their ALT alleles.
+ * A switch or a miscopy between them could give a synthetic haplotype two:
+ * the later one is then written as REF (counted by vs_sampler_second_alts). */
+static void one_alt_per_position(vs_sampler_t *s, int contig, int64_t pos, uint8_t *out)
+{
+    int n = s->p.n_hap;
+    if (contig != s->here_contig || pos != s->here_pos) {
+        memcpy(s->alt_here, out, n);
+        s->here_contig = contig;
+        s->here_pos = pos;
+        return;
+    }
+    for (int h = 0; h < n; h++) {
+        if (out[h] && s->alt_here[h]) {
+            out[h] = 0;
+            s->n_second_alt++;
+        }
+        s->alt_here[h] |= out[h];
+    }
+}
+
+int64_t vs_sampler_second_alts(const vs_sampler_t *s) { return s->n_second_alt; }
 
 void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
                      const uint8_t *panel_alleles, int write, uint8_t *out)
@@ -397,6 +432,7 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
         if (s->piece_start) plain_pieces(s, pos, write);
     }
     for (int gi = 0; gi < s->p.G; gi++) miscopy(&s->p, gi, key, out);
+    one_alt_per_position(s, contig, pos, out);
 }
 
 void vs_sampler_gap(vs_sampler_t *s)
@@ -422,6 +458,7 @@ void vs_sampler_destroy(vs_sampler_t *s)
 {
     if (!s) return;
     plain_t *p = &s->p;
+    free(s->alt_here);
     for (int gi = 0; gi < p->G; gi++) {
         free(p->grp[gi].panel_hap);
         free(p->grp[gi].syn_hap);

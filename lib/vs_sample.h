@@ -82,6 +82,9 @@ void vs_sampler_gap(vs_sampler_t *s);
 /* Pieces that ended at the last call (or all open ones after
  * vs_sampler_finish), in haplotype order; valid until the next call. */
 int vs_sampler_pieces(vs_sampler_t *s, const vs_piece_t **pieces);
+/* ALT alleles written as REF because the haplotype already had an ALT at that
+ * position (records split from a multi-allelic site). */
+int64_t vs_sampler_second_alts(const vs_sampler_t *s);
 void vs_sampler_finish(vs_sampler_t *s);
 void vs_sampler_destroy(vs_sampler_t *s);
 

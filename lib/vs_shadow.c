@@ -1,10 +1,10 @@
 #include "vs_shadow.h"
 #include "vs_cohorts.h"
 #include "vs_err.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,29 +69,6 @@ void vs_shadow_check_template(const char *tmpl)
     }
     if (!strstr(tmpl, "{out}"))
         vs_die_usage("--shadow-cmd: the command must write its synthetic cohort to {out} (given: %s)", tmpl);
-}
-
-/* ---------- scratch directory ---------- */
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-static void remove_dir(void *dir)
-{
-    nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static char *make_dir(void)
-{
-    const char *tmp = getenv("TMPDIR");
-    char *dir = vs_malloc(strlen(tmp && *tmp ? tmp : "/tmp") + 32);
-    sprintf(dir, "%s/vcfsynth-shadow.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir)) vs_die("cannot make a scratch directory %s for the shadow runs", dir);
-    vs_on_die(remove_dir, dir);
-    return dir;
 }
 
 /* ---------- features ---------- */
@@ -205,7 +182,7 @@ static void shadow_run(shadow_t *sh, int run)
                             "model", model, "dir", sh->dir, NULL };
     char *cmd = vs_shadow_expand(sh->o->cmd, pairs);
     vs_info("shadow run %d of %d: %s", run + 1, sh->o->runs, cmd);
-    int status = system(cmd);
+    int status = vs_run_shell(cmd);
     if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         vs_die("shadow run %d: the generator command failed (status %d): %s; run it by hand to see why", run + 1,
                status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), cmd);
@@ -263,9 +240,9 @@ void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_s
                "shadow run)", o->pool, sh.pool->n_samples, VS_SHADOW_MIN_POOL);
     int64_t *all = vs_malloc((sh.pool->n_sites + 1) * sizeof *all);
     for (int64_t j = 0; j < sh.pool->n_sites; j++) all[j] = j;
-    vs_cohort_positions(sh.pool, all, sh.pool->n_sites, o->map_spec, o->cm_per_mb, &sh.pool_cm, &sh.pool_start);
+    vs_cohort_positions(sh.pool, all, sh.pool->n_sites, &o->map, &sh.pool_cm, &sh.pool_start);
     free(all);
-    sh.dir = make_dir();
+    sh.dir = vs_scratch_dir("the shadow runs");
     for (int run = 0; run < o->runs; run++) shadow_run(&sh, run);
     double beta[N_FEATURES + 1];
     logistic(sh.x, sh.y, sh.n, beta);
@@ -279,9 +256,7 @@ void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_s
         else s->nonmember[i - d->train->n] = eta;
     }
     free(x);
-    vs_on_die_remove(remove_dir, sh.dir);
-    remove_dir(sh.dir);
-    free(sh.dir);
+    vs_scratch_remove(sh.dir);
     free(sh.x);
     free(sh.y);
     free(sh.pool_cm);

@@ -25,6 +25,7 @@
 
 #include <stdint.h>
 #include "vs_attack.h"
+#include "vs_sitemap.h"
 
 #define VS_SHADOW_MIN_POOL 20
 
@@ -34,8 +35,7 @@ typedef struct {
     const char *groups;        /* the groups table, for {groups} (may be NULL) */
     int runs;                  /* shadow training sets */
     int n_syn;                 /* synthetic samples each shadow run asks for */
-    const char *map_spec;      /* genetic map for the ibd feature */
-    double cm_per_mb;
+    vs_map_opts_t map;         /* genetic positions for the ibd feature */
     uint64_t seed;
 } vs_shadow_opts_t;
 

@@ -27,34 +27,66 @@ static int all_have_info_cm(const vs_panel_t *p)
     return 1;
 }
 
-vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const char *map_spec, double cm_per_mb)
+/* The share of the contig's sites inside the map's first and last points. */
+static double map_cover(const vs_panel_t *p, const vs_contig_t *c, const vs_cmap_t *m)
+{
+    if (m->n < 2 || c->n_sites == 0) return 1;
+    int64_t in = 0;
+    for (int64_t s = c->first_site; s < c->first_site + c->n_sites; s++)
+        in += p->pos[s] >= m->pos[0] && p->pos[s] <= m->pos[m->n - 1];
+    return (double)in / c->n_sites;
+}
+
+/* A map that misses much of the contig is most likely of another build or
+ * contig: refused unless extrapolate, said in any case. */
+static void check_cover(const vs_panel_t *p, const vs_contig_t *c, const vs_cmap_t *m, const char *from,
+                        const vs_map_opts_t *map)
+{
+    double cover = map_cover(p, c, m);
+    if (cover >= 1) return;
+    if (cover < VS_MAP_MIN_COVER && !map->extrapolate)
+        vs_die_at(&(vs_loc_t){ from, c->name, -1, NULL },
+                  "check the map's build and contig names, or give --map-extrapolate to use it anyway",
+                  "the genetic map spans only %.1f%% of contig %s's sites (map %lld-%lld, sites %lld-%lld)",
+                  100 * cover, c->name, (long long)m->pos[0], (long long)m->pos[m->n - 1], (long long)c->first_pos,
+                  (long long)c->last_pos);
+    (cover < 0.99 ? vs_warn : vs_info)("the genetic map %s spans %.1f%% of contig %s's sites; the rest are "
+                                       "extrapolated at the map's end rates", from, 100 * cover, c->name);
+}
+
+vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const vs_map_opts_t *map)
 {
     vs_sitemap_t *sm = vs_calloc(1, sizeof *sm);
     sm->n = p->n_contigs;
     sm->map = vs_calloc(sm->n, sizeof *sm->map);
     sm->source = vs_calloc(sm->n, sizeof *sm->source);
-    vs_gmap_resolver_t *r = map_spec ? vs_gmap_resolver(map_spec) : NULL;
-    int use_info = !r && all_have_info_cm(p);
+    vs_gmap_resolver_t *r = map->spec ? vs_gmap_resolver(map->spec) : NULL;
+    int use_info = !r && all_have_info_cm(p), n_found = 0;
     if (!r) vs_info(use_info ? "genetic positions: INFO/CM of every record"
                              : "genetic positions: constant %g cM/Mb (no --map, and not every record has INFO/CM)",
-                    cm_per_mb);
+                    map->cm_per_mb);
     for (int i = 0; i < p->n_contigs; i++) {
         const vs_contig_t *c = &p->contigs[i];
         vs_cmap_t *full = NULL;
         const char *from = NULL;
         if (r) {
             full = vs_gmap_resolve(r, c->name, &from);
-            if (!full)
-                vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb",
-                        c->name, map_spec, cm_per_mb);
+            n_found += full != NULL;
+            if (!full && i == p->n_contigs - 1 && n_found == 0)
+                vs_die_at(&(vs_loc_t){ map->spec, NULL, -1, NULL },
+                          "name map files by contig (chr20.gmap.gz), use a {CHROM} template, or drop --map",
+                          "--map has no genetic map for any contig of the panel (first: %s)", p->contigs[0].name);
+            if (full) check_cover(p, c, full, from, map);
+            else vs_warn("no genetic map for contig %s in %s; using the constant rate %g cM/Mb", c->name, map->spec,
+                         map->cm_per_mb);
         } else if (use_info && (full = map_from_info_cm(p, c)) != NULL) {
             from = "INFO/CM";
         } else if (use_info) {
             vs_warn("contig %s has INFO/CM at fewer than 2 positions; using the constant rate %g cM/Mb",
-                    c->name, cm_per_mb);
+                    c->name, map->cm_per_mb);
         }
         if (!full) {
-            full = vs_cmap_constant(c->name, cm_per_mb);
+            full = vs_cmap_constant(c->name, map->cm_per_mb);
             from = "constant";
         }
         sm->map[i] = vs_cmap_restrict(full, c->first_pos, c->last_pos);

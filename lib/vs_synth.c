@@ -1,5 +1,6 @@
 #include "vs_synth.h"
 #include "vs_err.h"
+#include "vs_out.h"
 #include "vs_sample.h"
 
 #include <stdio.h>
@@ -118,7 +119,7 @@ typedef struct {
 typedef struct {
     vs_read_opts_t read;       /* what the reader is given */
     char *read_regions;        /* owned: regions widened back by the burn-in */
-    vs_where_t *writes;        /* the sites written; NULL: every site read */
+    vs_where_t *regions, *targets;  /* a site is written when inside both; NULL: no limit */
     span_t *spans;             /* with regions: what the reader reads, in order */
     int n_spans, cur;
 } plan_t;
@@ -169,18 +170,19 @@ static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, 
             p->read_regions = ks.s;
             p->read.regions = p->read_regions ? p->read_regions : ro->regions;
             p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
-            p->writes = vs_where_new(ro->regions, ro->regions_is_file);
+            p->regions = vs_where_new(ro->regions, ro->regions_is_file);
         }
     }
     if (ro->targets && stateful) {
         p->read.targets = NULL;
-        p->writes = vs_where_new(ro->targets, ro->targets_is_file);
+        p->targets = vs_where_new(ro->targets, ro->targets_is_file);
     }
 }
 
 static void plan_free(plan_t *p)
 {
-    vs_where_destroy(p->writes);
+    vs_where_destroy(p->regions);
+    vs_where_destroy(p->targets);
     for (int i = 0; i < p->n_spans; i++) free(p->spans[i].contig);
     free(p->spans);
     free(p->read_regions);
@@ -228,7 +230,8 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
         provenance_write(u->prov, u->smp, u->m, u->contig);
         p->cur = span;
     }
-    int write = !p->writes || vs_where_has(p->writes, s->contig, s->pos);
+    int write = (!p->regions || vs_where_has(p->regions, s->contig, s->pos)) &&
+                (!p->targets || vs_where_has(p->targets, s->contig, s->pos));
     vs_sampler_site(u->smp, u->contig, s->pos, s->ref, s->alt, s->alleles, write, u->alleles);
     provenance_write(u->prov, u->smp, u->m, u->contig);
     if (write) {
@@ -257,6 +260,9 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     plan_t plan;
     plan_init(&plan, m, ro, &o->sample);
     vs_reader_t *r = vs_reader_open(panel, &plan.read);
+    if (plan.targets)         /* the reader checked the regions */
+        vs_where_check_contigs(plan.targets, vs_reader_header(r), panel,
+                               ro->targets_is_file ? "the -T/--targets-file targets" : "the -t/--targets");
     char **names = sample_names(o->prefix, o->n);
     check_panel_samples(m, r, panel, names, o->n);
     int *group = vs_mix_assign(m, o->shares, o->n, o->sample.seed);
@@ -294,6 +300,9 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_vcfw_close(w);
     if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
     vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
+    if (vs_sampler_second_alts(u.smp))
+        vs_info("%lld alleles at split multi-allelic positions written as REF: a haplotype carries one ALT per "
+                "position", (long long)vs_sampler_second_alts(u.smp));
 
     vs_sampler_destroy(u.smp);
     bcf_hdr_destroy(hdr);

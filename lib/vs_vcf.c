@@ -1,6 +1,7 @@
 #include "vs_vcf.h"
 #include "vs_err.h"
 #include "vs_hash.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 
 #include <errno.h>
@@ -13,7 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include <htslib/khash.h>
 #include <htslib/synced_bcf_reader.h>
+
+KHASH_MAP_INIT_STR(str2int, int)
 
 #define VS_VERSION "0.1.0"
 
@@ -31,8 +35,12 @@ struct vs_reader_t {
     int mcm;
     int last_rid;
     int64_t last_pos;
-    uint8_t *rid_seen;
+    int dup_rid;              /* where at_pos was collected */
+    int64_t dup_pos;
+    uint8_t *rid_seen;       /* grows: htslib adds contigs missing from the header as it meets them */
+    int n_rid_seen;
     kstring_t line;          /* the site's CHROM POS REF ALT line, for hashing */
+    kstring_t at_pos;        /* "REF ALT\n" of every record read at last_pos */
     vs_sha256_t *sha_all, *sha_contig;
     vs_contig_t *contigs;
     int n_contigs, m_contigs;
@@ -42,6 +50,43 @@ struct vs_reader_t {
 };
 
 /* ---------- opening ---------- */
+
+/* A sample named twice on the #CHROM line of a text VCF, which htslib
+ * reports only as "could not parse header". */
+static void refuse_duplicate_samples(const char *fname)
+{
+    gzFile fp = gzopen(fname, "r");
+    if (!fp) return;
+    kstring_t line = { 0, 0, NULL };
+    char buf[65536];
+    int found = 0;
+    while (!found && gzgets(fp, buf, sizeof buf)) {
+        if (line.l == 0 && buf[0] != '#') break;              /* past the header */
+        kputs(buf, &line);
+        if (line.l && line.s[line.l - 1] != '\n' && !gzeof(fp)) continue;   /* a long line goes on */
+        found = !strncmp(line.s, "#CHROM", 6);
+        if (!found) line.l = 0;
+    }
+    gzclose(fp);
+    if (!found) { free(line.s); return; }
+    line.s[strcspn(line.s, "\r\n")] = 0;
+    khash_t(str2int) *seen = kh_init(str2int);
+    char *save = NULL;
+    int col = 0;
+    for (char *t = strtok_r(line.s, "\t", &save); t; t = strtok_r(NULL, "\t", &save), col++) {
+        if (col < 9) continue;
+        int ret;
+        khiter_t k = kh_put(str2int, seen, t, &ret);
+        if (!ret) {
+            vs_loc_t loc = { fname, NULL, -1, t };
+            vs_die_at(&loc, "sample names must be unique: rename one with 'bcftools reheader -s'",
+                      "the #CHROM line names a sample twice (columns %d and %d)", kh_val(seen, k) + 1, col + 1);
+        }
+        kh_val(seen, k) = col;
+    }
+    kh_destroy(str2int, seen);
+    free(line.s);
+}
 
 /* htslib only says "unknown file type"; look at the text to say why. */
 static void explain_open_failure(const char *fname, int errnum)
@@ -61,13 +106,60 @@ static void explain_open_failure(const char *fname, int errnum)
             vs_die_at(&loc, "add a '##fileformat=VCFv4.2' line first, e.g. "
                       "(echo '##fileformat=VCFv4.2'; zcat FILE) | bgzip > fixed.vcf.gz",
                       "the VCF has no ## meta-information lines (it starts at #CHROM)");
+        if (n > 0 && buf[0] == '#') refuse_duplicate_samples(fname);
     }
     vs_die_at(&loc, "the input must be VCF, bgzipped VCF or BCF", "cannot read input: %s",
               bcf_sr_strerror(errnum));
 }
 
+/* htslib reads plain, gzip and BGZF files; on some others (xz) it aborts.
+ * Look at the first bytes before it does. */
+static void refuse_unsupported_compression(const char *fname)
+{
+    static const struct { const char *name, *magic; size_t len; } kinds[] = {
+        { "xz", "\xFD" "7zXZ\0", 6 }, { "bzip2", "BZh", 3 }, { "zstd", "\x28\xB5\x2F\xFD", 4 },
+    };
+    struct stat st;
+    if (!strcmp(fname, "-") || stat(fname, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    FILE *fp = fopen(fname, "rb");
+    unsigned char buf[8] = { 0 };
+    size_t n = fp ? fread(buf, 1, sizeof buf, fp) : 0;
+    if (fp) fclose(fp);
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        if (n >= kinds[k].len && !memcmp(buf, kinds[k].magic, kinds[k].len)) {
+            char hint[256];
+            snprintf(hint, sizeof hint, "recompress it with bgzip, e.g. %s -dc FILE | bgzip > FILE.vcf.gz",
+                     kinds[k].name);
+            vs_loc_t loc = { fname, NULL, -1, NULL };
+            vs_die_at(&loc, hint, "the input is %s-compressed, which htslib cannot read", kinds[k].name);
+        }
+}
+
+/* A region on a contig the panel does not have would select nothing, and a
+ * scatter job would lose that contig without a word (chr1 against 1). */
+static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *reg, const char *fname, const char *what)
+{
+    int n_ctg;
+    const char **names = bcf_hdr_seqnames(hdr, &n_ctg);
+    free(names);
+    if (!reg || n_ctg == 0) return;        /* no ##contig lines: nothing to check against */
+    for (int i = 0; i < reg->nseqs; i++) {
+        const char *c = reg->seq_names[i];
+        if (bcf_hdr_name2id(hdr, c) >= 0) continue;
+        char alt[256] = "";
+        if (!strncmp(c, "chr", 3)) snprintf(alt, sizeof alt, "%s", c + 3);
+        else snprintf(alt, sizeof alt, "chr%s", c);
+        char hint[512];
+        if (bcf_hdr_name2id(hdr, alt) >= 0) snprintf(hint, sizeof hint, "the panel calls it %s", alt);
+        else snprintf(hint, sizeof hint, "list the panel's contigs with: bcftools index -s %s", fname);
+        vs_loc_t loc = { fname, NULL, -1, NULL };
+        vs_die_at(&loc, hint, "%s name contig %s, which the panel does not have", what, c);
+    }
+}
+
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
 {
+    refuse_unsupported_compression(fname);
     vs_reader_t *r = vs_calloc(1, sizeof *r);
     r->fname = vs_strdup(fname);
     r->skip_multiallelic = o->skip_multiallelic;
@@ -92,6 +184,8 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
         explain_open_failure(fname, r->sr->errnum);
     }
     r->hdr = bcf_sr_get_header(r->sr, 0);
+    check_region_contigs(r->hdr, r->sr->regions, fname, o->regions_is_file ? "the -R/--regions-file regions" : "the -r/--regions");
+    check_region_contigs(r->hdr, r->sr->targets, fname, o->targets_is_file ? "the -T/--targets-file targets" : "the -t/--targets");
     r->n_samples = bcf_hdr_nsamples(r->hdr);
     if (r->n_samples == 0)
         vs_die_at(&loc, "vcfsynth needs the genotypes of a phased panel", "the input has no samples");
@@ -101,7 +195,7 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
     r->n_hap = 2 * r->n_samples;
     r->alleles = vs_malloc(r->n_hap);
     r->last_rid = -1;
-    r->rid_seen = vs_calloc(r->hdr->n[BCF_DT_CTG] + 1, 1);
+    r->dup_rid = -1;
     r->sha_all = vs_sha256_new();
     return r;
 }
@@ -160,6 +254,12 @@ static void check_order(vs_reader_t *r, bcf1_t *rec)
                       "records are not sorted: position %lld comes after %lld",
                       (long long)pos, (long long)r->last_pos + 1);
     } else {
+        if (rec->rid >= r->n_rid_seen) {
+            int n = rec->rid + 16;
+            r->rid_seen = vs_realloc(r->rid_seen, n);
+            memset(r->rid_seen + r->n_rid_seen, 0, n - r->n_rid_seen);
+            r->n_rid_seen = n;
+        }
         if (r->rid_seen[rec->rid])
             vs_die_at(&loc, "sort it with 'bcftools sort'",
                       "records are not sorted: contig %s appears again after %s", contig,
@@ -187,6 +287,9 @@ static void decode_genotypes(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *at)
     for (int i = 0; i < r->n_samples; i++) {
         int32_t a = r->gt[2 * i], b = r->gt[2 * i + 1];
         loc.sample = r->hdr->samples[i];
+        if (b == bcf_int32_vector_end && bcf_gt_is_missing(a))    /* a lone "." */
+            vs_die_at(&loc, "impute missing genotypes (for example with beagle) before using the panel",
+                      "missing genotype ('.')");
         if (b == bcf_int32_vector_end)
             vs_die_at(&loc, "vcfsynth models diploid autosomes; drop haploid contigs (chrX in males, chrY, MT) "
                       "with 'bcftools view -t ^X,Y,MT'", "haploid genotype");
@@ -264,6 +367,11 @@ int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end
     return 0;
 }
 
+void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what)
+{
+    check_region_contigs(hdr, w->reg, fname, what);
+}
+
 void vs_where_destroy(vs_where_t *w)
 {
     if (!w) return;
@@ -271,14 +379,39 @@ void vs_where_destroy(vs_where_t *w)
     free(w);
 }
 
+/* The same REF and ALT twice at one position is one site written twice
+ * (split multi-allelic records differ in ALT, and stay). */
+static void check_duplicate(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *loc)
+{
+    if (rec->rid != r->dup_rid || rec->pos != r->dup_pos) {
+        r->at_pos.l = 0;
+        r->dup_rid = rec->rid;
+        r->dup_pos = rec->pos;
+    }
+    size_t start = r->at_pos.l;
+    kputs(rec->d.allele[0], &r->at_pos);
+    for (int i = 1; i < rec->n_allele; i++) {
+        kputc(i == 1 ? ' ' : ',', &r->at_pos);
+        kputs(rec->d.allele[i], &r->at_pos);
+    }
+    kputc('\n', &r->at_pos);
+    const char *mine = r->at_pos.s + start;
+    size_t len = r->at_pos.l - start;
+    for (const char *p = r->at_pos.s; p < mine; p = strchr(p, '\n') + 1)
+        if ((size_t)(strchr(p, '\n') + 1 - p) == len && !memcmp(p, mine, len))
+            vs_die_at(loc, "remove the repeat with 'bcftools norm -d exact'",
+                      "a record with the same REF and ALT (%.*s) appears twice at this position", (int)len - 1, mine);
+}
+
 int vs_reader_next(vs_reader_t *r, vs_site_t *site)
 {
-    while (bcf_sr_next_line(r->sr)) {
+    while (!r->sr->errnum && bcf_sr_next_line(r->sr)) {   /* errnum: htslib read ahead and failed */
         bcf1_t *rec = bcf_sr_get_line(r->sr, 0);
         bcf_unpack(rec, BCF_UN_STR);
         const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
         vs_loc_t loc = { r->fname, contig, rec->pos + 1, NULL };
         check_order(r, rec);
+        check_duplicate(r, rec, &loc);
         if (rec->n_allele > 2) {
             if (!r->skip_multiallelic)
                 vs_die_at(&loc, "split it with 'bcftools norm -m-', or drop such records with "
@@ -305,7 +438,7 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site)
     if (r->sr->errnum) {
         vs_loc_t loc = { r->fname, r->last_rid >= 0 ? bcf_hdr_id2name(r->hdr, r->last_rid) : NULL,
                          r->last_pos + 1, NULL };
-        vs_die_at(&loc, "the file may be truncated or corrupt; check it with 'bcftools view'",
+        vs_die_at(&loc, "htslib's message above names the record; check the file with 'bcftools view'",
                   "cannot read the record after this position: %s", bcf_sr_strerror(r->sr->errnum));
     }
     end_contig(r);
@@ -330,6 +463,7 @@ void vs_reader_close(vs_reader_t *r)
     free(r->cm);
     free(r->rid_seen);
     free(r->line.s);
+    free(r->at_pos.s);
     free(r);
 }
 
@@ -405,6 +539,7 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
 
 void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
 {
+    refuse_unsupported_compression(in);
     htsFile *fi = hts_open(in, "r"), *fo = NULL;
     if (!fi) vs_die("cannot open %s: %s", in, strerror(errno));
     bcf_hdr_t *h = bcf_hdr_read(fi);
@@ -425,75 +560,6 @@ void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
     bcf_hdr_destroy(h);
     bcf_hdr_destroy(ho);
     free(imap);
-}
-
-/* ---------- output files ---------- */
-
-struct vs_outfile_t {
-    char *final, *tmp;
-    int direct;               /* stdout or a device: written in place */
-};
-
-static void remove_tmp(void *arg)
-{
-    vs_outfile_t *o = arg;
-    if (!o->direct) unlink(o->tmp);
-}
-
-vs_outfile_t *vs_outfile_begin(const char *path)
-{
-    vs_outfile_t *o = vs_calloc(1, sizeof *o);
-    o->final = vs_strdup(path);
-    struct stat st;
-    if (!strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-        o->direct = 1;
-        o->tmp = vs_strdup(path);
-        return o;
-    }
-    char *d = vs_strdup(path), *b = vs_strdup(path);
-    size_t n = strlen(path) + 32;
-    o->tmp = vs_malloc(n);
-    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dirname(d), basename(b));
-    free(d);
-    free(b);
-    int fd = mkstemp(o->tmp);
-    if (fd < 0)
-        vs_die("cannot create output %s: %s (check that the directory exists and is writable)",
-               path, strerror(errno));
-    close(fd);
-    vs_on_die(remove_tmp, o);
-    return o;
-}
-
-const char *vs_outfile_path(const vs_outfile_t *o) { return o->tmp; }
-
-void vs_outfile_commit(vs_outfile_t *o)
-{
-    if (!o->direct) {
-        mode_t mask = umask(0);
-        umask(mask);
-        if (chmod(o->tmp, 0666 & ~mask) != 0 || rename(o->tmp, o->final) != 0)
-            vs_die("cannot move the finished output into place as %s: %s", o->final, strerror(errno));
-        vs_on_die_remove(remove_tmp, o);
-    }
-    free(o->final);
-    free(o->tmp);
-    free(o);
-}
-
-FILE *vs_text_open(const char *path, vs_outfile_t **of)
-{
-    *of = vs_outfile_begin(path);
-    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
-    if (!fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
-    return fp;
-}
-
-void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path)
-{
-    if (ferror(fp) || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
-        vs_die("cannot write %s: %s", path, strerror(errno));
-    vs_outfile_commit(of);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -638,7 +704,7 @@ void vs_vcfw_close(vs_vcfw_t *w)
 {
     errno = 0;
     if (hts_close(w->fp) != 0) write_failed(w);
-    vs_outfile_commit(w->of);
+    vs_outfile_finish(w->of);
     bcf_destroy(w->rec);
     free(w->gt);
     free(w->name);
@@ -676,9 +742,20 @@ char *vs_command_line(void)
     kputs(vs_command(), &s);
     time_t t = time(NULL);
     const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) t = (time_t)strtoll(epoch, NULL, 10);
+    if (epoch && *epoch) {
+        /* reproducible-builds.org: a whole number of seconds since 1970; anything else is an error */
+        char *end;
+        errno = 0;
+        long long v = strtoll(epoch, &end, 10);
+        if (errno || *end || v < 0 || v > 253402300799LL)
+            vs_die_at(NULL, "unset it, or give whole seconds since 1970-01-01 (date +%s), up to the year 9999",
+                      "SOURCE_DATE_EPOCH='%s' is not a date", epoch);
+        t = (time_t)v;
+    }
     char date[64];
-    strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", gmtime(&t));
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) vs_die("cannot convert the time %lld to a date", (long long)t);
+    strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", &tm);
     ksprintf(&s, "; Date=%s", date);
     return s.s;
 }
@@ -771,6 +848,7 @@ vs_pair_reader_t *vs_pair_open(const char *a, const char *b)
     enum htsLogLevel level = hts_get_log_level();
     hts_set_log_level(HTS_LOG_ERROR);      /* not its warning on unindexed files: our usage says "sorted alike" */
     for (int k = 0; k < 2; k++) {
+        refuse_unsupported_compression(r->name[k]);
         if (!bcf_sr_add_reader(r->sr, r->name[k])) explain_open_failure(r->name[k], r->sr->errnum);
         const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
         vs_loc_t loc = { r->name[k], NULL, -1, NULL };
@@ -794,6 +872,14 @@ static void pair_genotypes(vs_pair_reader_t *r, int k, bcf1_t *rec, vs_pair_site
     if (ngt != 2 * n)
         vs_die_at(&loc, "vcf-hybrid handles diploid genotypes; drop other contigs with 'bcftools view -t ^X,Y,MT'",
                   "genotypes of ploidy %d (expected 2)", ngt / n);
+    for (int i = 0; i < ngt; i++) {
+        int32_t g = r->gt[k][i];
+        if (g == bcf_int32_vector_end || bcf_gt_is_missing(g) || bcf_gt_allele(g) < rec->n_allele) continue;
+        loc.sample = h->samples[i / 2];
+        vs_die_at(&loc, "check the file with 'bcftools view'; it would be copied as it is",
+                  "allele index %d, but the record has %d allele%s", bcf_gt_allele(g), rec->n_allele,
+                  rec->n_allele == 1 ? "" : "s");
+    }
     s->gt[k] = r->gt[k];
 }
 

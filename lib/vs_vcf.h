@@ -2,7 +2,8 @@
  * Reading: a phased, biallelic, diploid panel streamed site by site (or read
  * whole into a bit-packed vs_panel_t), with every record validated.
  * Writing: VCF/BCF output in the type -O or the -o suffix asks for, through
- * a temporary file renamed on success, with provenance header lines. */
+ * a temporary file (vs_out) renamed when the run succeeds, with provenance
+ * header lines. */
 #ifndef VS_VCF_H
 #define VS_VCF_H
 
@@ -10,6 +11,9 @@
 #include <stdio.h>
 #include <htslib/vcf.h>
 #include "vs_panel.h"
+
+/* The most samples one BCF record holds (htslib vcf.h: 24 bits). */
+#define VS_MAX_SAMPLES 16777215
 
 typedef struct {
     const char *regions;     /* -r / -R (needs an index) */
@@ -44,6 +48,8 @@ vs_where_t *vs_where_new(const char *spec, int is_file);
 int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
 /* Each region in turn: contig, 1-based first and last position; 0 at the end. */
 int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end);
+/* Dies when a region names a contig the header lacks (what: "the -t/--targets"). */
+void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what);
 void vs_where_destroy(vs_where_t *w);
 
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
@@ -89,18 +95,6 @@ void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 
 /* ---- output ---- */
-
-/* A file written under a temporary name and renamed into place on commit;
- * removed if the program dies first.  "-" is standard output. */
-typedef struct vs_outfile_t vs_outfile_t;
-vs_outfile_t *vs_outfile_begin(const char *path);
-const char *vs_outfile_path(const vs_outfile_t *o);  /* where to write now */
-void vs_outfile_commit(vs_outfile_t *o);
-
-/* A text report (TSV, JSON) written the same way: open, write, then close,
- * which checks for write errors and renames the file into place. */
-FILE *vs_text_open(const char *path, vs_outfile_t **of);
-void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path);
 
 /* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);

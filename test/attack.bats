@@ -43,6 +43,11 @@ attack() { vcf-linkage-attack "$@"; }
     assert_output --partial "unknown attack 'magic'"
     run attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" --kmer 65
     assert_failure 2
+    run attack "$TOY/syn.bcf" --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" --fail-on hihg
+    assert_failure 2
+    assert_output --partial "--fail-on must be high or signal, got 'hihg'"
+    run attack --self-test 0.5 --train "$TOY/train.bcf" --holdout "$TOY/holdout.bcf" --fail-on high
+    assert_failure 2
 }
 
 @test "attack: TSV header and rows; JSON rows carry exactly the TSV columns and values" {
@@ -122,8 +127,9 @@ attack() { vcf-linkage-attack "$@"; }
 
 @test "attack (1000 Genomes): negative control, three disjoint real sets: every AUC interval contains 0.5" {
     need_shared
+    # --fail-on high exits 0 when no row is high (a "signal" in one of 60 rows is chance)
     attack "$W/q0.bcf" --train "$W/q1.bcf" --holdout "$W/q2.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop \
-        --map "$SHARED/maps/chr1.b37.gmap.gz" --threads 2 -q > neg.tsv
+        --map "$SHARED/maps/chr1.b37.gmap.gz" --threads 2 -q --fail-on high > neg.tsv
     awk -F'\t' '$2 == "all"' neg.tsv >&3
     run awk -F'\t' '$2 == "all" { n++; if ($6 <= 0.5 && 0.5 <= $7) ok++ } END { print n, ok }' neg.tsv
     assert_output "10 10"
@@ -131,11 +137,28 @@ attack() { vcf-linkage-attack "$@"; }
 
 @test "attack (1000 Genomes): positive control, half of train copied: dcr, king and ibd AUC >= 0.7" {
     need_shared
-    attack "$W/pos.bcf" --train "$W/q1.bcf" --holdout "$W/q2.bcf" --map "$SHARED/maps/chr1.b37.gmap.gz" \
-        --attacks dcr,king,ibd --threads 2 -q > pos.tsv
+    run attack "$W/pos.bcf" --train "$W/q1.bcf" --holdout "$W/q2.bcf" --map "$SHARED/maps/chr1.b37.gmap.gz" \
+        --attacks dcr,king,ibd --threads 2 -q --fail-on high -o pos.tsv
+    assert_failure 3
+    assert_output --partial "a row is high, and --fail-on high was given: exit 3"
     cat pos.tsv >&3
     run awk -F'\t' '($1 == "dcr" || $1 == "king" || $1 == "ibd") && $5 >= 0.7 && $11 == "high" { n++ } END { print n }' pos.tsv
     assert_output 3
+}
+
+@test "attack (1000 Genomes): the worst group on stderr and in the JSON carries each attack's most severe verdict" {
+    need_shared
+    # half of a quarter copied: some groups high, others not, and the highest AUC is not always the worst verdict
+    attack "$W/pos.bcf" --train "$W/q1.bcf" --holdout "$W/q2.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop \
+        --map "$SHARED/maps/chr1.b37.gmap.gz" --attacks dcr,king,ibd,af --threads 2 --json r.json -o r.tsv 2> err.txt
+    sev() { awk '{ print $1, ($2 == "high") ? 2 : ($2 == "signal") ? 1 : 0 }'; }
+    awk -F'\t' 'NR > 1 && $5 != "NA" { print $1, $11 }' r.tsv | sev | sort -k1,1 -k2,2nr | sort -u -k1,1 > tsv.txt
+    grep 'worst group' err.txt | awk '{ print $2, $NF }' | sev | sort > err.txt2
+    jq -r '.worst[] | [.attack, .group] | @tsv' r.json | while IFS=$'\t' read a g; do
+        awk -F'\t' -v a=$a -v g=$g '$1 == a && $2 == g { print $1, $11 }' r.tsv; done | sev | sort > json.txt
+    cat tsv.txt >&3
+    diff tsv.txt err.txt2
+    diff tsv.txt json.txt
 }
 
 @test "attack (1000 Genomes): --self-test 0.5 detects the copies and the planted ones, and stays quiet on the negative control" {

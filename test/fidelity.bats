@@ -28,9 +28,15 @@ setup_file() {
     awk 'NR == FNR { l[NR] = $1; n = NR; next } { print $2 "\t" l[(FNR * 7) % n + 1] }' train_labels.txt rename.txt \
         > biased_groups.tsv
     cat groups.tsv biased_groups.tsv > all_groups.tsv
-    vcf-fidelity hold.bcf --train train.bcf --holdout hold.bcf -g groups.tsv --threads 2 -q --json copy.json > copy.tsv
+    # --fail-on flagged: the exit status is kept for the tests below
+    local rc=0
+    vcf-fidelity hold.bcf --train train.bcf --holdout hold.bcf -g groups.tsv --threads 2 -q --json copy.json \
+        --fail-on flagged > copy.tsv || rc=$?
+    echo $rc > copy.rc
+    rc=0
     vcf-fidelity biased.bcf --train train.bcf --holdout hold.bcf -g all_groups.tsv --threads 2 -q \
-        --json biased.json > biased.tsv
+        --json biased.json --fail-on flagged > biased.tsv || rc=$?
+    echo $rc > biased.rc
 }
 
 setup() {
@@ -50,8 +56,9 @@ fid() { vcf-fidelity "$@"; }
     assert_failure 2
     assert_output --partial "--train and --holdout are required"
     run fid "$TOY/fsyn.bcf" --train "$TOY/ftrain.bcf" --holdout "$TOY/fhold.bcf" --json x --html x
-    assert_failure 2
-    assert_output --partial "two outputs go to 'x'"
+    assert_failure 1
+    assert_output --partial "the outputs --json x and --html x are the same file; nothing was written"
+    [ ! -e x ]
     run fid "$TOY/fsyn.bcf" --train "$TOY/ftrain.bcf" --holdout "$TOY/fhold.bcf" --bootstrap 5
     assert_failure 2
 }
@@ -112,6 +119,7 @@ fid() { vcf-fidelity "$@"; }
     assert_equal "$(jq '[.bias[] | select(.flag == "amplified" or .flag == "reduced")] | length' "$W/copy.json")" 0
     assert_equal "$(jq '[.bias[] | select(.amplification != 0)] | length' "$W/copy.json")" 0
     assert_equal "$(jq -r '.verdict' "$W/copy.json" | cut -c1-3)" "OK:"
+    assert_equal "$(cat "$W/copy.rc")" 0
 }
 
 @test "fidelity (1000 Genomes): EUR copies labelled as every group: non-EUR groups and amplification flagged" {
@@ -125,6 +133,9 @@ fid() { vcf-fidelity "$@"; }
     assert_output "$(printf 'amplified\tAFR\ttrue')"
     [ "$(jq '[.bias[] | select(.flag == "amplified")] | length' "$W/biased.json")" -ge 5 ]
     assert_equal "$(jq -r '.verdict' "$W/biased.json" | cut -c1-8)" "FLAGGED:"
+    # --fail-on flagged: exit 3, and the reports are written all the same
+    assert_equal "$(cat "$W/biased.rc")" 3
+    assert_equal "$(awk -F'\t' 'NR > 1' "$W/biased.tsv" | wc -l)" "$(jq '.rows | length' "$W/biased.json")"
 }
 
 @test "fidelity (1000 Genomes): allele frequencies equal bcftools +fill-tags -t AF to 1e-6" {

@@ -9,6 +9,7 @@
 
 #include "vs_err.h"
 #include "vs_fidelity.h"
+#include "vs_out.h"
 #include "vs_report.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
@@ -32,6 +33,7 @@ static void usage(FILE *fp)
 "        --group-column NAME      group column of FILE, by header name [the second column]\n"
 "        --map FILE|TEMPLATE|DIR  genetic map for the LD distance bins [INFO/CM, else constant]\n"
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
+"        --map-extrapolate        use a map that spans under half of a contig's sites [refuse]\n"
 "\n"
 "Statistics:\n"
 "        --bootstrap INT          bootstrap resamples for the intervals, at least 20 [200]\n"
@@ -47,6 +49,7 @@ static void usage(FILE *fp)
 "                                 geneticists\n"
 "        --af-table FILE          per site, the ALT frequency of each group of each cohort\n"
 "        --ld-table FILE          per LD site pair, group and set, the haplotype r^2 used\n"
+"        --fail-on flagged        exit 3 when the verdict is FLAGGED [never]\n"
 "    -q, --quiet                  no informational messages\n"
 "    -h, --help                   this text\n"
 "        --version                version\n"
@@ -57,22 +60,22 @@ static void usage(FILE *fp)
 "\n");
 }
 
-enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_BOOT, O_LD_PAIRS, O_SEED, O_THREADS, O_JSON,
-       O_HTML, O_AF_TABLE, O_LD_TABLE, O_VERSION };
+enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_BOOT, O_LD_PAIRS, O_SEED, O_THREADS, O_JSON,
+       O_HTML, O_AF_TABLE, O_LD_TABLE, O_VERSION, O_FAIL_ON };
 
 typedef struct {
     vs_fidelity_opts_t fid;
     const char *output, *json, *html, *af_table, *ld_table;
-    int threads;
+    int threads, fail_on_flagged;
 } opts_t;
 
-static void check_outputs(const opts_t *o)
+static void check_paths(const opts_t *o)
 {
-    const char *path[5] = { o->output, o->json, o->html, o->af_table, o->ld_table };
-    for (int i = 0; i < 5; i++)
-        for (int j = i + 1; j < 5; j++)
-            if (path[i] && path[j] && !strcmp(path[i], path[j]))
-                vs_die_usage("two outputs go to '%s'; give each its own file", path[i]);
+    vs_path_t in[] = { { "the input SYNTHETIC", o->fid.syn }, { "--train", o->fid.train }, { "--holdout", o->fid.holdout },
+                       { "-g/--groups", o->fid.groups }, { "--map", o->fid.map.spec } };
+    vs_path_t out[] = { { "-o", o->output }, { "--json", o->json }, { "--html", o->html }, { "--af-table", o->af_table },
+                        { "--ld-table", o->ld_table } };
+    VS_CHECK_PATHS(in, out);
 }
 
 static void parse(int argc, char **argv, opts_t *o)
@@ -81,9 +84,11 @@ static void parse(int argc, char **argv, opts_t *o)
         { "train", required_argument, 0, O_TRAIN }, { "holdout", required_argument, 0, O_HOLDOUT },
         { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
         { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
+        { "map-extrapolate", no_argument, 0, O_MAP_EXTRAPOLATE },
         { "bootstrap", required_argument, 0, O_BOOT }, { "ld-pairs", required_argument, 0, O_LD_PAIRS },
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "output", required_argument, 0, 'o' }, { "json", required_argument, 0, O_JSON },
+        { "fail-on", required_argument, 0, O_FAIL_ON },
         { "html", required_argument, 0, O_HTML }, { "af-table", required_argument, 0, O_AF_TABLE },
         { "ld-table", required_argument, 0, O_LD_TABLE }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
@@ -100,14 +105,19 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_HOLDOUT: o->fid.holdout = optarg; break;
         case 'g': o->fid.groups = optarg; break;
         case O_GROUP_COLUMN: o->fid.group_column = optarg; break;
-        case O_MAP: o->fid.map_spec = optarg; break;
-        case O_CM: o->fid.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP: o->fid.map.spec = optarg; break;
+        case O_CM: o->fid.map.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP_EXTRAPOLATE: o->fid.map.extrapolate = 1; break;
         case O_BOOT: o->fid.bootstrap = (int)vs_parse_long("--bootstrap", optarg, 20, 1000000); break;
         case O_LD_PAIRS: o->fid.ld_pairs = (int)vs_parse_long("--ld-pairs", optarg, 10, 100000000); break;
         case O_SEED: o->fid.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
         case 'o': o->output = optarg; break;
         case O_JSON: o->json = optarg; break;
+        case O_FAIL_ON:
+            if (strcmp(optarg, "flagged")) vs_die_usage("--fail-on must be flagged, got '%s'", optarg);
+            o->fail_on_flagged = 1;
+            break;
         case O_HTML: o->html = optarg; break;
         case O_AF_TABLE: o->af_table = optarg; break;
         case O_LD_TABLE: o->ld_table = optarg; break;
@@ -125,7 +135,7 @@ static void parse(int argc, char **argv, opts_t *o)
     if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);
     o->fid.syn = argv[optind];
     o->fid.keep_site_names = o->af_table || o->ld_table;
-    check_outputs(o);
+    check_paths(o);
 }
 
 int main(int argc, char **argv)
@@ -144,7 +154,13 @@ int main(int argc, char **argv)
     if (o.html) vs_report_html(f, o.html);
     if (o.af_table) vs_fidelity_af_table(f, o.af_table);
     if (o.ld_table) vs_fidelity_ld_table(f, o.ld_table);
+    vs_out_commit();
     vs_fidelity_summary(f);
+    int flagged = vs_fidelity_flagged(f);
     vs_fidelity_destroy(f);
+    if (o.fail_on_flagged && flagged) {
+        vs_warn("the verdict is FLAGGED, and --fail-on flagged was given: exit %d", VS_EXIT_VERDICT);
+        return VS_EXIT_VERDICT;
+    }
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "vs_fit.h"
 #include "vs_groups.h"
 #include "vs_model.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
@@ -38,6 +39,7 @@ static void usage(FILE *fp)
 "        --map FILE|TEMPLATE|DIR  SHAPEIT, HapMap, Eagle or PLINK map; a template with {CHROM},\n"
 "                                 or a directory, for several contigs [INFO/CM, else constant]\n"
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
+"        --map-extrapolate        use a map that spans under half of a contig's sites [refuse]\n"
 "\n"
 "Fitting:\n"
 "        --fit-haplotypes INT     haplotypes held out in turn per group [100]\n"
@@ -61,7 +63,7 @@ static void usage(FILE *fp)
 "\n");
 }
 
-enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_FIT_HAPS, O_FIT_EPS, O_NE_RANGE,
+enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_EPS, O_NE_RANGE,
        O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION };
 
 static void parse_ne_range(const char *s, vs_fit_opts_t *f)
@@ -81,6 +83,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
         { "min-group", required_argument, 0, O_MIN_GROUP }, { "small-groups", required_argument, 0, O_SMALL },
         { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
+        { "map-extrapolate", no_argument, 0, O_MAP_EXTRAPOLATE },
         { "fit-haplotypes", required_argument, 0, O_FIT_HAPS }, { "fit-eps", no_argument, 0, O_FIT_EPS },
         { "ne-range", required_argument, 0, O_NE_RANGE }, { "multiallelic", required_argument, 0, O_MULTI },
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
@@ -104,8 +107,9 @@ static void parse(int argc, char **argv, opts_t *o)
                 vs_die_usage("--small-groups must be merge or error, got '%s'", optarg);
             o->fit.small_groups_error = !strcmp(optarg, "error");
             break;
-        case O_MAP: o->fit.map_spec = optarg; break;
-        case O_CM: o->fit.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP: o->fit.map.spec = optarg; break;
+        case O_CM: o->fit.map.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP_EXTRAPOLATE: o->fit.map.extrapolate = 1; break;
         case O_FIT_HAPS: o->fit.fit_haplotypes = (int)vs_parse_long("--fit-haplotypes", optarg, 1, 1000000); break;
         case O_FIT_EPS: o->fit.fit_eps = 1; break;
         case O_NE_RANGE: parse_ne_range(optarg, &o->fit); break;
@@ -131,6 +135,9 @@ static void parse(int argc, char **argv, opts_t *o)
     if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
     if (o->group_column && !o->groups) vs_die_usage("--group-column needs -g/--groups");
     o->read.threads = o->threads;
+    vs_path_t in[] = { { "the input panel", o->panel }, { "-g/--groups", o->groups }, { "--map", o->fit.map.spec } };
+    vs_path_t out[] = { { "-o", o->output }, { "--report", o->report } };
+    VS_CHECK_PATHS(in, out);
 }
 
 static void write_report(const vs_model_t *m, const char *path)
@@ -166,6 +173,7 @@ int main(int argc, char **argv)
     }
     vs_model_write(m, o.output);
     if (o.report) write_report(m, o.report);
+    vs_out_commit();
     vs_model_destroy(m);
     vs_groups_destroy(g);
     vs_panel_destroy(p);

@@ -7,6 +7,7 @@
 
 #include "vs_err.h"
 #include "vs_hybrid.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
@@ -69,7 +70,7 @@ static void check_target(const char *t)
     for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(it, '=');
         if (!eq || eq == it) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
-        vs_parse_long("--target", eq + 1, 0, 100000000);
+        vs_parse_long("--target", eq + 1, 0, VS_MAX_SAMPLES);
     }
     free(copy);
 }
@@ -157,6 +158,10 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         char m[8];
         vs_output_mode(o->otype, o->output, m);
     }
+    vs_path_t in[] = { { "the input REAL", o->real }, { "the input SYNTHETIC", o->syn }, { "-g/--groups", o->groups },
+                       { "-R/--regions-file", o->regions } };
+    vs_path_t out[] = { { "-o", o->output }, { "--key", o->key } };
+    VS_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
@@ -166,5 +171,6 @@ int main(int argc, char **argv)
     vs_hybrid_opts_t o;
     parse(argc, argv, &o);
     vs_hybrid_run(&o);
+    vs_out_commit();
     return 0;
 }

@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include "vs_err.h"
+#include "vs_out.h"
 #include "vs_risk.h"
 #include "vs_rng.h"
 #include "vs_shadow.h"
@@ -29,6 +30,7 @@ static void usage(FILE *fp)
 "        --group-column NAME      group column of FILE, by header name [the second column]\n"
 "        --map FILE|TEMPLATE|DIR  genetic map for ibd [INFO/CM, else constant]\n"
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
+"        --map-extrapolate        use a map that spans under half of a contig's sites [refuse]\n"
 "\n"
 "Attacks:\n"
 "        --attacks LIST           dcr,aats,king,ibd,af,unique,partial,names,shadow or all [all;\n"
@@ -52,6 +54,7 @@ static void usage(FILE *fp)
 "    -o, --output FILE            TSV report [standard output]\n"
 "        --json FILE              the same rows as {\"rows\": [...]}, with the sites used, the\n"
 "                                 worst group per attack, KING bands, AATS and k-mer shares\n"
+"        --fail-on high|signal    exit 3 when any row is high (or signal or high) [never]\n"
 "    -q, --quiet                  no informational messages\n"
 "    -h, --help                   this text\n"
 "        --version                version\n"
@@ -62,14 +65,16 @@ static void usage(FILE *fp)
 "\n");
 }
 
-enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_ATTACKS, O_KNOWN, O_KMER, O_BOOT, O_SEED,
-       O_THREADS, O_SELF, O_JSON, O_VERSION, O_SHADOW_CMD, O_SHADOW_POOL, O_SHADOW_RUNS };
+enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_ATTACKS, O_KNOWN, O_KMER, O_BOOT, O_SEED,
+       O_THREADS, O_SELF, O_JSON, O_VERSION, O_SHADOW_CMD, O_SHADOW_POOL, O_SHADOW_RUNS,
+       O_FAIL_ON };
 
 typedef struct {
     vs_risk_opts_t risk;
     const char *output, *json;
     int threads;
     double self_test;
+    int fail_on;              /* 0 never, 1 signal, 2 high: vs_risk_worst() at or above it exits 3 */
 } opts_t;
 
 static void parse(int argc, char **argv, opts_t *o)
@@ -78,11 +83,12 @@ static void parse(int argc, char **argv, opts_t *o)
         { "train", required_argument, 0, O_TRAIN }, { "holdout", required_argument, 0, O_HOLDOUT },
         { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
         { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
+        { "map-extrapolate", no_argument, 0, O_MAP_EXTRAPOLATE },
         { "attacks", required_argument, 0, O_ATTACKS }, { "known-sites", required_argument, 0, O_KNOWN },
         { "kmer", required_argument, 0, O_KMER }, { "bootstrap", required_argument, 0, O_BOOT },
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "self-test", required_argument, 0, O_SELF }, { "output", required_argument, 0, 'o' },
-        { "json", required_argument, 0, O_JSON }, { "quiet", no_argument, 0, 'q' },
+        { "json", required_argument, 0, O_JSON }, { "fail-on", required_argument, 0, O_FAIL_ON }, { "quiet", no_argument, 0, 'q' },
         { "shadow-cmd", required_argument, 0, O_SHADOW_CMD }, { "shadow-pool", required_argument, 0, O_SHADOW_POOL },
         { "shadow-runs", required_argument, 0, O_SHADOW_RUNS },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
@@ -101,8 +107,9 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_HOLDOUT: o->risk.holdout = optarg; break;
         case 'g': o->risk.groups = optarg; break;
         case O_GROUP_COLUMN: o->risk.group_column = optarg; break;
-        case O_MAP: o->risk.map_spec = optarg; break;
-        case O_CM: o->risk.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP: o->risk.map.spec = optarg; break;
+        case O_CM: o->risk.map.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
+        case O_MAP_EXTRAPOLATE: o->risk.map.extrapolate = 1; break;
         case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg, &attacks_named); break;
         case O_SHADOW_CMD: o->risk.shadow_cmd = optarg; break;
         case O_SHADOW_POOL: o->risk.shadow_pool = optarg; break;
@@ -115,6 +122,11 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_SELF: o->self_test = vs_parse_double("--self-test", optarg, 0.01, 1); break;
         case 'o': o->output = optarg; break;
         case O_JSON: o->json = optarg; break;
+        case O_FAIL_ON:
+            if (strcmp(optarg, "high") && strcmp(optarg, "signal"))
+                vs_die_usage("--fail-on must be high or signal, got '%s'", optarg);
+            o->fail_on = !strcmp(optarg, "high") ? 2 : 1;
+            break;
         case 'q': vs_set_quiet(1); break;
         case 'h': usage(stdout); exit(0);
         case O_VERSION:
@@ -138,9 +150,16 @@ static void parse(int argc, char **argv, opts_t *o)
         vs_die_usage("--self-test reads only --train and --holdout; drop the SYNTHETIC argument");
     } else if (o->risk.groups || o->json) {
         vs_die_usage("--self-test reports the whole cohort as TSV; it takes neither -g nor --json");
+    } else if (o->fail_on) {
+        vs_die_usage("--self-test exits 1 when a control misbehaves; --fail-on goes with an attack on SYNTHETIC");
     }
     if (o->json && !strcmp(o->json, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--json - and the TSV would both go to standard output; give -o FILE or --json FILE");
+    vs_path_t in[] = { { "the input SYNTHETIC", o->risk.syn }, { "--train", o->risk.train },
+                       { "--holdout", o->risk.holdout }, { "-g/--groups", o->risk.groups }, { "--map", o->risk.map.spec },
+                       { "--shadow-pool", o->risk.shadow_pool } };
+    vs_path_t out[] = { { "-o", o->output }, { "--json", o->json } };
+    VS_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
@@ -155,6 +174,7 @@ int main(int argc, char **argv)
         FILE *fp = vs_text_open(o.output, &of);
         int failures = vs_risk_self_test(&o.risk, o.self_test, fp);
         vs_text_close(fp, of, o.output);
+        vs_out_commit();      /* the report of a failed self-test is kept: it says what failed */
         if (failures) vs_warn("self-test: %d control%s did not behave as expected", failures, failures == 1 ? "" : "s");
         return failures ? 1 : 0;
     }
@@ -164,6 +184,13 @@ int main(int argc, char **argv)
     vs_text_close(fp, of, o.output);
     vs_risk_summary(r);
     if (o.json) vs_risk_json(r, o.json);
+    vs_out_commit();
+    int worst = vs_risk_worst(r);
     vs_risk_destroy(r);
+    if (o.fail_on && worst >= o.fail_on) {
+        vs_warn("a row is %s, and --fail-on %s was given: exit %d", worst == 2 ? "high" : "signal",
+                o.fail_on == 2 ? "high" : "signal", VS_EXIT_VERDICT);
+        return VS_EXIT_VERDICT;
+    }
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "vs_err.h"
 #include "vs_model.h"
+#include "vs_out.h"
 #include "vs_rng.h"
 #include "vs_sample.h"
 #include "vs_synth.h"
@@ -113,7 +114,7 @@ static void parse(int argc, char **argv, opts_t *o)
     while ((c = getopt_long(argc, argv, ":m:n:r:R:t:T:o:O:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
-        case 'n': o->n = (int)vs_parse_long("-n/--n-samples", optarg, 1, 100000000); break;
+        case 'n': o->n = (int)vs_parse_long("-n/--n-samples", optarg, 1, VS_MAX_SAMPLES); break;
         case O_MIX: o->mix = optarg; break;
         case O_PREFIX:
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
@@ -194,6 +195,11 @@ static void parse(int argc, char **argv, opts_t *o)
         vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
     }
     o->read.threads = o->threads;
+    vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
+                       { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
+                       { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
+    vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance } };
+    VS_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
@@ -210,6 +216,7 @@ int main(int argc, char **argv)
                            .output = o.output, .otype = o.otype, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);
+    vs_out_commit();
     free(shares);
     vs_model_destroy(m);
     return 0;

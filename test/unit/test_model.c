@@ -7,6 +7,7 @@
 #include "unit.h"
 #include "vs_metrics.h"
 #include "vs_model.h"
+#include "vs_out.h"
 
 static vs_model_t *example(void)
 {
@@ -70,9 +71,11 @@ int main(void)
     snprintf(xz, sizeof xz, "%s/m.json.xz", dir);
     vs_model_t *m = example();
     vs_model_write(m, path);
+    vs_out_commit();
     vs_model_t *r = vs_model_read(path);
     CHECK(same_model(m, r), "JSON round trip keeps every field, doubles exactly, and the hash");
     vs_model_write(m, xz);
+    vs_out_commit();
     vs_model_t *rx = vs_model_read(xz);
     CHECK(same_model(m, rx), "xz round trip gives the same model and the same hash");
     FILE *fp = fopen(xz, "rb");

@@ -1,0 +1,347 @@
+#define _GNU_SOURCE           /* _Fork: the async-signal-safe fork of glibc >= 2.34 */
+#include "vs_out.h"
+
+#include "vs_err.h"
+
+#include <errno.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* ---------- inputs against outputs ---------- */
+
+typedef struct {
+    int exists;
+    dev_t dev;
+    ino_t ino;
+    char *canon;              /* real path of the directory, then the name */
+} ident_t;
+
+static char *canonical(const char *path)
+{
+    char *d = vs_strdup(path), *b = vs_strdup(path), real[PATH_MAX];
+    const char *dir = realpath(dirname(d), real) ? real : path;
+    const char *base = basename(b);
+    char *s = vs_malloc(strlen(dir) + strlen(base) + 2);
+    sprintf(s, "%s/%s", dir, base);
+    free(d);
+    free(b);
+    return s;
+}
+
+/* 0 for what is never compared: "-", devices, pipes, directories. */
+static int identify(const char *path, ident_t *id)
+{
+    memset(id, 0, sizeof *id);
+    if (!path || !*path || !strcmp(path, "-")) return 0;
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode)) return 0;
+        id->exists = 1;
+        id->dev = st.st_dev;
+        id->ino = st.st_ino;
+    }
+    id->canon = canonical(path);
+    return 1;
+}
+
+static int same_file(const ident_t *a, const ident_t *b)
+{
+    if (a->exists != b->exists) return 0;
+    return a->exists ? a->dev == b->dev && a->ino == b->ino : !strcmp(a->canon, b->canon);
+}
+
+static const char *const INDEX_SUFFIX[] = { ".csi", ".tbi" };
+
+static void check_input(const vs_path_t *in, const ident_t *out_id, const vs_path_t *out)
+{
+    ident_t id;
+    if (identify(in->path, &id) && same_file(&id, out_id))
+        vs_die_at(NULL, "give the output a new name: vcfsynth never writes over its inputs",
+                  "the output %s %s is the same file as %s %s; nothing was written", out->option, out->path,
+                  in->option, in->path);
+    free(id.canon);
+    for (size_t k = 0; k < sizeof INDEX_SUFFIX / sizeof *INDEX_SUFFIX; k++) {
+        if (!in->path || !strcmp(in->path, "-")) break;
+        char *idx = vs_malloc(strlen(in->path) + 8);
+        sprintf(idx, "%s%s", in->path, INDEX_SUFFIX[k]);
+        if (identify(idx, &id) && id.exists && same_file(&id, out_id))
+            vs_die_at(NULL, "give the output a new name: vcfsynth never writes over its inputs",
+                      "the output %s %s is the index of %s %s; nothing was written", out->option, out->path,
+                      in->option, in->path);
+        free(id.canon);
+        free(idx);
+    }
+}
+
+void vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out)
+{
+    for (int j = 0; j < n_out; j++) {
+        for (int k = 0; k < j && outputs[j].path && !strcmp(outputs[j].path, "-"); k++)
+            if (outputs[k].path && !strcmp(outputs[k].path, "-"))
+                vs_die_usage("%s - and %s - would both go to standard output; give one of them a file",
+                             outputs[k].option, outputs[j].option);
+        ident_t out;
+        if (!identify(outputs[j].path, &out)) continue;
+        for (int i = 0; i < n_in; i++) check_input(&inputs[i], &out, &outputs[j]);
+        for (int k = 0; k < j; k++) {
+            ident_t other;
+            if (identify(outputs[k].path, &other) && same_file(&other, &out))
+                vs_die_at(NULL, "give each output its own name",
+                          "the outputs %s %s and %s %s are the same file; nothing was written", outputs[k].option,
+                          outputs[k].path, outputs[j].option, outputs[j].path);
+            free(other.canon);
+        }
+        free(out.canon);
+    }
+}
+
+/* ---------- the run's temporary files and scratch directories ---------- */
+
+struct vs_outfile_t {
+    char *final, *tmp;
+    int direct;               /* stdout or a device: written in place */
+    int finished;
+};
+
+/* Fixed arrays, so that a signal handler never sees them reallocated. */
+#define MAX_FILES 64
+#define MAX_DIRS 8
+static vs_outfile_t *files[MAX_FILES];
+static char *dirs[MAX_DIRS];
+static volatile sig_atomic_t n_files, n_dirs;
+static volatile sig_atomic_t child;     /* the process group of a running vs_run_shell */
+
+static const int CLEAN_SIGNALS[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+#define N_CLEAN_SIGNALS (int)(sizeof CLEAN_SIGNALS / sizeof *CLEAN_SIGNALS)
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t s;
+    sigemptyset(&s);
+    for (int i = 0; i < N_CLEAN_SIGNALS; i++) sigaddset(&s, CLEAN_SIGNALS[i]);
+    pthread_sigmask(SIG_BLOCK, &s, old);
+}
+
+static void restore_signals(const sigset_t *old) { pthread_sigmask(SIG_SETMASK, old, NULL); }
+
+/* Only async-signal-safe calls: unlink, _Fork, execv, waitpid. */
+static void remove_dir_in_handler(const char *dir)
+{
+    pid_t pid = _Fork();
+    if (pid == 0) {
+        execl("/bin/rm", "rm", "-rf", "--", dir, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0) waitpid(pid, NULL, 0);
+}
+
+static void on_signal(int sig)
+{
+    if (child > 0) {
+        kill(-child, sig);
+        waitpid(child, NULL, 0);
+    }
+    for (int i = 0; i < n_files; i++)
+        if (!files[i]->direct) unlink(files[i]->tmp);
+    for (int i = 0; i < n_dirs; i++) remove_dir_in_handler(dirs[i]);
+    /* die of the signal itself, so that the caller sees 128 + sig */
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
+
+static void on_die(void *arg)
+{
+    (void)arg;
+    sigset_t old;
+    block_signals(&old);
+    for (int i = 0; i < n_files; i++)
+        if (!files[i]->direct) unlink(files[i]->tmp);
+    for (int i = 0; i < n_dirs; i++) remove_tree(dirs[i]);
+    n_files = n_dirs = 0;
+    restore_signals(&old);
+}
+
+/* Once per run: clean-up on errors and on the signals a user or a scheduler
+ * sends; a signal the caller ignores (nohup) stays ignored. */
+static void install_cleanup(void)
+{
+    static int installed;
+    if (installed) return;
+    installed = 1;
+    vs_on_die(on_die, NULL);
+    for (int i = 0; i < N_CLEAN_SIGNALS; i++) {
+        struct sigaction sa, old;
+        if (sigaction(CLEAN_SIGNALS[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        for (int k = 0; k < N_CLEAN_SIGNALS; k++) sigaddset(&sa.sa_mask, CLEAN_SIGNALS[k]);
+        sigaction(CLEAN_SIGNALS[i], &sa, NULL);
+    }
+}
+
+static void add_file(vs_outfile_t *o)
+{
+    install_cleanup();
+    if (n_files == MAX_FILES) vs_die("too many output files in one run (%d)", MAX_FILES);
+    files[n_files] = o;
+    n_files++;
+}
+
+vs_outfile_t *vs_outfile_begin(const char *path)
+{
+    vs_outfile_t *o = vs_calloc(1, sizeof *o);
+    o->final = vs_strdup(path);
+    struct stat st;
+    if (!strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+        if (strcmp(path, "-") && S_ISDIR(st.st_mode))
+            vs_die("cannot write %s: it is a directory (give a file name inside it)", path);
+        o->direct = 1;
+        o->tmp = vs_strdup(path);
+        add_file(o);
+        return o;
+    }
+    char *d = vs_strdup(path), *b = vs_strdup(path);
+    size_t n = strlen(path) + 32;
+    o->tmp = vs_malloc(n);
+    snprintf(o->tmp, n, "%s/.%s.XXXXXX", dirname(d), basename(b));
+    free(d);
+    free(b);
+    sigset_t old;
+    block_signals(&old);      /* a signal between mkstemp and add_file would leave the file */
+    int fd = mkstemp(o->tmp);
+    if (fd >= 0) add_file(o);
+    restore_signals(&old);
+    if (fd < 0)
+        vs_die("cannot create output %s: %s (check that the directory exists and is writable)", path,
+               strerror(errno));
+    close(fd);
+    return o;
+}
+
+const char *vs_outfile_path(const vs_outfile_t *o) { return o->tmp; }
+
+void vs_outfile_finish(vs_outfile_t *o) { o->finished = 1; }
+
+FILE *vs_text_open(const char *path, vs_outfile_t **of)
+{
+    *of = vs_outfile_begin(path);
+    FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
+    if (!fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
+    return fp;
+}
+
+void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path)
+{
+    if (ferror(fp) || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
+        vs_die("cannot write %s: %s", path, strerror(errno));
+    vs_outfile_finish(of);
+}
+
+void vs_out_commit(void)
+{
+    for (int i = 0; i < n_files; i++)
+        if (!files[i]->finished) vs_die("internal error: output %s was not finished", files[i]->final);
+    mode_t mask = umask(0);
+    umask(mask);
+    sigset_t old;
+    block_signals(&old);      /* all of them or, on a signal before this, none */
+    for (int i = 0; i < n_files; i++) {
+        vs_outfile_t *o = files[i];
+        if (o->direct) continue;
+        if (chmod(o->tmp, 0666 & ~mask) != 0 || rename(o->tmp, o->final) != 0)
+            vs_die("cannot move the finished output into place as %s: %s", o->final, strerror(errno));
+        o->direct = 1;        /* in place: nothing to remove any more */
+    }
+    for (int i = 0; i < n_files; i++) {
+        free(files[i]->final);
+        free(files[i]->tmp);
+        free(files[i]);
+    }
+    n_files = 0;
+    restore_signals(&old);
+}
+
+char *vs_scratch_dir(const char *what)
+{
+    const char *tmp = getenv("TMPDIR");
+    if (!tmp || !*tmp) tmp = "/tmp";
+    char *dir = vs_malloc(strlen(tmp) + 32);
+    sprintf(dir, "%s/vcfsynth.XXXXXX", tmp);
+    install_cleanup();
+    if (n_dirs == MAX_DIRS) vs_die("too many scratch directories in one run (%d)", MAX_DIRS);
+    sigset_t old;
+    block_signals(&old);
+    int ok = mkdtemp(dir) != NULL;
+    if (ok) dirs[n_dirs++] = dir;
+    restore_signals(&old);
+    if (!ok) vs_die("cannot make a scratch directory %s for %s: %s (set TMPDIR to a writable directory)", dir, what,
+                    strerror(errno));
+    return dir;
+}
+
+void vs_scratch_remove(char *dir)
+{
+    sigset_t old;
+    block_signals(&old);
+    remove_tree(dir);
+    for (int i = 0; i < n_dirs; i++)
+        if (dirs[i] == dir) {
+            dirs[i] = dirs[n_dirs - 1];
+            n_dirs--;
+            break;
+        }
+    restore_signals(&old);
+    free(dir);
+}
+
+int vs_run_shell(const char *cmd)
+{
+    install_cleanup();
+    fflush(NULL);
+    sigset_t old;
+    block_signals(&old);      /* until the child has its own handlers, and child is set */
+    pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        for (int i = 0; i < N_CLEAN_SIGNALS; i++) {   /* ours go; ones the caller ignores stay ignored */
+            struct sigaction cur;
+            if (sigaction(CLEAN_SIGNALS[i], NULL, &cur) == 0 && cur.sa_handler == on_signal)
+                signal(CLEAN_SIGNALS[i], SIG_DFL);
+        }
+        restore_signals(&old);
+        if (dup2(2, 1) < 0) _exit(127);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0) {
+        setpgid(pid, pid);    /* as the child does: whichever runs first */
+        child = pid;
+    }
+    restore_signals(&old);
+    if (pid < 0) vs_die("cannot start the command %s: %s", cmd, strerror(errno));
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR) {
+            status = -1;
+            break;
+        }
+    child = 0;
+    return status;
+}

@@ -1,0 +1,54 @@
+/* vs_out: the files a run writes, and what the run must never touch.
+ *
+ * Every output file is written under a hidden temporary name beside its final
+ * one (".NAME.XXXXXX"); vs_out_commit() renames all of them into place
+ * together once the whole run has succeeded.  An error (vs_die*) or a signal
+ * (SIGINT, SIGTERM, SIGHUP, SIGPIPE) before that removes every temporary file
+ * and scratch directory, so a failed or interrupted run leaves nothing behind
+ * and nothing the user had is replaced.  Standard output ("-") and devices
+ * (/dev/null) are written in place. */
+#ifndef VS_OUT_H
+#define VS_OUT_H
+
+#include <stdio.h>
+
+/* An option and the path it was given (path NULL: not given). */
+typedef struct {
+    const char *option;       /* "-o", "--json", "the input panel", ... */
+    const char *path;
+} vs_path_t;
+
+/* Dies with exit 1, before anything is written, when an output is the same
+ * file as an input (or an input's .csi/.tbi index) or as another output: by
+ * device and inode when the file exists, by its directory's real path and
+ * its name when it does not yet. */
+void vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out);
+#define VS_CHECK_PATHS(in, out) \
+    vs_check_paths(in, (int)(sizeof in / sizeof *in), out, (int)(sizeof out / sizeof *out))
+
+/* One output file. */
+typedef struct vs_outfile_t vs_outfile_t;
+vs_outfile_t *vs_outfile_begin(const char *path);
+const char *vs_outfile_path(const vs_outfile_t *o);  /* where to write now */
+/* Writing is over; the file is renamed into place by vs_out_commit(). */
+void vs_outfile_finish(vs_outfile_t *o);
+
+/* A text report (TSV, JSON, HTML) written the same way: open, write, then
+ * close, which checks for write errors and finishes the file. */
+FILE *vs_text_open(const char *path, vs_outfile_t **of);
+void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path);
+
+/* Moves every finished output into place: the run's last step, in main. */
+void vs_out_commit(void);
+
+/* A scratch directory under $TMPDIR (or /tmp), removed with everything in
+ * it on an error or a signal, or by vs_scratch_remove(). */
+char *vs_scratch_dir(const char *what);
+void vs_scratch_remove(char *dir);
+
+/* Runs a command with /bin/sh, its standard output sent to standard error
+ * (ours may carry a report), in a process group of its own that a signal to
+ * this run is passed on to.  Returns the wait status. */
+int vs_run_shell(const char *cmd);
+
+#endif

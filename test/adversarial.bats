@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# Malformed and unusual inputs, each through every tool that reads that kind
+# of file.  Every case asserts the exit status, a message naming the file (or
+# option) and the problem, no output and no temporary file left behind, and
+# inputs unchanged.  Built from the toy cohort: self-contained.
+# The cases are counted in adversarial-cases.txt of the test's directory.
+
+setup_file() {
+    load 'helpers/common'
+    local d; d=$(toy_dir)
+    cd "$d"
+    vcf-fit toy.vcf.gz -g groups.tsv -q -o amodel.json
+    vcf-synth -m amodel.json toy.vcf.gz -n 40 -q -Ob -o asyn.bcf
+    bcftools query -l toy.vcf.gz | head -20 > atrain.txt
+    bcftools query -l toy.vcf.gz | tail -20 > ahold.txt
+    bcftools view --no-version -S atrain.txt toy.vcf.gz -Ob -o atrain.bcf
+    bcftools view --no-version -S ahold.txt toy.vcf.gz -Ob -o ahold.bcf
+}
+
+setup() {
+    load 'helpers/common'
+    TOY=$(toy_dir)
+    cd "$BATS_TEST_TMPDIR"
+    cp "$TOY"/toy.vcf.gz "$TOY"/toy.vcf.gz.csi "$TOY"/groups.tsv "$TOY"/chr4.gmap.gz .
+    cp "$TOY"/amodel.json model.json
+    cp "$TOY"/asyn.bcf syn.bcf
+    cp "$TOY"/atrain.bcf train.bcf
+    cp "$TOY"/ahold.bcf hold.bcf
+    bcftools view -h toy.vcf.gz > header.txt
+    bcftools view -H toy.vcf.gz > body.txt
+}
+
+# Files made for a case are inputs too: snapshot after making them.
+snapshot() {
+    find . -maxdepth 1 -type f -printf '%f\n' | sort | xargs md5sum > ../inputs.md5
+    ls -A > ../before.txt
+}
+
+# bad STATUS MESSAGE COMMAND...: one case.
+bad() {
+    local want=$1 msg=$2
+    shift 2
+    run "$@"
+    echo "$* -> $status: $output" >> "$BATS_FILE_TMPDIR/adversarial-cases.txt"
+    if [ "$status" -ne "$want" ] || [[ "$output" != *"$msg"* ]]; then
+        echo "case: $*"
+        echo "wanted status $want and '$msg'; got $status: $output"
+        return 1
+    fi
+    md5sum --quiet -c ../inputs.md5
+    ls -A | diff ../before.txt - || { echo "case left files behind: $*"; return 1; }
+}
+
+# The five tools, each given VCF as its main input.
+each_tool() {
+    local status=$1 msg=$2 f=$3
+    bad "$status" "$msg" vcf-fit "$f" -q -o out.json
+    bad "$status" "$msg" vcf-synth -m model.json "$f" -n 5 -q -o out.vcf
+    bad "$status" "$msg" vcf-hybrid mix "$f" syn.bcf --fraction 0.5 -o out.vcf
+    bad "$status" "$msg" vcf-linkage-attack "$f" --train train.bcf --holdout hold.bcf -q -o out.tsv
+    bad "$status" "$msg" vcf-fidelity syn.bcf --train "$f" --holdout hold.bcf -q -o out.tsv
+}
+
+vcf_of() { cat header.txt; cat; }
+
+@test "adversarial: unreadable VCF inputs, in all five tools" {
+    : > empty.vcf
+    mkdir adir
+    printf 'hello\nworld\n' > text.vcf
+    head -c 3000 toy.vcf.gz > truncated.vcf.gz
+    grep -v '^##' header.txt > nometa.vcf; cat body.txt >> nometa.vcf
+    snapshot
+    each_tool 1 "the input is empty" empty.vcf
+    each_tool 1 "adir" adir
+    each_tool 1 "nothere.vcf" nothere.vcf
+    each_tool 1 "text.vcf" text.vcf
+    each_tool 1 "truncated.vcf.gz" truncated.vcf.gz
+    each_tool 1 "starts at #CHROM" nometa.vcf
+}
+
+@test "adversarial: VCF records that break the rules, in every tool that reads a panel" {
+    vcf_of < <(sed '5s/|/\//g' body.txt) > unphased.vcf
+    vcf_of < <(sed '7s/\t0|1/\t.|./; 7s/\t1|0/\t.|./; 7s/\t0|0/\t.|./; 7s/\t1|1/\t.|./' body.txt) > missing.vcf
+    vcf_of < <(awk 'NR == 9 { $0 = $0 } { print }' body.txt; sed -n 9p body.txt) > unsorted.vcf
+    vcf_of < <(sed -n '1,10p;10p;11,$p' body.txt) > duplicated.vcf
+    vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 12 { NF = NF - 3 } { print }' body.txt) > short_row.vcf
+    vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 3 { $10 = "0" } { print }' body.txt) > haploid.vcf
+    sed 's/\tTOY02\t/\tTOY01\t/' header.txt > h2.txt; { cat h2.txt; cat body.txt; } > dupsample.vcf
+    { grep -v '^##FORMAT' header.txt; sed 's/\tGT\t/\tGX\t/' body.txt; } > nogt.vcf
+    vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 6 { $12 = "." } { print }' body.txt) > lonedot.vcf
+    vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 4 { $10 = "0|2" } { print }' body.txt) > badallele.vcf
+    { grep '^##' header.txt; printf '#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n'; cut -f1-8 body.txt; } > sitesonly.vcf
+    snapshot
+    bad 1 "unphased" vcf-fit unphased.vcf -q -o out.json
+    bad 1 "unphased" vcf-synth -m model.json unphased.vcf -n 5 -q -o out.vcf
+    bad 1 "missing" vcf-fit missing.vcf -q -o out.json
+    bad 1 "missing" vcf-synth -m model.json missing.vcf -n 5 -q -o out.vcf
+    bad 1 "not sorted" vcf-fit unsorted.vcf -q -o out.json
+    bad 1 "not sorted" vcf-linkage-attack unsorted.vcf --train train.bcf --holdout hold.bcf -q -o out.tsv
+    bad 1 "a record with the same REF and ALT (A C) appears twice at this position, at duplicated.vcf:chr4:14500" \
+        vcf-fit duplicated.vcf -q -o out.json
+    bad 1 "appears twice" vcf-fidelity syn.bcf --train duplicated.vcf --holdout hold.bcf -q -o out.tsv
+    # named at the last good record (chr4:15000), not at the end of the file
+    bad 1 "cannot read the record after this position: VCF parse error, at short_row.vcf:chr4:15000" \
+        vcf-fit short_row.vcf -q -o out.json
+    bad 1 "at short_row.vcf:chr4:15000" vcf-synth -m model.json short_row.vcf -n 5 -q -o out.vcf
+    bad 1 "haploid" vcf-fit haploid.vcf -q -o out.json
+    bad 1 "the #CHROM line names a sample twice (columns 10 and 11), at dupsample.vcf sample TOY01" \
+        vcf-fit dupsample.vcf -q -o out.json
+    bad 1 "names a sample twice" vcf-linkage-attack dupsample.vcf --train train.bcf --holdout hold.bcf -q -o out.tsv
+    bad 1 "missing genotype ('.'), at lonedot.vcf:chr4:12500 sample TOY03" vcf-fit lonedot.vcf -q -o out.json
+    bad 1 "allele index larger than the ALT list" vcf-fit badallele.vcf -q -o out.json
+    bad 1 "FORMAT/GT" vcf-fit nogt.vcf -q -o out.json
+    bad 1 "no samples" vcf-fit sitesonly.vcf -q -o out.json
+    bad 1 "no samples" vcf-hybrid mix sitesonly.vcf syn.bcf --fraction 0.5 -o out.vcf
+}
+
+@test "adversarial: groups tables: empty, a directory, no sample lines, bad names, two groups, a wrong column" {
+    : > empty.tsv
+    mkdir gdir
+    printf 'sample\tgroup\n' > header_only.tsv
+    sed '2s/ A$/ A,B/' groups.tsv > comma.tsv
+    sed '2s/ A$/ A>B/' groups.tsv > angle.tsv
+    sed '2s/ A$/ "A"/' groups.tsv > quote.tsv
+    { cat groups.tsv; sed -n 2p groups.tsv | sed 's/ A$/ B/'; } > twogroups.tsv
+    snapshot
+    bad 1 "no sample lines" vcf-fit toy.vcf.gz -g empty.tsv -q -o out.json
+    bad 1 "is a directory" vcf-fit toy.vcf.gz -g gdir -q -o out.json
+    bad 1 "no sample lines" vcf-linkage-attack syn.bcf --train train.bcf --holdout hold.bcf -g header_only.tsv -q -o out.tsv
+    bad 1 "cannot open groups table nothere.tsv" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf -g nothere.tsv -q -o out.tsv
+    bad 1 "the group name 'A,B' on line 2 holds a character" vcf-fit toy.vcf.gz -g comma.tsv -q -o out.json
+    bad 1 "the group name 'A>B'" vcf-hybrid augment toy.vcf.gz syn.bcf --target equal -g angle.tsv -o out.vcf
+    bad 1 "the group name '\"A\"'" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf -g quote.tsv -q -o out.tsv
+    bad 1 "two groups" vcf-fit toy.vcf.gz -g twogroups.tsv -q -o out.json
+    bad 1 "no column 'pop'" vcf-fit toy.vcf.gz -g groups.tsv --group-column pop -q -o out.json
+}
+
+@test "adversarial: a tab-separated groups table keeps blanks in group names" {
+    awk -v OFS='\t' 'NR > 1 { $2 = ($2 == "A") ? "Pop One" : "Pop Two" } { print }' groups.tsv > blanks.tsv
+    vcf-fit toy.vcf.gz -g blanks.tsv -q -o m.json
+    run jq -r '[.groups[].name] | join(",")' m.json
+    assert_output "Pop One,Pop Two"
+    vcf-synth -m m.json toy.vcf.gz -n 4 --mix equal -q -o s.vcf
+    run grep -c '^##SAMPLE=<ID=[^,]*,Group=Pop \(One\|Two\),' s.vcf
+    assert_output 4
+}
+
+@test "adversarial: genetic maps: empty, garbage, unsorted, decreasing, a directory" {
+    : > empty.gmap
+    printf 'this is\nnot a map\n' > garbage.gmap
+    printf 'pos\tchr\tcM\n20000\tchr4\t0.2\n10000\tchr4\t0.1\n30000\tchr4\t0.3\n' > unsorted.gmap
+    printf 'pos\tchr\tcM\n10000\tchr4\t0.2\n20000\tchr4\t0.1\n30000\tchr4\t0.3\n' > decreasing.gmap
+    mkdir mdir
+    snapshot
+    bad 1 "empty.gmap" vcf-fit toy.vcf.gz --map empty.gmap -q -o out.json
+    bad 1 "garbage.gmap" vcf-fit toy.vcf.gz --map garbage.gmap -q -o out.json
+    bad 1 "not sorted by position" vcf-fit toy.vcf.gz --map unsorted.gmap -q -o out.json
+    bad 1 "decreasing cM" vcf-linkage-attack syn.bcf --train train.bcf --holdout hold.bcf --map decreasing.gmap -q -o out.tsv
+    bad 1 "decreasing cM" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf --map decreasing.gmap -q -o out.tsv
+    bad 1 "--map has no genetic map for any contig of the panel (first: chr4), at mdir" vcf-fit toy.vcf.gz --map mdir -q -o out.json
+    # a map of another region: refused, or used with --map-extrapolate and a warning
+    printf 'pos\tchr\tcM\n10000\tchr4\t0.1\n20000\tchr4\t0.2\n30000\tchr4\t0.3\n' > short.gmap
+    snapshot
+    bad 1 "the genetic map spans only 13.7% of contig chr4's sites (map 10000-30000, sites 10000-159500), at short.gmap:chr4" \
+        vcf-fit toy.vcf.gz --map short.gmap -q -o out.json
+    assert_output --partial "give --map-extrapolate"
+    bad 1 "spans only 13.7%" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf --map short.gmap -q -o out.tsv
+    run vcf-fit toy.vcf.gz --map short.gmap --map-extrapolate -q -o m.json
+    assert_success
+    assert_output --partial "warning: the genetic map short.gmap spans 13.7% of contig chr4's sites"
+}
+
+@test "adversarial: models: empty, not JSON, another format, truncated, out of range, another panel" {
+    : > empty.json
+    echo '{"format": "vcfsynth-model", "version": 1' > trunc.json
+    echo '[1, 2, 3]' > array.json
+    echo '{"format": "something-else"}' > other.json
+    head -c 200 model.json | xz > bad.json.xz
+    sed '0,/"eps":\t[^,]*/s//"eps":\t0.9/' model.json > eps.json
+    bcftools view -s ^TOY01 toy.vcf.gz -Oz -o fewer.vcf.gz
+    snapshot
+    bad 1 "model empty.json is empty" vcf-synth -m empty.json toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 "not valid JSON" vcf-synth -m trunc.json toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 "not a JSON object" vcf-synth -m array.json toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 '"format" is not "vcfsynth-model"' vcf-synth -m other.json toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 "bad.json.xz" vcf-synth -m bad.json.xz toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 '"eps" is 0.9, outside' vcf-synth -m eps.json toy.vcf.gz -n 5 -q -o out.vcf
+    bad 1 "does not match the model" vcf-synth -m model.json fewer.vcf.gz -n 5 -q -o out.vcf
+    bad 1 "cannot open model nothere.json" vcf-synth -m nothere.json toy.vcf.gz -n 5 -q -o out.vcf
+}
+
+@test "adversarial: regions and targets: a contig the panel lacks, bad syntax, missing or empty files" {
+    : > empty.bed
+    snapshot
+    bad 1 "name contig chr1, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr1 -q -o out.vcf
+    bad 1 "name contig 4, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -r 4:1-50000 -q -o out.vcf
+    assert_output --partial "hint: the panel calls it chr4"
+    bad 1 "name contig chr9, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -t chr9 -q -o out.vcf
+    bad 1 "cannot parse the regions" vcf-synth -m model.json toy.vcf.gz -n 5 -R nothere.bed -q -o out.vcf
+    bad 1 "cannot parse the regions 'chr4:x-y'" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:x-y -q -o out.vcf
+    # -r and -t together: the sites inside both
+    vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:10000-20000 -t chr4:18000-60000 -q -o both.vcf
+    run bash -c "bcftools view -H both.vcf | cut -f2 | tr '\n' ' '"
+    assert_output "18000 18500 19000 19500 20000 "
+}
+
+@test "adversarial: option values: --mix twice or unknown, -n out of range, --threads 0, bad -O" {
+    snapshot
+    bad 2 "--mix names group 'A' twice" vcf-synth -m model.json toy.vcf.gz -n 5 --mix A=0.5,A=0.5 -q -o out.vcf
+    bad 2 "--mix names group 'C', which the model does not have" vcf-synth -m model.json toy.vcf.gz --mix C=1 -q -o out.vcf
+    bad 2 "-n/--n-samples" vcf-synth -m model.json toy.vcf.gz -n 0 -q -o out.vcf
+    bad 2 "-n/--n-samples" vcf-synth -m model.json toy.vcf.gz -n 16777216 -q -o out.vcf
+    bad 2 "--threads" vcf-fit toy.vcf.gz --threads 0 -q -o out.json
+    bad 2 "-O/--output-type" vcf-synth -m model.json toy.vcf.gz -n 5 -Ox -q -o out.vcf
+    bad 2 "--bootstrap" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf --bootstrap 5 -q -o out.tsv
+    bad 2 "--fraction" vcf-hybrid mix toy.vcf.gz syn.bcf --fraction 2 -o out.vcf
+}
+
+@test "adversarial: files sharing fewer than 50 sites get 'insufficient' rows, never 'ok', with a warning -q keeps" {
+    bcftools view -H syn.bcf | head -2 > /dev/null
+    bcftools view syn.bcf -t chr4:1-30000 -Ob -o few.bcf
+    snapshot
+    run vcf-linkage-attack few.bcf --train train.bcf --holdout hold.bcf -q -o a.tsv
+    assert_success
+    assert_output --partial "fewer than 50: every row is 'insufficient'"
+    run awk -F'\t' 'NR > 1 && $11 != "insufficient"' a.tsv
+    assert_output ""
+    run vcf-fidelity few.bcf --train train.bcf --holdout hold.bcf -q -o f.tsv
+    assert_success
+    assert_output --partial "fewer than 50: every row is 'insufficient'"
+    run awk -F'\t' 'NR > 1 && $8 != "insufficient" && $8 != "NA"' f.tsv
+    assert_output ""
+}

@@ -1,0 +1,37 @@
+/* Option strings the project parses itself: --mix against a two-group model,
+ * the --shadow-cmd template, and numbers (vs_parse_long, vs_parse_double).
+ * The input is split at its first newline: the option kind, then the value. */
+#include "fuzz.h"
+#include "vs_model.h"
+#include "vs_sample.h"
+#include "vs_shadow.h"
+
+static vs_model_t *two_groups(void)
+{
+    vs_model_t *m = vs_model_new();
+    m->n_groups = 2;
+    m->groups = calloc(2, sizeof *m->groups);
+    m->groups[0].name = strdup("AFR");
+    m->groups[0].n_members = 3;
+    m->groups[1].name = strdup("EUR");
+    m->groups[1].n_members = 5;
+    return m;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static vs_model_t *m;
+    if (!m) m = two_groups();
+    char *s = malloc(size + 1);
+    memcpy(s, data, size);
+    s[size] = 0;
+    const char *pairs[] = { "train", "t.bcf", "out", "o.bcf", "n", "10", "seed", "1", NULL };
+    switch (size ? s[0] % 4 : 0) {
+    case 0: FUZZ_GUARDED(free(vs_mix_parse(m, s + (size > 0)))); break;
+    case 1: FUZZ_GUARDED({ vs_shadow_check_template(s + 1); free(vs_shadow_expand(s + 1, pairs)); }); break;
+    case 2: FUZZ_GUARDED((void)vs_parse_long("-n", s + 1, 1, 16777215)); break;
+    default: FUZZ_GUARDED((void)vs_parse_double("--fraction", s + 1, 0, 1)); break;
+    }
+    free(s);
+    return 0;
+}
