@@ -119,6 +119,10 @@ vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o)
             (long long)n, (long long)(p[VS_SYN]->n_sites - n), o->path[VS_SYN],
             (long long)(p[VS_TRAIN]->n_sites - n), o->path[VS_TRAIN], (long long)(p[VS_HOLDOUT]->n_sites - n),
             o->path[VS_HOLDOUT]);
+    for (int k = 0; k < 3; k++)          /* a mismatch (build, contig names, split records) shows here */
+        if (n >= VS_COHORTS_MIN_SITES && p[k]->n_sites - n > n)
+            vs_warn("%lld of the %lld sites of %s are not in the other two files and are left out",
+                    (long long)(p[k]->n_sites - n), (long long)p[k]->n_sites, o->path[k]);
     if (n < VS_COHORTS_MIN_SITES)
         vs_warn("only %lld site%s shared by %s, %s and %s, fewer than %d: every row is 'insufficient' (check that "
                 "they cover the same regions, on the same reference build)", (long long)n, n == 1 ? " is" : "s are",

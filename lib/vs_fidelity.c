@@ -735,22 +735,30 @@ static void weights_free(weights_t *w)
 
 static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b != 0 ? a / b : NAN; }
 
-static int cmp_double(const void *a, const void *b)
+/* The normal bootstrap interval around the estimate x: x +- z sd(v) over the
+ * finite resamples v (NaN when fewer than half are finite), on the log scale
+ * when x and every resample are positive (ratios).  Unlike the percentile
+ * interval, it always holds x: the percentile interval of a biased statistic
+ * (a distance, an r^2) can miss its own estimate. */
+static void interval(double x, double *v, int n, double level, double *lo, double *hi)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Percentile interval of the finite values (NaN when fewer than half are). */
-static void interval(double *v, int n, double level, double *lo, double *hi)
-{
-    int k = 0;
-    for (int i = 0; i < n; i++) if (isfinite(v[i])) v[k++] = v[i];
-    if (k < n / 2 || k < 2) { *lo = *hi = NAN; return; }
-    qsort(v, k, sizeof *v, cmp_double);
-    double a = (1 - level) / 2;
-    *lo = v[(int)floor(a * (k - 1))];
-    *hi = v[(int)ceil((1 - a) * (k - 1))];
+    int k = 0, positive = x > 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(v[i])) {
+            positive &= v[i] > 0;
+            v[k++] = v[i];
+        }
+    if (k < n / 2 || k < 2 || !isfinite(x)) { *lo = *hi = NAN; return; }
+    double sum = 0, sq = 0;
+    for (int i = 0; i < k; i++) {
+        double y = positive ? log(v[i]) : v[i];
+        sum += y;
+        sq += y * y;
+    }
+    double mean = sum / k, sd = sqrt(fmax(sq / k - mean * mean, 0) * k / (k - 1));
+    double z = gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2), c = positive ? log(x) : x;
+    *lo = positive ? exp(c - z * sd) : c - z * sd;
+    *hi = positive ? exp(c + z * sd) : c + z * sd;
 }
 
 /* Per metric, over the usable groups (or Fst pairs): the gap between best and
@@ -837,7 +845,7 @@ static void summarise_rows(const fid_t *f, const double *point, const double *re
         w->base = point[3 * r + 1];
         w->ratio = ratio(w->syn, w->base);
         for (int b = 0; b < B; b++) v[b] = ratio(rep[(size_t)b * 3 * f->n_rows + 3 * r], rep[(size_t)b * 3 * f->n_rows + 3 * r + 1]);
-        interval(v, B, f->o->level, &w->lo, &w->hi);
+        interval(w->ratio, v, B, f->o->level, &w->lo, &w->hi);
         w->flag = !row_usable(f, r) ? "insufficient" : row_flag(mi >= 0 ? f->metric[mi].dir : MATCH, w->lo, w->hi);
     }
     free(v);
@@ -861,7 +869,7 @@ static void summarise_bias(const fid_t *f, const double *point, const double *re
             const double *x = rep + (size_t)r * 3 * f->n_rows;
             v[r] = group_gap(f, mi, x, 0, NULL) - group_gap(f, mi, x, 1, NULL);
         }
-        interval(v, B, f->o->level, &b->lo, &b->hi);
+        interval(b->amp, v, B, f->o->level, &b->lo, &b->hi);
         b->flag = isnan(b->amp) || isnan(b->lo) || f->S < VS_COHORTS_MIN_SITES ? "NA"
                   : b->lo > 0                                               ? "amplified"
                   : b->hi < 0                                               ? "reduced"

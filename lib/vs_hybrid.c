@@ -301,15 +301,20 @@ static void check_names(const plan_t *p, const cohort_t *real, const cohort_t *s
 
 /* ---------- the run ---------- */
 
-static void first_difference(const vs_hybrid_opts_t *o, const vs_pair_site_t *s)
+/* Dies at the first site only one file has; an unsorted file looks the same
+ * at first, so the rest is read (the reader dies on a record out of order). */
+static void first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, const vs_pair_site_t *s)
 {
     int missing = s->rec[REAL] ? SYN : REAL;
     const bcf1_t *r = s->rec[1 - missing];
-    vs_loc_t loc = { missing == SYN ? o->syn : o->real, s->contig, s->pos, NULL };
+    char *ref = vs_strdup(r->d.allele[0]), *alt = vs_strdup(r->n_allele > 1 ? r->d.allele[1] : ".");
+    char *contig = vs_strdup(s->contig);
+    vs_pair_site_t rest;
+    while (vs_pair_next(pr, &rest)) continue;
+    vs_loc_t loc = { missing == SYN ? o->syn : o->real, contig, s->pos, NULL };
     vs_die_at(&loc, "use --sites intersect to keep only the shared sites",
               "the sites differ: %s has %s>%s here and %s has no such record (the first difference)",
-              missing == SYN ? o->real : o->syn, r->d.allele[0], r->n_allele > 1 ? r->d.allele[1] : ".",
-              missing == SYN ? o->syn : o->real);
+              missing == SYN ? o->real : o->syn, ref, alt, missing == SYN ? o->syn : o->real);
 }
 
 void vs_hybrid_run(const vs_hybrid_opts_t *o)
@@ -335,7 +340,7 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     vs_pair_site_t s;
     while (vs_pair_next(pr, &s)) {
         if (!s.rec[REAL] || !s.rec[SYN]) {
-            if (!o->sites_intersect) first_difference(o, &s);
+            if (!o->sites_intersect) first_difference(o, pr, &s);
             only[s.rec[REAL] ? REAL : SYN]++;
             continue;
         }

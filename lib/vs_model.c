@@ -334,9 +334,9 @@ static vs_model_t *model_from_json(const ctx_t *c)
     if (!cJSON_IsObject(root)) bad(c, "the top level is not a JSON object");
     cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "vcfsynth-model")) bad(c, "\"format\" is not \"vcfsynth-model\"");
-    int version = (int)num(c, root, "version");
+    double version = num(c, root, "version");
     if (version != VS_MODEL_FORMAT)
-        vs_die("model %s has format version %d, but this vcfsynth reads version %d; "
+        vs_die("model %s has format version %g, but this vcfsynth reads version %d; "
                "re-create it with this vcf-fit", c->path, version, VS_MODEL_FORMAT);
     const char *kind = need(c, root, "kind", cJSON_String)->valuestring;
     if (strcmp(kind, VS_MODEL_KIND))

@@ -147,6 +147,16 @@ static void add_span(plan_t *p, const char *contig, int64_t beg, int64_t end)
     p->spans[p->n_spans++] = (span_t){ vs_strdup(contig), beg, end };
 }
 
+static const char *regions_name(const vs_read_opts_t *ro)
+{
+    return ro->regions_is_file ? "the -R/--regions-file" : "the -r/--regions";
+}
+
+static const char *targets_name(const vs_read_opts_t *ro)
+{
+    return ro->targets_is_file ? "the -T/--targets-file" : "the -t/--targets";
+}
+
 /* A history-dependent sampler must see every site from a burn-in before the
  * first site it writes: regions are read from earlier and the sites outside
  * them not written; targets are applied to the output, not to the reading. */
@@ -156,7 +166,7 @@ static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, 
     p->read = *ro;
     int stateful = vs_sample_stateful(so);
     if (ro->regions) {
-        vs_where_t *each = vs_where_new(ro->regions, ro->regions_is_file);
+        vs_where_t *each = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro));
         const char *contig;
         int64_t beg, end;
         while (vs_where_next(each, &contig, &beg, &end))
@@ -170,12 +180,12 @@ static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, 
             p->read_regions = ks.s;
             p->read.regions = p->read_regions ? p->read_regions : ro->regions;
             p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
-            p->regions = vs_where_new(ro->regions, ro->regions_is_file);
+            p->regions = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro));
         }
     }
     if (ro->targets && stateful) {
         p->read.targets = NULL;
-        p->targets = vs_where_new(ro->targets, ro->targets_is_file);
+        p->targets = vs_where_new(ro->targets, ro->targets_is_file, targets_name(ro));
     }
 }
 
@@ -261,8 +271,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     plan_init(&plan, m, ro, &o->sample);
     vs_reader_t *r = vs_reader_open(panel, &plan.read);
     if (plan.targets)         /* the reader checked the regions */
-        vs_where_check_contigs(plan.targets, vs_reader_header(r), panel,
-                               ro->targets_is_file ? "the -T/--targets-file targets" : "the -t/--targets");
+        vs_where_check_contigs(plan.targets, vs_reader_header(r), panel, targets_name(ro));
     char **names = sample_names(o->prefix, o->n);
     check_panel_samples(m, r, panel, names, o->n);
     int *group = vs_mix_assign(m, o->shares, o->n, o->sample.seed);

@@ -135,6 +135,20 @@ static void refuse_unsupported_compression(const char *fname)
         }
 }
 
+/* htslib could not read regions or targets (what: "-R/--regions-file"): say why. */
+static void bad_regions(const char *what, const char *spec, int is_file)
+{
+    if (!is_file)
+        vs_die_at(NULL, "write regions as CHR, CHR:BEG or CHR:BEG-END, comma-separated", "cannot parse %s '%s'", what,
+                  spec);
+    vs_loc_t loc = { spec, NULL, -1, NULL };
+    struct stat st;
+    if (stat(spec, &st) != 0) vs_die_at(&loc, NULL, "cannot open %s: %s", what, strerror(errno));
+    if (S_ISDIR(st.st_mode)) vs_die_at(&loc, "give a BED or CHR POS file", "%s is a directory", what);
+    vs_die_at(&loc, "give BED lines (CHR BEG END, 0-based) or CHR POS[-END] lines; '#' lines are skipped",
+              "%s holds no region htslib can read (empty, or not tab-separated columns)", what);
+}
+
 /* A region on a contig the panel does not have would select nothing, and a
  * scatter job would lose that contig without a word (chr1 against 1). */
 static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *reg, const char *fname, const char *what)
@@ -172,10 +186,11 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
         /* a record belongs to the region holding its POS, so chunks partition records */
         bcf_sr_set_opt(r->sr, BCF_SR_REGIONS_OVERLAP, 0);
         if (bcf_sr_set_regions(r->sr, o->regions, o->regions_is_file) < 0)
-            vs_die("cannot parse the regions '%s'", o->regions);
+            bad_regions(o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", o->regions,
+                        o->regions_is_file);
     }
     if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
-        vs_die("cannot parse the targets '%s'", o->targets);
+        bad_regions(o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", o->targets, o->targets_is_file);
     if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
     if (!bcf_sr_add_reader(r->sr, fname)) {
         if (r->sr->errnum == idx_load_failed)
@@ -184,8 +199,8 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
         explain_open_failure(fname, r->sr->errnum);
     }
     r->hdr = bcf_sr_get_header(r->sr, 0);
-    check_region_contigs(r->hdr, r->sr->regions, fname, o->regions_is_file ? "the -R/--regions-file regions" : "the -r/--regions");
-    check_region_contigs(r->hdr, r->sr->targets, fname, o->targets_is_file ? "the -T/--targets-file targets" : "the -t/--targets");
+    check_region_contigs(r->hdr, r->sr->regions, fname, o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions");
+    check_region_contigs(r->hdr, r->sr->targets, fname, o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets");
     r->n_samples = bcf_hdr_nsamples(r->hdr);
     if (r->n_samples == 0)
         vs_die_at(&loc, "vcfsynth needs the genotypes of a phased panel", "the input has no samples");
@@ -330,7 +345,7 @@ struct vs_where_t {
     int seq, started;           /* vs_where_next's place */
 };
 
-vs_where_t *vs_where_new(const char *spec, int is_file)
+vs_where_t *vs_where_new(const char *spec, int is_file, const char *what)
 {
     vs_where_t *w = vs_calloc(1, sizeof *w);
     if (*spec == '^') {
@@ -338,7 +353,7 @@ vs_where_t *vs_where_new(const char *spec, int is_file)
         spec++;
     }
     w->reg = bcf_sr_regions_init(spec, is_file, 0, 1, -2);
-    if (!w->reg) vs_die("cannot parse the regions%s '%s'", is_file ? " file" : "", spec);
+    if (!w->reg) bad_regions(what, spec, is_file);
     return w;
 }
 
@@ -833,6 +848,12 @@ void vs_free_strings(char **v, int n)
 struct vs_pair_reader_t {
     bcf_srs_t *sr;
     const char *name[2];
+    int last_rid[2];
+    int64_t last_pos[2];
+    uint8_t *rid_seen[2];     /* per file, the contigs met so far */
+    int n_rid_seen[2];
+    const char *at_contig;    /* the last site returned, for messages */
+    int64_t at_pos;
     int32_t *gt[2];
     int mgt[2];
 };
@@ -845,6 +866,7 @@ vs_pair_reader_t *vs_pair_open(const char *a, const char *b)
     bcf_sr_set_opt(r->sr, BCF_SR_PAIR_LOGIC, BCF_SR_PAIR_EXACT);
     r->name[0] = a;
     r->name[1] = b;
+    r->last_rid[0] = r->last_rid[1] = -1;
     enum htsLogLevel level = hts_get_log_level();
     hts_set_log_level(HTS_LOG_ERROR);      /* not its warning on unindexed files: our usage says "sorted alike" */
     for (int k = 0; k < 2; k++) {
@@ -883,12 +905,36 @@ static void pair_genotypes(vs_pair_reader_t *r, int k, bcf1_t *rec, vs_pair_site
     s->gt[k] = r->gt[k];
 }
 
+/* Without an index the two files are read in step, which needs both sorted:
+ * an unsorted one would otherwise pass as "the sites differ", or silently. */
+static void pair_check_order(vs_pair_reader_t *r, int k, const bcf1_t *rec, const char *contig)
+{
+    vs_loc_t loc = { r->name[k], contig, rec->pos + 1, NULL };
+    if (rec->rid == r->last_rid[k] && rec->pos < r->last_pos[k])
+        vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: position %lld comes after %lld",
+                  (long long)rec->pos + 1, (long long)r->last_pos[k] + 1);
+    if (rec->rid != r->last_rid[k]) {
+        if (rec->rid >= r->n_rid_seen[k]) {
+            int n = rec->rid + 16;
+            r->rid_seen[k] = vs_realloc(r->rid_seen[k], n);
+            memset(r->rid_seen[k] + r->n_rid_seen[k], 0, n - r->n_rid_seen[k]);
+            r->n_rid_seen[k] = n;
+        }
+        if (r->rid_seen[k][rec->rid])
+            vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: contig %s appears again", contig);
+        r->rid_seen[k][rec->rid] = 1;
+    }
+    r->last_rid[k] = rec->rid;
+    r->last_pos[k] = rec->pos;
+}
+
 int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s)
 {
-    if (!bcf_sr_next_line(r->sr)) {
+    if (r->sr->errnum || !bcf_sr_next_line(r->sr)) {
         if (r->sr->errnum)
-            vs_die("cannot read %s or %s: %s; check them with 'bcftools view'", r->name[0], r->name[1],
-                   bcf_sr_strerror(r->sr->errnum));
+            vs_die("cannot read %s or %s after %s:%lld: %s (htslib's message above names the record); check them "
+                   "with 'bcftools view'", r->name[0], r->name[1], r->at_contig ? r->at_contig : "the start",
+                   (long long)r->at_pos, bcf_sr_strerror(r->sr->errnum));
         return 0;
     }
     memset(s, 0, sizeof *s);
@@ -899,9 +945,12 @@ int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s)
         s->rec[k] = rec;
         s->contig = bcf_hdr_id2name(bcf_sr_get_header(r->sr, k), rec->rid);
         s->pos = rec->pos + 1;
+        pair_check_order(r, k, rec, s->contig);
     }
     for (int k = 0; k < 2; k++)
         if (s->rec[k]) pair_genotypes(r, k, s->rec[k], s);
+    r->at_contig = s->contig;
+    r->at_pos = s->pos;
     return 1;
 }
 
@@ -911,6 +960,8 @@ void vs_pair_close(vs_pair_reader_t *r)
     bcf_sr_destroy(r->sr);
     free(r->gt[0]);
     free(r->gt[1]);
+    free(r->rid_seen[0]);
+    free(r->rid_seen[1]);
     free(r);
 }
 

@@ -43,7 +43,8 @@ typedef struct {
  * a list "chr|chr:pos|chr:beg-end,..." or a file; a leading ^ (targets)
  * excludes them. */
 typedef struct vs_where_t vs_where_t;
-vs_where_t *vs_where_new(const char *spec, int is_file);
+/* what names the option in messages ("the -R/--regions-file"). */
+vs_where_t *vs_where_new(const char *spec, int is_file, const char *what);
 /* 1 when the site lies in them (queries in ascending order along each contig). */
 int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
 /* Each region in turn: contig, 1-based first and last position; 0 at the end. */

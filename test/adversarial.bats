@@ -83,6 +83,7 @@ vcf_of() { cat header.txt; cat; }
     vcf_of < <(sed '7s/\t0|1/\t.|./; 7s/\t1|0/\t.|./; 7s/\t0|0/\t.|./; 7s/\t1|1/\t.|./' body.txt) > missing.vcf
     vcf_of < <(awk 'NR == 9 { $0 = $0 } { print }' body.txt; sed -n 9p body.txt) > unsorted.vcf
     vcf_of < <(sed -n '1,10p;10p;11,$p' body.txt) > duplicated.vcf
+    vcf_of < <(awk 'NR == 9 { hold = $0; next } { print } NR == 20 { print hold }' body.txt) > late.vcf
     vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 12 { NF = NF - 3 } { print }' body.txt) > short_row.vcf
     vcf_of < <(awk -F'\t' -v OFS='\t' 'NR == 3 { $10 = "0" } { print }' body.txt) > haploid.vcf
     sed 's/\tTOY02\t/\tTOY01\t/' header.txt > h2.txt; { cat h2.txt; cat body.txt; } > dupsample.vcf
@@ -97,6 +98,10 @@ vcf_of() { cat header.txt; cat; }
     bad 1 "missing" vcf-synth -m model.json missing.vcf -n 5 -q -o out.vcf
     bad 1 "not sorted" vcf-fit unsorted.vcf -q -o out.json
     bad 1 "not sorted" vcf-linkage-attack unsorted.vcf --train train.bcf --holdout hold.bcf -q -o out.tsv
+    bad 1 "records are not sorted: position 14000 comes after 19500, at late.vcf:chr4:14000" \
+        vcf-hybrid mix late.vcf syn.bcf -g groups.tsv --fraction 0.5 -o out.vcf
+    bad 1 "cannot read short_row.vcf or syn.bcf after chr4:15000: VCF parse error" \
+        vcf-hybrid mix short_row.vcf syn.bcf -g groups.tsv --fraction 0.5 -o out.vcf
     bad 1 "a record with the same REF and ALT (A C) appears twice at this position, at duplicated.vcf:chr4:14500" \
         vcf-fit duplicated.vcf -q -o out.json
     bad 1 "appears twice" vcf-fidelity syn.bcf --train duplicated.vcf --holdout hold.bcf -q -o out.tsv
@@ -196,8 +201,13 @@ vcf_of() { cat header.txt; cat; }
     bad 1 "name contig 4, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -r 4:1-50000 -q -o out.vcf
     assert_output --partial "hint: the panel calls it chr4"
     bad 1 "name contig chr9, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -t chr9 -q -o out.vcf
-    bad 1 "cannot parse the regions" vcf-synth -m model.json toy.vcf.gz -n 5 -R nothere.bed -q -o out.vcf
-    bad 1 "cannot parse the regions 'chr4:x-y'" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:x-y -q -o out.vcf
+    bad 1 "cannot open the -R/--regions-file: No such file or directory, at nothere.bed" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -R nothere.bed -q -o out.vcf
+    bad 1 "the -R/--regions-file holds no region htslib can read (empty, or not tab-separated columns), at empty.bed" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -R empty.bed -q -o out.vcf
+    bad 1 "the -T/--targets-file holds no region htslib can read" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -T empty.bed -q -o out.vcf
+    bad 1 "cannot parse the -r/--regions 'chr4:x-y'" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:x-y -q -o out.vcf
     # -r and -t together: the sites inside both
     vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:10000-20000 -t chr4:18000-60000 -q -o both.vcf
     run bash -c "bcftools view -H both.vcf | cut -f2 | tr '\n' ' '"

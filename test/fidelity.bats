@@ -138,6 +138,17 @@ fid() { vcf-fidelity "$@"; }
     assert_equal "$(awk -F'\t' 'NR > 1' "$W/biased.tsv" | wc -l)" "$(jq '.rows | length' "$W/biased.json")"
 }
 
+@test "fidelity (1000 Genomes): every ratio and amplification lies inside its own interval" {
+    need_shared
+    for r in copy biased; do
+        run awk -F'\t' 'NR > 1 && $5 != "NA" && $6 != "NA" && ($5 < $6 - 1e-12 || $5 > $7 + 1e-12)' "$W/$r.tsv"
+        assert_output ""
+        run jq -r '.bias[] | select(.amp_lo != null and (.amplification < .amp_lo - 1e-12 or .amplification > .amp_hi + 1e-12)) | .metric' "$W/$r.json"
+        assert_output ""
+    done
+    [ "$(awk -F'\t' 'NR > 1 && $6 != "NA"' "$W/biased.tsv" | wc -l)" -gt 100 ]
+}
+
 @test "fidelity (1000 Genomes): allele frequencies equal bcftools +fill-tags -t AF to 1e-6" {
     need_shared
     fid "$W/biased.bcf" --train "$W/train.bcf" --holdout "$W/hold.bcf" -g "$W/all_groups.tsv" --bootstrap 20 -q \
