@@ -7,25 +7,13 @@
 
 setup_file() {
     load 'helpers/common'
-    local d; d=$(toy_dir)
-    cd "$d"
-    vcf-fit toy.vcf.gz -g groups.tsv -q -o amodel.json
-    vcf-synth -m amodel.json toy.vcf.gz -n 40 -q -Ob -o asyn.bcf
-    bcftools query -l toy.vcf.gz | head -20 > atrain.txt
-    bcftools query -l toy.vcf.gz | tail -20 > ahold.txt
-    bcftools view --no-version -S atrain.txt toy.vcf.gz -Ob -o atrain.bcf
-    bcftools view --no-version -S ahold.txt toy.vcf.gz -Ob -o ahold.bcf
+    toy_judged_make
 }
 
 setup() {
     load 'helpers/common'
-    TOY=$(toy_dir)
     cd "$BATS_TEST_TMPDIR"
-    cp "$TOY"/toy.vcf.gz "$TOY"/toy.vcf.gz.csi "$TOY"/groups.tsv "$TOY"/chr4.gmap.gz .
-    cp "$TOY"/amodel.json model.json
-    cp "$TOY"/asyn.bcf syn.bcf
-    cp "$TOY"/atrain.bcf train.bcf
-    cp "$TOY"/ahold.bcf hold.bcf
+    toy_judged_copy
     bcftools view -h toy.vcf.gz > header.txt
     bcftools view -H toy.vcf.gz > body.txt
 }

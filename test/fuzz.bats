@@ -5,6 +5,7 @@
 
 setup() {
     load 'helpers/common'
+    skip_under_sanitizer "the fuzz targets are ASan/UBSan builds already, run by make check"
     command -v clang > /dev/null || skip "clang is absent: the fuzz smoke is skipped (make deps installs clang and libomp-dev)"
     [ -f /usr/lib/llvm-14/lib/libomp.so ] || [ -n "$(ls /usr/lib/llvm-*/lib/libomp.so 2>/dev/null)" ] ||
         skip "libomp-dev is absent: the fuzz smoke is skipped (make deps installs it)"

@@ -6,6 +6,7 @@
 setup() {
     load 'helpers/common'
     need_shared
+    skip_under_sanitizer "the README's commands run in make check; the same code is under ASan in the other suites"
     [ -f /usr/share/doc/shapeit4/examples/maps/genetic_maps.b37.tar.gz ] ||
         skip "shapeit4-example is absent: its maps are needed (make deps installs it)"
     ln -s "$(dirname "$SHARED")" "$BATS_TEST_TMPDIR/shared"

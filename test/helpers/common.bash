@@ -22,3 +22,31 @@ toy_dir() {
 
 # First data line of a VCF/BCF without its header.
 first_record() { bcftools view -H "$1" | head -1; }
+
+# For the suites that judge every tool on the toy cohort: in setup_file, a
+# model, 40 synthetic samples and a 20/20 train/holdout split, made once;
+# in setup, their copies in the current directory (model.json, syn.bcf,
+# train.bcf, hold.bcf) beside the toy's panel, groups table and map.
+toy_judged_make() {
+    local d; d=$(toy_dir)
+    ( cd "$d"
+      vcf-fit toy.vcf.gz -g groups.tsv -q -o jmodel.json
+      vcf-synth -m jmodel.json toy.vcf.gz -n 40 -q -Ob -o jsyn.bcf
+      bcftools query -l toy.vcf.gz | head -20 > jtrain.txt
+      bcftools query -l toy.vcf.gz | tail -20 > jhold.txt
+      bcftools view --no-version -S jtrain.txt toy.vcf.gz -Ob -o jtrain.bcf
+      bcftools view --no-version -S jhold.txt toy.vcf.gz -Ob -o jhold.bcf )
+}
+
+toy_judged_copy() {
+    local d; d=$(toy_dir)
+    cp "$d"/toy.vcf.gz "$d"/toy.vcf.gz.csi "$d"/groups.tsv "$d"/chr4.gmap.gz .
+    cp "$d"/jmodel.json model.json
+    cp "$d"/jsyn.bcf syn.bcf
+    cp "$d"/jtrain.bcf train.bcf
+    cp "$d"/jhold.bcf hold.bcf
+}
+
+# In setup(): skips a test that a sanitizer build would only repeat slowly
+# (make SANITIZE=1 check runs with BUILD=build-sanitize), with the reason.
+skip_under_sanitizer() { [ "$BUILD" != build-sanitize ] || skip "under SANITIZE=1: $1"; }
