@@ -171,10 +171,11 @@ struct vs_sampler_t {
     int64_t *piece_start, *piece_end;
     vs_piece_t *pieces;
     int n_pieces;
-    /* split multi-allelic records: the haplotypes with an ALT at the current position */
-    int here_contig;
+    /* split multi-allelic records: the haplotypes with an ALT at the current
+     * position, synthetic and source */
+    int here_contig, n_source_hap;
     int64_t here_pos, n_second_alt;
-    uint8_t *alt_here;
+    uint8_t *alt_here, *source_alt_here;
 };
 static uint64_t cell_key(int contig, int64_t c, int32_t j)
 {
@@ -385,6 +386,8 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, s->p.n_hap, o);
     s->here_contig = -1;
     s->alt_here = vs_malloc(s->p.n_hap + 1);
+    s->n_source_hap = 2 * m->n_samples;
+    s->source_alt_here = vs_malloc(s->n_source_hap + 1);
     if (o->provenance && !s->k) {
         size_t n = s->p.n_hap + 1;
         s->piece_src = vs_calloc(n, sizeof *s->piece_src);
@@ -398,18 +401,26 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
 /* Records split from one multi-allelic site ('bcftools norm -m-') share a
  * position, and a real haplotype carries at most one of their ALT alleles.
  * A switch or a miscopy between them could give a synthetic haplotype two:
- * the later one is then written as REF (counted by vs_sampler_second_alts). */
-static void one_alt_per_position(vs_sampler_t *s, int contig, int64_t pos, uint8_t *out)
+ * the later one is then written as REF (counted by vs_sampler_second_alts).
+ * Records at one position that a source haplotype does carry together (a SNP
+ * and an indel written apart) are left as they are. */
+static void one_alt_per_position(vs_sampler_t *s, int contig, int64_t pos, const uint8_t *source, uint8_t *out)
 {
-    int n = s->p.n_hap;
+    int n = s->p.n_hap, ns = s->n_source_hap;
     if (contig != s->here_contig || pos != s->here_pos) {
         memcpy(s->alt_here, out, n);
+        memcpy(s->source_alt_here, source, ns);
         s->here_contig = contig;
         s->here_pos = pos;
         return;
     }
+    int exclusive = 1;
+    for (int h = 0; h < ns; h++) {
+        exclusive &= !(source[h] && s->source_alt_here[h]);
+        s->source_alt_here[h] |= source[h];
+    }
     for (int h = 0; h < n; h++) {
-        if (out[h] && s->alt_here[h]) {
+        if (exclusive && out[h] && s->alt_here[h]) {
             out[h] = 0;
             s->n_second_alt++;
         }
@@ -432,7 +443,7 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
         if (s->piece_start) plain_pieces(s, pos, write);
     }
     for (int gi = 0; gi < s->p.G; gi++) miscopy(&s->p, gi, key, out);
-    one_alt_per_position(s, contig, pos, out);
+    one_alt_per_position(s, contig, pos, panel_alleles, out);
 }
 
 void vs_sampler_gap(vs_sampler_t *s)
@@ -459,6 +470,7 @@ void vs_sampler_destroy(vs_sampler_t *s)
     if (!s) return;
     plain_t *p = &s->p;
     free(s->alt_here);
+    free(s->source_alt_here);
     for (int gi = 0; gi < p->G; gi++) {
         free(p->grp[gi].panel_hap);
         free(p->grp[gi].syn_hap);

@@ -229,3 +229,17 @@ vcf_of() { cat header.txt; cat; }
     run awk -F'\t' 'NR > 1 && $8 != "insufficient" && $8 != "NA"' f.tsv
     assert_output ""
 }
+
+@test "adversarial: two records at one position that real haplotypes carry together are copied together" {
+    # a second record at every 10th position, C>G, with the genotypes of the first: carried together
+    vcf_of < <(awk -F'\t' -v OFS='\t' '{ print } NR % 10 == 0 { $5 = "G"; print }' body.txt) > cocarried.vcf
+    vcf-fit cocarried.vcf -g groups.tsv -q -o co.json
+    run vcf-synth -m co.json cocarried.vcf -n 200 --seed 3 -o co.vcf
+    assert_success
+    refute_output --partial "written as REF"
+    # some synthetic haplotypes carry both ALTs, as the source's do
+    run bash -c "bcftools query -f '%POS[\t%GT]\n' co.vcf | awk -F'\t' '
+        { for (i = 2; i <= NF; i++) { split(\$i, a, \"|\"); for (k = 1; k <= 2; k++) if (a[k] == 1) n[\$1, i, k]++ } }
+        END { both = 0; for (x in n) if (n[x] > 1) both++; print (both > 100) }'"
+    assert_output 1
+}
