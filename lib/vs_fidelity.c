@@ -1139,10 +1139,12 @@ static tally_t tally(const vs_fidelity_t *f)
     return t;
 }
 
+static int flagged(const tally_t *t) { return t->p < VS_FIDELITY_FLAG_ALPHA || t->amplified > 0; }
+
 int vs_fidelity_flagged(const vs_fidelity_t *f)
 {
     tally_t t = tally(f);
-    return t.p < VS_FIDELITY_FLAG_ALPHA || t.amplified > 0;
+    return flagged(&t);
 }
 
 char *vs_fidelity_verdict(const vs_fidelity_t *f)
@@ -1150,7 +1152,7 @@ char *vs_fidelity_verdict(const vs_fidelity_t *f)
     tally_t t = tally(f);
     kstring_t s = { 0, 0, NULL };
     ksprintf(&s, "%s: %d of %d rows differ from the real baseline beyond chance (about %.0f would by chance alone; "
-             "binomial p %.2g); bias amplified in %d of %d metrics", vs_fidelity_flagged(f) ? "FLAGGED" : "OK",
+             "binomial p %.2g); bias amplified in %d of %d metrics", flagged(&t) ? "FLAGGED" : "OK",
              t.flagged, t.judged, t.expected, t.p, t.amplified, t.judged_bias);
     if (t.worst) ksprintf(&s, " (largest: %s, worst group %s)", t.worst->metric, t.worst->worst_group);
     return s.s;

@@ -23,6 +23,13 @@ KHASH_MAP_INIT_STR(str2int, int)
 
 const char *vs_version(void) { return VS_VERSION; }
 
+/* Contigs met so far, by header id; the table grows, since htslib adds
+ * contigs missing from the header as it meets them. */
+typedef struct {
+    uint8_t *seen;
+    int n;
+} contig_set_t;
+
 struct vs_reader_t {
     char *fname;
     bcf_srs_t *sr;
@@ -37,8 +44,7 @@ struct vs_reader_t {
     int64_t last_pos;
     int dup_rid;              /* where at_pos was collected */
     int64_t dup_pos;
-    uint8_t *rid_seen;       /* grows: htslib adds contigs missing from the header as it meets them */
-    int n_rid_seen;
+    contig_set_t contigs_met;
     kstring_t line;          /* the site's CHROM POS REF ALT line, for hashing */
     kstring_t at_pos;        /* "REF ALT\n" of every record read at last_pos */
     vs_sha256_t *sha_all, *sha_contig;
@@ -153,10 +159,7 @@ static void bad_regions(const char *what, const char *spec, int is_file)
  * scatter job would lose that contig without a word (chr1 against 1). */
 static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *reg, const char *fname, const char *what)
 {
-    int n_ctg;
-    const char **names = bcf_hdr_seqnames(hdr, &n_ctg);
-    free(names);
-    if (!reg || n_ctg == 0) return;        /* no ##contig lines: nothing to check against */
+    if (!reg || hdr->n[BCF_DT_CTG] == 0) return;   /* no ##contig lines: nothing to check against */
     for (int i = 0; i < reg->nseqs; i++) {
         const char *c = reg->seq_names[i];
         if (bcf_hdr_name2id(hdr, c) >= 0) continue;
@@ -258,6 +261,20 @@ static void begin_contig(vs_reader_t *r, const char *name, int64_t pos)
     r->sha_contig = vs_sha256_new();
 }
 
+/* 1 when rid was met before; marks it met. */
+static int contig_seen_again(contig_set_t *c, int rid)
+{
+    if (rid >= c->n) {
+        int n = rid + 16;
+        c->seen = vs_realloc(c->seen, n);
+        memset(c->seen + c->n, 0, n - c->n);
+        c->n = n;
+    }
+    int again = c->seen[rid];
+    c->seen[rid] = 1;
+    return again;
+}
+
 static void check_order(vs_reader_t *r, bcf1_t *rec)
 {
     const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
@@ -269,17 +286,10 @@ static void check_order(vs_reader_t *r, bcf1_t *rec)
                       "records are not sorted: position %lld comes after %lld",
                       (long long)pos, (long long)r->last_pos + 1);
     } else {
-        if (rec->rid >= r->n_rid_seen) {
-            int n = rec->rid + 16;
-            r->rid_seen = vs_realloc(r->rid_seen, n);
-            memset(r->rid_seen + r->n_rid_seen, 0, n - r->n_rid_seen);
-            r->n_rid_seen = n;
-        }
-        if (r->rid_seen[rec->rid])
+        if (contig_seen_again(&r->contigs_met, rec->rid))
             vs_die_at(&loc, "sort it with 'bcftools sort'",
                       "records are not sorted: contig %s appears again after %s", contig,
                       bcf_hdr_id2name(r->hdr, r->last_rid));
-        r->rid_seen[rec->rid] = 1;
         r->last_rid = rec->rid;
         begin_contig(r, contig, pos);
     }
@@ -476,7 +486,7 @@ void vs_reader_close(vs_reader_t *r)
     free(r->alleles);
     free(r->gt);
     free(r->cm);
-    free(r->rid_seen);
+    free(r->contigs_met.seen);
     free(r->line.s);
     free(r->at_pos.s);
     free(r);
@@ -850,8 +860,7 @@ struct vs_pair_reader_t {
     const char *name[2];
     int last_rid[2];
     int64_t last_pos[2];
-    uint8_t *rid_seen[2];     /* per file, the contigs met so far */
-    int n_rid_seen[2];
+    contig_set_t contigs_met[2];
     const char *at_contig;    /* the last site returned, for messages */
     int64_t at_pos;
     int32_t *gt[2];
@@ -913,17 +922,8 @@ static void pair_check_order(vs_pair_reader_t *r, int k, const bcf1_t *rec, cons
     if (rec->rid == r->last_rid[k] && rec->pos < r->last_pos[k])
         vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: position %lld comes after %lld",
                   (long long)rec->pos + 1, (long long)r->last_pos[k] + 1);
-    if (rec->rid != r->last_rid[k]) {
-        if (rec->rid >= r->n_rid_seen[k]) {
-            int n = rec->rid + 16;
-            r->rid_seen[k] = vs_realloc(r->rid_seen[k], n);
-            memset(r->rid_seen[k] + r->n_rid_seen[k], 0, n - r->n_rid_seen[k]);
-            r->n_rid_seen[k] = n;
-        }
-        if (r->rid_seen[k][rec->rid])
-            vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: contig %s appears again", contig);
-        r->rid_seen[k][rec->rid] = 1;
-    }
+    if (rec->rid != r->last_rid[k] && contig_seen_again(&r->contigs_met[k], rec->rid))
+        vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: contig %s appears again", contig);
     r->last_rid[k] = rec->rid;
     r->last_pos[k] = rec->pos;
 }
@@ -960,8 +960,8 @@ void vs_pair_close(vs_pair_reader_t *r)
     bcf_sr_destroy(r->sr);
     free(r->gt[0]);
     free(r->gt[1]);
-    free(r->rid_seen[0]);
-    free(r->rid_seen[1]);
+    free(r->contigs_met[0].seen);
+    free(r->contigs_met[1].seen);
     free(r);
 }
 
