@@ -40,7 +40,7 @@ HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*
 # Debian 12 packages the build, the tests and the demo need
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
-           jq time vcftools libxml2-utils xz-utils bzip2 zstd
+           jq time vcftools libxml2-utils xz-utils bzip2 zstd snakemake python3-yaml
 # only the HTML rendering test and the fuzz smoke need these; they skip, with a message, without them
 DEB_OPTIONAL = chromium clang libomp-dev
 

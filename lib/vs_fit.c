@@ -10,12 +10,15 @@
 /* A group is flagged as too small for a reliable fit below this many
  * haplotypes per --min-group haplotype. */
 #define RELIABLE_FACTOR 5
+/* --fit-sites never holds out fewer haplotypes than this */
+#define MIN_FIT_HAPLOTYPES 4
 
 void vs_fit_opts_init(vs_fit_opts_t *o)
 {
     memset(o, 0, sizeof *o);
     o->map.cm_per_mb = 1.0;
     o->fit_haplotypes = 100;
+    o->fit_sites = VS_FIT_SITES_DEFAULT;
     o->ne_min = 10;
     o->ne_max = 1e7;
     o->min_group = 20;
@@ -45,6 +48,20 @@ static void sites_along_map(const vs_panel_t *p, const vs_model_t *m, double *mo
             start[s] = s == c->first_site;
         }
     }
+}
+
+/* Held-out haplotypes per group: --fit-haplotypes, scaled down beyond
+ * --fit-sites sites so that held-out haplotypes x sites, the cost, stays
+ * that of --fit-sites sites.  Every site stays in the likelihood: the PAC
+ * estimate of Ne depends on the markers' density and on the length of the
+ * stretches it sees (thinned markers or windows of sites moved it by 10-50%
+ * on eur300), while fewer held-out haplotypes only widen its interval. */
+static int fit_haplotypes(const vs_panel_t *p, const vs_fit_opts_t *o)
+{
+    if (o->fit_sites == 0 || p->n_sites <= o->fit_sites) return o->fit_haplotypes;
+    double scaled = ceil((double)o->fit_haplotypes * o->fit_sites / p->n_sites);
+    int n = scaled < MIN_FIT_HAPLOTYPES ? MIN_FIT_HAPLOTYPES : (int)scaled;
+    return n < o->fit_haplotypes ? n : o->fit_haplotypes;
 }
 
 /* ---------- groups ---------- */
@@ -185,9 +202,13 @@ vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_
     sites_along_map(p, m, morgan, start);
     vs_ls_sites_t sites = { p->n_sites, morgan, start };
     vs_ls_fit_opts_t fo = { o->fit_eps, o->ne_min, o->ne_max };
+    int n_fit = fit_haplotypes(p, o);
+    if (n_fit < o->fit_haplotypes)
+        vs_info("%lld sites, more than --fit-sites %lld: %d held-out haplotypes per group instead of %d",
+                (long long)p->n_sites, (long long)o->fit_sites, n_fit, o->fit_haplotypes);
     for (int g = 0; g < m->n_groups; g++) {
         vs_group_model_t *gm = &m->groups[g];
-        vs_ls_group_t *lg = vs_ls_group_build(p, gm->members, gm->n_members, o->fit_haplotypes, o->seed);
+        vs_ls_group_t *lg = vs_ls_group_build(p, gm->members, gm->n_members, n_fit, o->seed);
         vs_ls_fit(lg, &sites, &fo, gm);
         vs_ls_group_destroy(lg);
         vs_info("group %s: %d samples, Ne = %.4g (95%% CI %.4g-%.4g), eps = %.3g, %d held-out haplotypes",

@@ -11,9 +11,13 @@
 #include "vs_panel.h"
 #include "vs_sitemap.h"
 
+/* --fit-sites: the fit costs at most what this many sites cost */
+#define VS_FIT_SITES_DEFAULT 50000
+
 typedef struct {
     vs_map_opts_t map;
     int fit_haplotypes;
+    int64_t fit_sites;        /* beyond this many sites, fewer held-out haplotypes (0: never) */
     int fit_eps;
     double ne_min, ne_max;
     int min_group;            /* haplotypes */

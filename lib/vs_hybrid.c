@@ -334,7 +334,8 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
                                          p->n, prov);
     bcf_hdr_append(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
     if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
-    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
+    vs_pool_t *pool = vs_pool_new(o->threads - 1);     /* the calling thread is one of --threads */
+    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_header(w, hdr);
     long used = 0, only[2] = { 0, 0 }, inside = 0;
     vs_pair_site_t s;
@@ -351,6 +352,7 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     }
     if (o->key) write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source");
     vs_vcfw_close(w);
+    vs_pool_destroy(pool);
     if (o->sites_intersect)
         vs_info("sites: %ld shared and written; %ld only in %s and %ld only in %s dropped", used, only[REAL], o->real,
                 only[SYN], o->syn);

@@ -11,7 +11,6 @@
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_roots.h>
 
-#define BLOCK_SITES 256
 #define CHI2_1_95 3.841458820694124
 
 double vs_ls_default_eps(int K)
@@ -38,7 +37,7 @@ vs_ls_group_t *vs_ls_group_build(const vs_panel_t *p, const int *members, int n_
     vs_ls_group_t *g = vs_calloc(1, sizeof *g);
     g->K = 2 * n_members;
     g->wg = (g->K + 63) / 64;
-    g->bits = vs_calloc((size_t)p->n_sites * g->wg, sizeof *g->bits);
+    g->bits = vs_calloc((size_t)p->n_sites * g->wg + 1, sizeof *g->bits);
     for (int64_t s = 0; s < p->n_sites; s++) {
         uint64_t *row = g->bits + s * g->wg;
         for (int j = 0; j < g->K; j++) {
@@ -71,78 +70,94 @@ void vs_ls_group_destroy(vs_ls_group_t *g)
 
 /* ---------- forward algorithm ---------- */
 
-/* Advances one held-out haplotype's scaled forward probabilities through a
- * block of sites whose alleles are unpacked to one byte per haplotype.
- * alpha sums to *scale on entry and exit; returns the block's log-likelihood. */
-/* The inner loop is the whole cost of vcf-fit: AVX2 where the CPU has it. */
+typedef float v8f __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+
+/* One held-out haplotype's forward pass over every site, straight from the
+ * bit-packed rows, 8 templates at a time: a template's emission is chosen by
+ * its bit, in single precision (the log-likelihood is summed in double).
+ * a_site[s] = 1 - r and c_site[s] = r / T are the transition terms, r the
+ * switch probability from the previous site (a = 0, c = 1 / T at a contig's
+ * first site).  The inner loop is the whole cost of vcf-fit: AVX2 where the
+ * CPU has it, two SSE halves elsewhere, the same numbers either way (C11 mode
+ * does not contract a * b + c). */
 VS_CLONES_AVX2
-static double forward_block(double *alpha, double *scale, int tgt, const uint8_t *blk, int64_t s0,
-                            int nb, const vs_ls_sites_t *s, int K, double ne, double eps)
+static double forward(const vs_ls_group_t *g, const float *a_site, const float *c_site, int64_t n_sites, int tgt,
+                      double eps, float *alpha)
 {
-    const int T = K - 2;                   /* templates: the group less the target's individual */
-    const int ex = tgt & ~1;
-    const double em_match = 1.0 - eps, em_miss = eps;
+    const int K = g->K, K8 = K & ~7, ex = tgt & ~1;
+    const float match = (float)(1.0 - eps), miss = (float)eps;
+    const v8i lane = { 1, 2, 4, 8, 16, 32, 64, 128 };
     double ll = 0;
-    for (int i = 0; i < nb; i++) {
-        const int64_t gs = s0 + i;
-        const uint8_t *row = blk + (size_t)i * K;
-        const uint8_t obs = row[tgt];
-        double a, c;
-        if (s->contig_start[gs]) {
-            a = 0;
-            c = 1.0 / T;
-        } else {
-            double d = s->morgan[gs] - s->morgan[gs - 1];
-            double r = -expm1(-4.0 * ne * d / T);
-            a = (1.0 - r) / *scale;
-            c = r / T;
+    float scale = 1;
+    memset(alpha, 0, K * sizeof *alpha);
+    for (int64_t s = 0; s < n_sites; s++) {
+        const uint64_t *row = g->bits + s * g->wg;
+        int obs = (int)(row[tgt >> 6] >> (tgt & 63)) & 1;
+        const float e1 = obs ? match : miss, e0 = obs ? miss : match;
+        const float a = a_site[s] / scale, c = c_site[s];
+        const v8f va = { a, a, a, a, a, a, a, a }, vc = { c, c, c, c, c, c, c, c };
+        const v8i ve1 = (v8i)(v8f){ e1, e1, e1, e1, e1, e1, e1, e1 }, ve0 = (v8i)(v8f){ e0, e0, e0, e0, e0, e0, e0, e0 };
+        v8f vsum = { 0 };
+        for (int j = 0; j < K8; j += 8) {
+            int32_t byte = (int32_t)(row[j >> 6] >> (j & 56)) & 0xFF;
+            v8i carries = ((v8i){ byte, byte, byte, byte, byte, byte, byte, byte } & lane) != 0;
+            v8f em = (v8f)((ve1 & carries) | (ve0 & ~carries));
+            v8f v = (*(v8f *)(alpha + j) * va + vc) * em;
+            *(v8f *)(alpha + j) = v;
+            vsum += v;
         }
-        double sum = 0;
-#pragma omp simd reduction(+ : sum)
-        for (int j = 0; j < K; j++) {
-            double v = (alpha[j] * a + c) * (row[j] == obs ? em_match : em_miss);
+        float sum = 0;
+        for (int l = 0; l < 8; l++) sum += vsum[l];
+        for (int j = K8; j < K; j++) {
+            float v = (alpha[j] * a + c) * ((int)(row[j >> 6] >> (j & 63)) & 1 ? e1 : e0);
             alpha[j] = v;
             sum += v;
         }
-        sum -= alpha[ex] + alpha[ex + 1];
+        sum -= alpha[ex] + alpha[ex + 1];      /* the target's own individual is not a template */
         alpha[ex] = alpha[ex + 1] = 0;
-        ll += log(sum);
-        *scale = sum;
+        ll += log((double)sum);
+        scale = sum;
     }
     return ll;
 }
 
-static void unpack_block(const vs_ls_group_t *g, int64_t s0, int nb, uint8_t *blk)
+/* The transition terms of every site at this Ne (the same for every target). */
+static void transitions(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, float *a_site, float *c_site)
 {
-#pragma omp parallel for schedule(static)
-    for (int i = 0; i < nb; i++) {
-        const uint64_t *row = g->bits + (s0 + i) * g->wg;
-        uint8_t *out = blk + (size_t)i * g->K;
-        for (int j = 0; j < g->K; j++) out[j] = (row[j >> 6] >> (j & 63)) & 1;
+    const int T = g->K - 2;                /* templates: the group less the target's individual */
+    for (int64_t i = 0; i < s->n_sites; i++) {
+        if (s->contig_start[i]) {
+            a_site[i] = 0;
+            c_site[i] = (float)(1.0 / T);
+            continue;
+        }
+        double r = -expm1(-4.0 * ne * (s->morgan[i] - s->morgan[i - 1]) / T);
+        a_site[i] = (float)(1.0 - r);
+        c_site[i] = (float)(r / T);
     }
 }
 
 double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps)
 {
-    const int K = g->K, nt = g->n_target;
-    double *alpha = vs_calloc((size_t)nt * K, sizeof *alpha);
-    double *scale = vs_malloc(nt * sizeof *scale);
+    const int nt = g->n_target;
+    float *a_site = vs_malloc((s->n_sites + 1) * sizeof *a_site), *c_site = vs_malloc((s->n_sites + 1) * sizeof *c_site);
+    transitions(g, s, ne, a_site, c_site);
     double *ll = vs_calloc(nt, sizeof *ll);
-    uint8_t *blk = vs_malloc((size_t)BLOCK_SITES * K);
-    for (int t = 0; t < nt; t++) scale[t] = 1;
-    for (int64_t s0 = 0; s0 < s->n_sites; s0 += BLOCK_SITES) {
-        int nb = s->n_sites - s0 < BLOCK_SITES ? (int)(s->n_sites - s0) : BLOCK_SITES;
-        unpack_block(g, s0, nb, blk);
-#pragma omp parallel for schedule(dynamic, 1)
-        for (int t = 0; t < nt; t++)
-            ll[t] += forward_block(alpha + (size_t)t * K, &scale[t], g->target[t], blk, s0, nb, s, K, ne, eps);
+    size_t bytes = ((g->K * sizeof(float) + 31) / 32) * 32;
+#pragma omp parallel
+    {
+        float *alpha = aligned_alloc(32, bytes);
+        if (!alpha) vs_die("out of memory fitting the model");
+#pragma omp for schedule(dynamic, 1)
+        for (int t = 0; t < nt; t++) ll[t] = forward(g, a_site, c_site, s->n_sites, g->target[t], eps, alpha);
+        free(alpha);
     }
     double total = 0;                  /* summed in a fixed order: same for any thread count */
     for (int t = 0; t < nt; t++) total += ll[t];
-    free(alpha);
-    free(scale);
+    free(a_site);
+    free(c_site);
     free(ll);
-    free(blk);
     return total;
 }
 

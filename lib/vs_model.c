@@ -253,10 +253,12 @@ static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *cont
     cJSON *pos = need(c, o, "pos", cJSON_Array), *cm = need(c, o, "cM", cJSON_Array);
     int n = cJSON_GetArraySize(pos);
     if (n != cJSON_GetArraySize(cm)) bad(c, "map pos and cM differ in length");
-    int64_t *p = vs_malloc(n * sizeof *p);
-    double *x = vs_malloc(n * sizeof *x);
-    for (int i = 0; i < n; i++) {
-        const cJSON *a = cJSON_GetArrayItem(pos, i), *b = cJSON_GetArrayItem(cm, i);
+    int64_t *p = vs_malloc((n + 1) * sizeof *p);
+    double *x = vs_malloc((n + 1) * sizeof *x);
+    /* walk the two lists side by side: cJSON_GetArrayItem(i) is itself a
+     * walk from the head, which made reading a whole-chromosome map quadratic */
+    const cJSON *a = pos->child, *b = cm->child;
+    for (int i = 0; i < n; i++, a = a->next, b = b->next) {
         if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || !(a->valuedouble >= 0 && a->valuedouble <= POS_MAX) ||
             !(b->valuedouble >= -1e6 && b->valuedouble <= 1e6))
             bad(c, "a map point is not a position and a cM value in range");
@@ -275,10 +277,10 @@ static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g,
     cJSON *mem = need(c, o, "members", cJSON_Array);
     g->n_members = cJSON_GetArraySize(mem);
     g->members = vs_malloc((g->n_members + 1) * sizeof *g->members);
-    for (int i = 0; i < g->n_members; i++) {
-        const cJSON *x = cJSON_GetArrayItem(mem, i);
-        int s = x->valueint;
-        if (!cJSON_IsNumber(x) || s < 0 || s >= n_samples || x->valuedouble != s)
+    const cJSON *item = mem->child;
+    for (int i = 0; i < g->n_members; i++, item = item->next) {
+        int s = item->valueint;
+        if (!cJSON_IsNumber(item) || s < 0 || s >= n_samples || item->valuedouble != s)
             bad(c, "a group member index is outside the panel");
         if (taken[s]) bad(c, "a sample is a member twice");
         taken[s] = 1;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <htslib/khash.h>
+#include <omp.h>
 
 KHASH_SET_INIT_STR(names)
 
@@ -124,14 +125,20 @@ typedef struct {
     int n_spans, cur;
 } plan_t;
 
-/* The first position a region starting at beg must read from: burn_in_cm
- * earlier on the model's map, not before the contig's first site. */
-static int64_t read_from(const vs_model_t *m, const char *contig, int64_t beg, double burn_in_cm)
+/* The first position a region starting at beg must read from: the last
+ * panel site at least burn_in_cm before beg on the model's map (or the
+ * contig's first site), so that every haplotype's restart point in the
+ * burn-in lies after the first site read, at the same site as in a whole
+ * run.  That site is looked up in the panel's index: where sites are
+ * sparse, the position burn_in_cm earlier can lie far after it. */
+static int64_t read_from(const vs_model_t *m, const char *panel, const char *contig, int64_t beg, double burn_in_cm)
 {
     int k = vs_model_find_contig(m, contig);
     if (k < 0 || burn_in_cm <= 0) return beg;
     const vs_model_contig_t *c = &m->contigs[k];
-    int64_t from = vs_cmap_pos(c->map, vs_cmap_cm(c->map, beg) - burn_in_cm);
+    int64_t before = vs_cmap_pos(c->map, vs_cmap_cm(c->map, beg) - burn_in_cm);
+    if (before < c->first_pos) return c->first_pos < beg ? c->first_pos : beg;
+    int64_t from = vs_last_site_at_or_before(panel, contig, before);
     if (from < c->first_pos) from = c->first_pos;
     return from < beg ? from : beg;
 }
@@ -160,7 +167,8 @@ static const char *targets_name(const vs_read_opts_t *ro)
 /* A history-dependent sampler must see every site from a burn-in before the
  * first site it writes: regions are read from earlier and the sites outside
  * them not written; targets are applied to the output, not to the reading. */
-static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, const vs_sample_opts_t *so)
+static void plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs_read_opts_t *ro,
+                      const vs_sample_opts_t *so)
 {
     memset(p, 0, sizeof *p);
     p->read = *ro;
@@ -170,7 +178,7 @@ static void plan_init(plan_t *p, const vs_model_t *m, const vs_read_opts_t *ro, 
         const char *contig;
         int64_t beg, end;
         while (vs_where_next(each, &contig, &beg, &end))
-            add_span(p, contig, read_from(m, contig, beg, vs_sample_burn_in_cm(so)), end);
+            add_span(p, contig, read_from(m, panel, contig, beg, vs_sample_burn_in_cm(so)), end);
         vs_where_destroy(each);
         if (stateful) {
             kstring_t ks = { 0, 0, NULL };
@@ -265,10 +273,29 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
     vs_hdr_add_line(hdr, line);
 }
 
+/* --threads N in all.  Deflate is about half of the work of a compressed
+ * output, so N/2 threads compress (and decompress the panel) in one htslib
+ * pool while the others sample, the calling thread among them; output that
+ * is not compressed leaves all N to sampling. */
+static int compressing_threads(const vs_synth_opts_t *o)
+{
+    char mode[8];
+    vs_output_mode(o->otype, o->output, mode);
+    int compressed = (mode[1] == 'b' || mode[1] == 'z') && mode[2] != '0';
+    return compressed ? o->threads / 2 : 0;
+}
+
 void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o)
 {
+    int n_compress = compressing_threads(o);
+    vs_pool_t *pool = vs_pool_new(n_compress);
+    omp_set_num_threads(o->threads - n_compress);
+    vs_read_opts_t read = *ro;
+    read.pool = pool;
+    read.threads = 0;
+    ro = &read;
     plan_t plan;
-    plan_init(&plan, m, ro, &o->sample);
+    plan_init(&plan, m, panel, ro, &o->sample);
     vs_reader_t *r = vs_reader_open(panel, &plan.read);
     if (plan.targets)         /* the reader checked the regions */
         vs_where_check_contigs(plan.targets, vs_reader_header(r), panel, targets_name(ro));
@@ -285,7 +312,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
     free(contigs);
     privacy_header(hdr, o);
-    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, o->threads);
+    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_header(w, hdr);
 
     vs_sample_opts_t so = o->sample;
@@ -316,6 +343,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_sampler_destroy(u.smp);
     bcf_hdr_destroy(hdr);
     vs_reader_close(r);
+    vs_pool_destroy(pool);
     plan_free(&plan);
     for (int i = 0; i < o->n; i++) free(names[i]);
     free(names);

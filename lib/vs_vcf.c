@@ -16,6 +16,7 @@
 #include <zlib.h>
 #include <htslib/khash.h>
 #include <htslib/synced_bcf_reader.h>
+#include <htslib/thread_pool.h>
 
 KHASH_MAP_INIT_STR(str2int, int)
 
@@ -29,6 +30,10 @@ typedef struct {
     uint8_t *seen;
     int n;
 } contig_set_t;
+
+struct vs_pool_t {
+    htsThreadPool p;
+};
 
 struct vs_reader_t {
     char *fname;
@@ -52,6 +57,7 @@ struct vs_reader_t {
     int n_contigs, m_contigs;
     int64_t n_sites, n_multi;
     int skip_multiallelic, allow_unphased, all_phased;
+    int shared_pool;          /* sr->p is the caller's: bcf_sr_destroy must not free it */
     char site_sha[65];
 };
 
@@ -174,6 +180,31 @@ static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *r
     }
 }
 
+/* The records of contig:lo-hi (by POS), the last one's position, 0 for none. */
+static int64_t last_pos_in(const char *fname, const char *contig, int64_t lo, int64_t hi)
+{
+    char region[512];
+    snprintf(region, sizeof region, "%s:%lld-%lld", contig, (long long)lo, (long long)hi);
+    bcf_srs_t *sr = bcf_sr_init();
+    bcf_sr_set_opt(sr, BCF_SR_REQUIRE_IDX);
+    bcf_sr_set_opt(sr, BCF_SR_REGIONS_OVERLAP, 0);
+    int64_t last = 0;
+    if (bcf_sr_set_regions(sr, region, 0) == 0 && bcf_sr_add_reader(sr, fname))
+        while (bcf_sr_next_line(sr)) last = bcf_sr_get_line(sr, 0)->pos + 1;
+    bcf_sr_destroy(sr);
+    return last;
+}
+
+int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t pos)
+{
+    /* windows widening eightfold back from pos: few records are read */
+    for (int64_t width = 100000;; width *= 8) {
+        int64_t lo = pos - width > 1 ? pos - width : 1;
+        int64_t last = last_pos_in(fname, contig, lo, pos);
+        if (last || lo == 1) return last;
+    }
+}
+
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
 {
     refuse_unsupported_compression(fname);
@@ -194,7 +225,9 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
     }
     if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
         bad_regions(o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", o->targets, o->targets_is_file);
-    if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
+    if (o->pool) r->sr->p = &o->pool->p;        /* bcf_sr_add_reader hands it to the file */
+    else if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
+    r->shared_pool = o->pool != NULL;
     if (!bcf_sr_add_reader(r->sr, fname)) {
         if (r->sr->errnum == idx_load_failed)
             vs_die_at(&loc, "index it with 'bcftools index' (or use -t, which streams)",
@@ -481,6 +514,7 @@ void vs_reader_close(vs_reader_t *r)
     if (r->sha_all) vs_sha256_end(r->sha_all, r->site_sha);
     for (int i = 0; i < r->n_contigs; i++) free(r->contigs[i].name);
     free(r->contigs);
+    if (r->shared_pool) r->sr->p = NULL;
     bcf_sr_destroy(r->sr);
     free(r->fname);
     free(r->alleles);
@@ -627,7 +661,26 @@ struct vs_vcfw_t {
     int mgt;
 };
 
-vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads)
+vs_pool_t *vs_pool_new(int n_threads)
+{
+    if (n_threads < 1) return NULL;
+    vs_pool_t *p = vs_calloc(1, sizeof *p);
+    p->p.pool = hts_tpool_init(n_threads);
+    if (!p->p.pool) vs_die("cannot start %d threads", n_threads);
+    /* a record of many samples fills several BGZF blocks at once: a deep queue
+     * keeps the compressing threads busy while the caller works on the next */
+    p->p.qsize = 64 * n_threads;
+    return p;
+}
+
+void vs_pool_destroy(vs_pool_t *p)
+{
+    if (!p) return;
+    hts_tpool_destroy(p->p.pool);
+    free(p);
+}
+
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
 {
     char mode[8];
     vs_output_mode(otype, fname, mode);
@@ -636,7 +689,7 @@ vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads)
     w->of = vs_outfile_begin(fname);
     w->fp = hts_open(vs_outfile_path(w->of), mode);
     if (!w->fp) vs_die("cannot open output %s: %s", w->name, strerror(errno));
-    if (threads > 1) hts_set_threads(w->fp, threads);
+    if (pool && hts_set_thread_pool(w->fp, &pool->p) < 0) vs_die("cannot start the threads writing %s", w->name);
     w->rec = bcf_init();
     w->is_bcf = mode[1] == 'b';
     return w;

@@ -15,6 +15,12 @@
 /* The most samples one BCF record holds (htslib vcf.h: 24 bits). */
 #define VS_MAX_SAMPLES 16777215
 
+/* An htslib thread pool that readers and writers share (-- threads as a
+ * total: one pool, not one per file). */
+typedef struct vs_pool_t vs_pool_t;
+vs_pool_t *vs_pool_new(int n_threads);      /* NULL when n_threads < 1 */
+void vs_pool_destroy(vs_pool_t *p);
+
 typedef struct {
     const char *regions;     /* -r / -R (needs an index) */
     int regions_is_file;
@@ -23,7 +29,8 @@ typedef struct {
     int skip_multiallelic;   /* else a multi-allelic record is an error */
     int allow_unphased;      /* else an unphased genotype is an error */
     int keep_site_names;     /* panel reads keep "CHROM\tPOS\tREF\tALT" per site */
-    int threads;             /* htslib decompression threads */
+    int threads;             /* htslib decompression threads (when no pool) */
+    vs_pool_t *pool;         /* decompress in this shared pool, or NULL */
 } vs_read_opts_t;
 
 typedef struct vs_reader_t vs_reader_t;
@@ -54,6 +61,9 @@ void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const cha
 void vs_where_destroy(vs_where_t *w);
 
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
+/* The position of the last record of an indexed file at or before pos on
+ * contig, found through the index; 0 when there is none (or no index). */
+int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t pos);
 const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
 int vs_reader_n_samples(const vs_reader_t *r);
 char **vs_reader_samples(const vs_reader_t *r);
@@ -101,7 +111,8 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
 
 typedef struct vs_vcfw_t vs_vcfw_t;
-vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, int threads);
+/* pool: compress in it (NULL: in the calling thread). */
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool);
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr);
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
 /* One record of new samples: the site's CHROM, POS, ID, REF and ALT, INFO/AC

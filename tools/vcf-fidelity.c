@@ -8,6 +8,7 @@
 #include <omp.h>
 
 #include "vs_err.h"
+#include "vs_threads.h"
 #include "vs_fidelity.h"
 #include "vs_out.h"
 #include "vs_report.h"
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
-    omp_set_num_threads(o.threads);
+    omp_set_num_threads(o.threads = vs_threads_cap(o.threads));
     vs_fidelity_t *f = vs_fidelity_run(&o.fid);
     vs_outfile_t *of;
     FILE *fp = vs_text_open(o.output, &of);

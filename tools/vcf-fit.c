@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "vs_err.h"
+#include "vs_threads.h"
 #include "vs_fit.h"
 #include "vs_groups.h"
 #include "vs_model.h"
@@ -43,6 +44,8 @@ static void usage(FILE *fp)
 "\n"
 "Fitting:\n"
 "        --fit-haplotypes INT     haplotypes held out in turn per group [100]\n"
+"        --fit-sites INT          beyond this many sites, fewer haplotypes are held out, so the\n"
+"                                 fit costs what this many sites cost; 0 for no limit [50000]\n"
 "        --fit-eps                also fit the miscopy rate [theta/(2(theta+K))]\n"
 "        --ne-range MIN,MAX       search range for Ne [10,1e7]\n"
 "        --multiallelic error|skip  multi-allelic records are an error, or dropped [error]\n"
@@ -63,7 +66,7 @@ static void usage(FILE *fp)
 "\n");
 }
 
-enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_EPS, O_NE_RANGE,
+enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_SITES, O_FIT_EPS, O_NE_RANGE,
        O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION };
 
 static void parse_ne_range(const char *s, vs_fit_opts_t *f)
@@ -85,6 +88,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "map", required_argument, 0, O_MAP }, { "cM-per-Mb", required_argument, 0, O_CM },
         { "map-extrapolate", no_argument, 0, O_MAP_EXTRAPOLATE },
         { "fit-haplotypes", required_argument, 0, O_FIT_HAPS }, { "fit-eps", no_argument, 0, O_FIT_EPS },
+        { "fit-sites", required_argument, 0, O_FIT_SITES },
         { "ne-range", required_argument, 0, O_NE_RANGE }, { "multiallelic", required_argument, 0, O_MULTI },
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "output", required_argument, 0, 'o' }, { "report", required_argument, 0, O_REPORT },
@@ -112,6 +116,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_MAP_EXTRAPOLATE: o->fit.map.extrapolate = 1; break;
         case O_FIT_HAPS: o->fit.fit_haplotypes = (int)vs_parse_long("--fit-haplotypes", optarg, 1, 1000000); break;
         case O_FIT_EPS: o->fit.fit_eps = 1; break;
+        case O_FIT_SITES: o->fit.fit_sites = vs_parse_long("--fit-sites", optarg, 0, 1000000000000LL); break;
         case O_NE_RANGE: parse_ne_range(optarg, &o->fit); break;
         case O_MULTI:
             if (strcmp(optarg, "skip") && strcmp(optarg, "error"))
@@ -154,7 +159,7 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
-    omp_set_num_threads(o.threads);
+    omp_set_num_threads(o.read.threads = o.threads = vs_threads_cap(o.threads));
     vs_panel_t *p = vs_panel_read(o.panel, &o.read);
     if (p->n_multiallelic_skipped)
         vs_info("skipped %lld multi-allelic record%s", (long long)p->n_multiallelic_skipped,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "vs_err.h"
+#include "vs_threads.h"
 #include "vs_hybrid.h"
 #include "vs_out.h"
 #include "vs_rng.h"
@@ -46,7 +47,7 @@ static void usage(FILE *fp)
 "    -o, --output FILE            output file [standard output]\n"
 "    -O, --output-type b|u|z|v[0-9]  compressed BCF, uncompressed BCF, compressed VCF, VCF\n"
 "                                 [from the -o suffix, else v]\n"
-"        --threads INT            compression threads [1]\n"
+"        --threads INT            threads, the calling one and compression [1]\n"
 "        --no-version             leave out the version and command line\n"
 "    -q, --quiet                  no informational messages\n"
 "    -h, --help                   this text\n"
@@ -170,6 +171,7 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     vs_hybrid_opts_t o;
     parse(argc, argv, &o);
+    o.threads = vs_threads_cap(o.threads);
     vs_hybrid_run(&o);
     vs_out_commit();
     return 0;

@@ -7,6 +7,7 @@
 #include <omp.h>
 
 #include "vs_err.h"
+#include "vs_threads.h"
 #include "vs_out.h"
 #include "vs_risk.h"
 #include "vs_rng.h"
@@ -168,7 +169,7 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
-    omp_set_num_threads(o.threads);
+    omp_set_num_threads(o.threads = vs_threads_cap(o.threads));
     vs_outfile_t *of;
     if (o.self_test > 0) {
         FILE *fp = vs_text_open(o.output, &of);

@@ -1,12 +1,13 @@
 /* vcf-synth: sample synthetic phased haplotypes from a vcf-fit model. */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <omp.h>
 
 #include "vs_err.h"
+#include "vs_threads.h"
 #include "vs_model.h"
 #include "vs_out.h"
 #include "vs_rng.h"
@@ -68,7 +69,7 @@ static void usage(FILE *fp)
 "    -o, --output FILE            output file [standard output]\n"
 "    -O, --output-type b|u|z|v[0-9]  compressed BCF, uncompressed BCF, compressed VCF,\n"
 "                                 VCF; 0-9 compression level [from the -o suffix, else v]\n"
-"        --threads INT            threads for sampling and compression [1]\n"
+"        --threads INT            threads in all, sampling and compression [1]\n"
 "        --no-version             leave out the version and command line\n"
 "        --progress               show progress even when standard error is not a terminal\n"
 "    -q, --quiet                  no progress or informational messages\n"
@@ -83,6 +84,18 @@ static void usage(FILE *fp)
 
 enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS, O_PRIVACY, O_MIN_CARRIERS,
        O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT };
+
+/* -n: a BCF record holds at most VS_MAX_SAMPLES samples; beyond that the
+ * cohort must be written as shards. */
+static int parse_n(const char *arg)
+{
+    long n = vs_parse_long("-n/--n-samples", arg, 1, LONG_MAX);
+    if (n > VS_MAX_SAMPLES)
+        vs_die("-n %ld is more than the %d samples one BCF record can hold; write the cohort as sample shards: "
+               "one vcf-synth run per shard with its own --prefix and --seed (e.g. -n 10000000 --prefix A --seed 1, "
+               "then --prefix B --seed 2), joined with bcftools merge", n, VS_MAX_SAMPLES);
+    return (int)n;
+}
 
 static void parse(int argc, char **argv, opts_t *o)
 {
@@ -114,7 +127,7 @@ static void parse(int argc, char **argv, opts_t *o)
     while ((c = getopt_long(argc, argv, ":m:n:r:R:t:T:o:O:qh", lo, NULL)) != -1) {
         switch (c) {
         case 'm': o->model = optarg; break;
-        case 'n': o->n = (int)vs_parse_long("-n/--n-samples", optarg, 1, VS_MAX_SAMPLES); break;
+        case 'n': o->n = parse_n(optarg); break;
         case O_MIX: o->mix = optarg; break;
         case O_PREFIX:
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
@@ -194,7 +207,6 @@ static void parse(int argc, char **argv, opts_t *o)
         char mode[8];
         vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
     }
-    o->read.threads = o->threads;
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
                        { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
@@ -208,7 +220,7 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
-    omp_set_num_threads(o.threads);
+    o.threads = vs_threads_cap(o.threads);
     vs_model_t *m = vs_model_read(o.model);
     o.read.skip_multiallelic = m->skip_multiallelic;
     double *shares = vs_mix_parse(m, o.mix);
