@@ -89,8 +89,9 @@ demo: deps all
 check: deps all helpers $(UNIT)
 	@BUILD=$(BUILD) bash test/run.sh $(UNIT)
 
-bench: deps all
+bench: deps all helpers
 	BUILD=$(BUILD) bash bench/run.sh
+	BUILD=$(BUILD) bash bench/scale
 
 tradeoff: deps all
 	BUILD=$(BUILD) bash bench/tradeoff

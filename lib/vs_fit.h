@@ -12,7 +12,7 @@
 #include "vs_sitemap.h"
 
 /* --fit-sites: the fit costs at most what this many sites cost */
-#define VS_FIT_SITES_DEFAULT 50000
+#define VS_FIT_SITES_DEFAULT 100000
 
 typedef struct {
     vs_map_opts_t map;

@@ -6,12 +6,11 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_min.h>
 #include <gsl/gsl_multimin.h>
-#include <gsl/gsl_roots.h>
 
-#define CHI2_1_95 3.841458820694124
 
 double vs_ls_default_eps(int K)
 {
@@ -138,12 +137,11 @@ static void transitions(const vs_ls_group_t *g, const vs_ls_sites_t *s, double n
     }
 }
 
-double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps)
+double vs_ls_pac_loglik_each(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps, double *ll)
 {
     const int nt = g->n_target;
     float *a_site = vs_malloc((s->n_sites + 1) * sizeof *a_site), *c_site = vs_malloc((s->n_sites + 1) * sizeof *c_site);
     transitions(g, s, ne, a_site, c_site);
-    double *ll = vs_calloc(nt, sizeof *ll);
     size_t bytes = ((g->K * sizeof(float) + 31) / 32) * 32;
 #pragma omp parallel
     {
@@ -157,6 +155,13 @@ double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double n
     for (int t = 0; t < nt; t++) total += ll[t];
     free(a_site);
     free(c_site);
+    return total;
+}
+
+double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps)
+{
+    double *ll = vs_malloc((g->n_target + 1) * sizeof *ll);
+    double total = vs_ls_pac_loglik_each(g, s, ne, eps, ll);
     free(ll);
     return total;
 }
@@ -254,36 +259,43 @@ static double brent_min(objective_t *o, double lo, double mid, double hi, int *i
     return x;
 }
 
-typedef struct { objective_t *o; double target; } lr_t;
-
-static double lr_excess(double log_ne, void *arg)
+/* The 95% interval of log Ne from the PAC likelihood as the composite
+ * likelihood it is, with the held-out haplotypes as its independent units:
+ * the sandwich (Godambe) variance H^-1 J H^-1, H the curvature of the summed
+ * log-likelihood, J the spread of the haplotypes' scores, both by central
+ * differences at the estimate, and a t quantile with n - 1 degrees of
+ * freedom.  The interval of a plain likelihood (2 dLL = 3.84) would take the
+ * haplotypes' conditionals as independent data and be far too narrow; this
+ * one widens as the held-out haplotypes disagree, and only with fewer of them.
+ * Returns 0 with *lo, *hi set, or -1 when it cannot be had (one held-out
+ * haplotype, or no curvature: the estimate at a bound of the range). */
+static int sandwich_interval(const vs_ls_group_t *g, const vs_ls_sites_t *s, double lhat, double eps, double *lo,
+                             double *hi)
 {
-    lr_t *l = arg;
-    return neg_ll(log_ne, l->o) - l->target;
-}
-
-/* Where 2 (LL_max - LL) crosses the chi-square 95% point, on one side. */
-static double lr_bound(objective_t *o, double lhat, double fhat, double dir, double lmin, double lmax)
-{
-    lr_t l = { o, fhat + CHI2_1_95 / 2 };
-    double inner = lhat, outer = lhat;
-    for (int k = 1;; k++) {
-        outer = fmin(fmax(lhat + dir * k * log(2.0), lmin), lmax);
-        if (lr_excess(outer, &l) > 0) break;
-        if (outer == lmin || outer == lmax) return NAN;   /* the interval reaches the search bound */
-        inner = outer;
+    const int n = g->n_target;
+    const double h = 0.05;             /* log Ne step: 5% */
+    if (n < 2) return -1;
+    double *lm = vs_malloc(n * sizeof *lm), *l0 = vs_malloc(n * sizeof *l0), *lp = vs_malloc(n * sizeof *lp);
+    vs_ls_pac_loglik_each(g, s, exp(lhat - h), eps, lm);
+    vs_ls_pac_loglik_each(g, s, exp(lhat), eps, l0);
+    vs_ls_pac_loglik_each(g, s, exp(lhat + h), eps, lp);
+    double curv = 0, mean = 0, spread = 0;
+    for (int t = 0; t < n; t++) {
+        curv -= (lp[t] - 2 * l0[t] + lm[t]) / (h * h);
+        mean += (lp[t] - lm[t]) / (2 * h) / n;
     }
-    gsl_function F = { lr_excess, &l };
-    gsl_root_fsolver *r = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    gsl_root_fsolver_set(r, &F, fmin(inner, outer), fmax(inner, outer));
-    int status, it = 0;
-    do {
-        gsl_root_fsolver_iterate(r);
-        status = gsl_root_test_interval(gsl_root_fsolver_x_lower(r), gsl_root_fsolver_x_upper(r), 0.005, 0);
-    } while (status == GSL_CONTINUE && ++it < 100);
-    double x = gsl_root_fsolver_root(r);
-    gsl_root_fsolver_free(r);
-    return exp(x);
+    for (int t = 0; t < n; t++) {
+        double u = (lp[t] - lm[t]) / (2 * h) - mean;
+        spread += u * u * n / (n - 1.0);
+    }
+    free(lm);
+    free(l0);
+    free(lp);
+    if (!(curv > 0)) return -1;
+    double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(spread) / curv;
+    *lo = exp(lhat - half);
+    *hi = exp(lhat + half);
+    return 0;
 }
 
 /* Joint (log Ne, logit eps) maximisation with GSL's simplex. */
@@ -344,10 +356,12 @@ void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_o
     out->ne = lhat == lmax ? opt->ne_max : lhat == lmin ? opt->ne_min : exp(lhat);
     out->eps = o.eps;
     out->loglik = -fhat;
-    out->ne_lo = lr_bound(&o, lhat, fhat, -1, lmin, lmax);
-    out->ne_hi = lr_bound(&o, lhat, fhat, +1, lmin, lmax);
-    if (isnan(out->ne_lo)) out->ne_lo = opt->ne_min;
-    if (isnan(out->ne_hi)) out->ne_hi = opt->ne_max;
+    if (sandwich_interval(g, s, lhat, o.eps, &out->ne_lo, &out->ne_hi) < 0) {
+        out->ne_lo = opt->ne_min;
+        out->ne_hi = opt->ne_max;
+    }
+    if (out->ne_lo < opt->ne_min) out->ne_lo = opt->ne_min;
+    if (out->ne_hi > opt->ne_max) out->ne_hi = opt->ne_max;
     static const double factors[] = { 0.25, 0.5, 1, 2, 4 };
     out->n_profile = 0;
     for (int i = 0; i < 5; i++) {

@@ -36,13 +36,16 @@ void vs_ls_group_destroy(vs_ls_group_t *g);
 
 /* Sum over held-out haplotypes of log P(h | the group without h's individual). */
 double vs_ls_pac_loglik(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps);
+/* The same, with each held-out haplotype's term in ll[0..n_target). */
+double vs_ls_pac_loglik_each(const vs_ls_group_t *g, const vs_ls_sites_t *s, double ne, double eps, double *ll);
 
 typedef struct {
     int fit_eps;
     double ne_min, ne_max;        /* search bounds */
 } vs_ls_fit_opts_t;
 
-/* Fills ne, ne_lo, ne_hi, eps, loglik, iterations, fit_haplotypes and the profile. */
+/* Fills ne, ne_lo, ne_hi (a sandwich 95% interval over the held-out
+ * haplotypes), eps, loglik, iterations, fit_haplotypes and the profile. */
 void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_opts_t *o,
                vs_group_model_t *out);
 

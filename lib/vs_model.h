@@ -18,7 +18,7 @@ typedef struct {
     int n_members;
     int *members;             /* panel sample indices */
     int K;                    /* haplotypes = 2 * n_members */
-    double ne, ne_lo, ne_hi;  /* ML estimate and likelihood-ratio 95% interval */
+    double ne, ne_lo, ne_hi;  /* estimate and sandwich 95% interval (vs_ls_fit) */
     double eps;
     double loglik;            /* PAC log-likelihood at (ne, eps) */
     int iterations;

@@ -425,3 +425,40 @@ bad_vcf() {
     run bash -c "bcftools view -H s.vcf | wc -l"
     assert_output 300
 }
+
+@test "--threads beyond the cores is capped with an info line; vcf-synth's compressed output is the same at 1, 2 and 1000 threads" {
+    cores=$(nproc)
+    run vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 50 --threads 1000 --no-version -Ob -o t1000.bcf
+    assert_success
+    assert_output --partial "--threads 1000 capped at $cores, the cores this run may use"
+    run vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --threads 1000 -o /dev/null
+    assert_output --partial "--threads 1000 capped at $cores"
+    vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 50 --threads 1 --no-version -q -Ob -o t1.bcf
+    vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 50 --threads 2 --no-version -q -Ob -o t2.bcf
+    cmp t1.bcf t2.bcf
+    cmp t1.bcf t1000.bcf
+    # one thread asked for: no cap line
+    run vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 5 --threads 1 -o /dev/null
+    refute_output --partial "capped"
+}
+
+@test "vcf-fit --fit-sites: beyond it fewer haplotypes are held out (held-out x sites stays that of --fit-sites), 4 at the least" {
+    n=$(bcftools view -H "$TOY/toy.vcf.gz" | wc -l)
+    run vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --fit-sites 20 -o small.json
+    assert_success
+    want=$(( (100 * 20 + n - 1) / n )); [ "$want" -ge 4 ] || want=4
+    assert_output --partial "$n sites, more than --fit-sites 20: $want held-out haplotypes per group instead of 100"
+    run jq -r '[.groups[].fit_haplotypes] | unique | .[]' small.json
+    assert_output "$want"
+    run vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --fit-sites 1 -q -o one.json
+    run jq -r '[.groups[].fit_haplotypes] | unique | .[]' one.json
+    assert_output "4"
+    # at or above the panel's sites, and with 0, nothing changes
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --no-version -q -o default.json
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --fit-sites "$n" --no-version -q -o at.json
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --fit-sites 0 --no-version -q -o off.json
+    cmp default.json at.json
+    cmp default.json off.json
+    run vcf-fit "$TOY/toy.vcf.gz" --fit-sites -3 -o x.json
+    [ "$status" -eq 2 ]
+}

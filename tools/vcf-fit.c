@@ -45,7 +45,7 @@ static void usage(FILE *fp)
 "Fitting:\n"
 "        --fit-haplotypes INT     haplotypes held out in turn per group [100]\n"
 "        --fit-sites INT          beyond this many sites, fewer haplotypes are held out, so the\n"
-"                                 fit costs what this many sites cost; 0 for no limit [50000]\n"
+"                                 fit costs what this many sites cost; 0 for no limit [100000]\n"
 "        --fit-eps                also fit the miscopy rate [theta/(2(theta+K))]\n"
 "        --ne-range MIN,MAX       search range for Ne [10,1e7]\n"
 "        --multiallelic error|skip  multi-allelic records are an error, or dropped [error]\n"

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <gsl/gsl_cdf.h>
 #include "unit.h"
 #include "vs_ls.h"
 #include "vs_rng.h"
@@ -98,8 +99,22 @@ int main(void)
     CHECK(at > vs_ls_pac_loglik(g, &sites, out.ne * 0.8, out.eps) &&
           at > vs_ls_pac_loglik(g, &sites, out.ne * 1.25, out.eps), "fitted Ne %.4g beats 0.8x and 1.25x", out.ne);
     CHECK(out.ne_lo < out.ne && out.ne < out.ne_hi, "the 95%% interval %.4g-%.4g contains Ne", out.ne_lo, out.ne_hi);
-    double ll_lo = vs_ls_pac_loglik(g, &sites, out.ne_lo, out.eps);
-    CHECK_NEAR(2 * (out.loglik - ll_lo), 3.841459, 0.05, "the interval's lower end is where 2 dLL = 3.84");
+    {   /* the sandwich interval, by hand: per-haplotype scores and the curvature at log Ne +- 0.05 */
+        int n = g->n_target;
+        double lm[2 * NS], l0[2 * NS], lp[2 * NS], h = 0.05, lhat = log(out.ne), H = 0, mean = 0, J = 0;
+        vs_ls_pac_loglik_each(g, &sites, exp(lhat - h), out.eps, lm);
+        double total = vs_ls_pac_loglik_each(g, &sites, exp(lhat), out.eps, l0);
+        vs_ls_pac_loglik_each(g, &sites, exp(lhat + h), out.eps, lp);
+        CHECK_NEAR(total, out.loglik, 1e-9 * fabs(total), "the per-haplotype terms add up to the log-likelihood");
+        for (int t = 0; t < n; t++) {
+            H -= (lp[t] - 2 * l0[t] + lm[t]) / (h * h);
+            mean += (lp[t] - lm[t]) / (2 * h) / n;
+        }
+        for (int t = 0; t < n; t++) J += pow((lp[t] - lm[t]) / (2 * h) - mean, 2) * n / (n - 1.0);
+        double half = gsl_cdf_tdist_Pinv(0.975, n - 1) * sqrt(J) / H;
+        CHECK_NEAR(log(out.ne_lo), lhat - half, 1e-9, "the interval's lower end is log Ne - t(0.975, n-1) sqrt(J)/H");
+        CHECK_NEAR(log(out.ne_hi), lhat + half, 1e-9, "... and its upper end log Ne + t sqrt(J)/H");
+    }
     CHECK(out.n_profile == 5 && out.profile_loglik[1] < out.loglik && out.profile_loglik[3] < out.loglik,
           "profile: 0.5x and 2x Ne are below the maximum");
 
