@@ -878,8 +878,10 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
         k->cold[h].epoch = NO_EPOCH;
         k->cold[h].epoch_end = k->st[h].next_event = -INFINITY;
     }
-    k->pending = vs_malloc((n_hap + 1) * sizeof *k->pending);
-    k->pieces = vs_malloc((n_hap + 1) * sizeof *k->pieces);
+    if (o->provenance) {                      /* 64 bytes a haplotype: only when asked for */
+        k->pending = vs_malloc((n_hap + 1) * sizeof *k->pending);
+        k->pieces = vs_malloc((n_hap + 1) * sizeof *k->pieces);
+    }
     k->n_threads = omp_get_max_threads();
     k->scratch = vs_calloc(k->n_threads, sizeof *k->scratch);
     for (int i = 0; i < k->n_threads; i++) {

@@ -5,6 +5,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -314,6 +317,12 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     privacy_header(hdr, o);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_header(w, hdr);
+    bcf_hdr_t *full = hdr;                     /* written: its ##SAMPLE lines are no longer needed */
+    hdr = vs_hdr_lean(full);
+    bcf_hdr_destroy(full);
+#ifdef __GLIBC__
+    malloc_trim(0);       /* hand the header's million small blocks back before the sampler's arrays */
+#endif
 
     vs_sample_opts_t so = o->sample;
     so.provenance = o->provenance != NULL;

@@ -863,14 +863,31 @@ bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *c
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
                             const char *model_sha, vs_prov_t prov)
 {
-    char **meta = vs_malloc((n + 1) * sizeof *meta);
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(groups[i]) + 128;
-        meta[i] = vs_malloc(len);
-        snprintf(meta[i], len, "Group=%s,Origin=synthetic,Model=sha256:%s", groups[i], model_sha);
+    bcf_hdr_t *h = vs_hdr_clean(src);
+    vs_hdr_provenance(h, prov);
+    for (int i = 0; i < n; i++) {     /* line by line: no copy of a million lines at once */
+        bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s>", names[i], groups[i], model_sha);
+        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
     }
-    bcf_hdr_t *h = vs_hdr_with_samples(src, names, meta, n, prov);
-    vs_free_strings(meta, n);
+    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    return h;
+}
+
+bcf_hdr_t *vs_hdr_lean(const bcf_hdr_t *full)
+{
+    bcf_hdr_t *h = bcf_hdr_init("w");
+    bcf_hdr_remove(h, BCF_HL_FLT, "PASS");           /* PASS comes back from full, in its place */
+    for (int i = 0; i < full->nhrec; i++)
+        if (!(full->hrec[i]->type == BCF_HL_STR && !strcmp(full->hrec[i]->key, "SAMPLE")))
+            bcf_hdr_add_hrec(h, bcf_hrec_dup(full->hrec[i]));
+    for (int i = 0; i < bcf_hdr_nsamples(full); i++)
+        if (bcf_hdr_add_sample(h, full->samples[i]) < 0) vs_die("cannot add sample %s to the output header", full->samples[i]);
+    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    /* records are encoded with the ids of the header that was written: they must agree */
+    for (int d = BCF_DT_ID; d <= BCF_DT_CTG; d++)
+        for (int k = 0; k < full->n[d]; k++)
+            if (full->id[d][k].key && bcf_hdr_id2int(h, d, full->id[d][k].key) != k)
+                vs_die("internal error: the output header's dictionaries differ once its ##SAMPLE lines are dropped");
     return h;
 }
 

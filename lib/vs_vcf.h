@@ -143,6 +143,10 @@ bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *c
  * Model=sha256:...> line per sample. */
 bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
                             const char *model_sha, vs_prov_t prov);
+/* A copy of full without its ##SAMPLE lines, the same ids for every contig,
+ * INFO, FORMAT and FILTER: records written with it belong under full, which
+ * was written, at a fraction of the memory (a million samples' lines). */
+bcf_hdr_t *vs_hdr_lean(const bcf_hdr_t *full);
 /* Each sample's ##SAMPLE line less its ID (e.g. "Group=EUR,Origin=synthetic,
  * Model=sha256:..."), NULL where none; free with vs_free_strings. */
 char **vs_hdr_sample_meta(const bcf_hdr_t *h);

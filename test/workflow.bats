@@ -23,7 +23,9 @@ workflow_inputs() {
     echo "$d"
 }
 
-@test "snakemake: fit once, synthesise 1000-site chunks with -j2, gather: the records of one whole run; attack and fidelity reports" {
+# In a test: skips without ../shared, snakemake or the maps; else the inputs
+# linked into the test's directory, which becomes the current one.
+snakemake_setup() {
     need_shared
     skip_under_sanitizer "the workflow runs the programs make check has already tested under ASan"
     command -v snakemake >/dev/null || skip "snakemake is absent (make deps installs it)"
@@ -31,6 +33,10 @@ workflow_inputs() {
     local in; in=$(workflow_inputs)
     cd "$BATS_TEST_TMPDIR"
     ln -s "$in/train.bcf" "$in/train.bcf.csi" "$in/holdout.bcf" "$in/maps" .
+}
+
+@test "snakemake: fit once, synthesise 1000-site chunks with -j2, gather: the records of one whole run; attack and fidelity reports" {
+    snakemake_setup
     cat > config.yaml <<CFG
 train: train.bcf
 holdout: holdout.bcf
@@ -67,13 +73,7 @@ CFG
 }
 
 @test "snakemake: chunks of 20 cM along the model's map also gather into the whole run" {
-    need_shared
-    skip_under_sanitizer "the workflow runs the programs make check has already tested under ASan"
-    command -v snakemake >/dev/null || skip "snakemake is absent (make deps installs it)"
-    [ -f /usr/share/doc/shapeit4/examples/maps/genetic_maps.b37.tar.gz ] || skip "shapeit4-example is absent"
-    local in; in=$(workflow_inputs)
-    cd "$BATS_TEST_TMPDIR"
-    ln -s "$in/train.bcf" "$in/train.bcf.csi" "$in/holdout.bcf" "$in/maps" .
+    snakemake_setup
     sed -e 's/^chunk_sites: .*/chunk_sites: 0/' -e 's/^chunk_cM: .*/chunk_cM: 20/' -e 's/^n: .*/n: 100/' \
         -e "s|^groups: .*|groups: $SHARED/1kg_panel.tsv|" -e "s|^bin: .*|bin: $ROOT/$BUILD/bin|" \
         -e 's/^fit_args: .*/fit_args: "--fit-haplotypes 10"/' "$ROOT/share/snakemake/config.yaml" > config.yaml
