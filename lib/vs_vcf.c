@@ -737,7 +737,23 @@ static int32_t put_gt_bcf(vs_vcfw_t *w, bcf1_t *out, const uint8_t *alleles, int
     bcf_enc_size(ks, 2, BCF_BT_INT8);
     if (ks_resize(ks, ks->l + n_hap) < 0) vs_die("out of memory writing %s", w->name);
     uint8_t *gt = (uint8_t *)ks->s + ks->l;
-    for (int h = 0; h < n_hap; h++) {
+    int h = 0;
+    /* eight haplotypes a step: alleles are 0 or 1 bytes, so (a + 1) << 1 stays in
+     * its byte, the odd (second) haplotype of each sample gets the phase bit,
+     * and the alleles' sum is the word's popcount */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    static const uint64_t ones = 0x0101010101010101ull, phase = 0x0100010001000100ull;
+#else
+    static const uint64_t ones = 0x0101010101010101ull, phase = 0x0001000100010001ull;
+#endif
+    for (; h + 8 <= n_hap; h += 8) {
+        uint64_t v;
+        memcpy(&v, alleles + h, 8);
+        uint64_t w = ((v + ones) << 1) | phase;
+        memcpy(gt + h, &w, 8);
+        ac += __builtin_popcountll(v);
+    }
+    for (; h < n_hap; h++) {
         gt[h] = (uint8_t)(((alleles[h] + 1) << 1) | (h & 1));
         ac += alleles[h];
     }
