@@ -536,7 +536,10 @@ static void update_pending(vs_kcopy_t *k, int h, hstate_t *s, const kgroup_t *g,
 static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
                       int contig_start, scratch_t *w)
 {
-    if (x >= k->cold[h].epoch_end) {                    /* -INFINITY before the stream's first site */
+    /* next_event is the first of the epoch's end, the next breakpoint and the
+     * cap: before it, neither can be due, and the cold state is not touched */
+    int due = !(x < s->next_event);
+    if (due && x >= k->cold[h].epoch_end) {             /* -INFINITY before the stream's first site */
         int first = k->cold[h].epoch == NO_EPOCH;
         k->cold[h].epoch = epoch_of(k, h, x);
         k->cold[h].epoch_end = epoch_start(k, h, k->cold[h].epoch + 1);
@@ -549,7 +552,7 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
     }
     if (!s->valid) return 0;
     int avoid = allele_to_avoid(k, h, s, g);
-    int poisson = pass_breakpoints(k, g, h, x);
+    int poisson = due && pass_breakpoints(k, g, h, x);
     int capped = k->o.max_segment_cm > 0 && (x - k->cold[h].piece_x) * 100.0 > k->o.max_segment_cm;
     int y = g->y[s->t];
     if (!poisson && !capped && y != avoid) {
@@ -572,7 +575,11 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
 static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x, uint64_t site_key,
                 int contig_start, scratch_t *w)
 {
+    int due = !(x < s->next_event);
     int y = move_event(k, h, s, g, gi, x, site_key, contig_start, w);
+    /* with no event due, the epoch and the breakpoints stayed; only a cap
+     * (a new piece) could move the next event */
+    if (!due && !(k->o.max_segment_cm > 0)) return y;
     const hcold_t *c = &k->cold[h];
     double next = c->epoch_end;
     if (s->valid) {
@@ -714,19 +721,26 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, co
         pbwt_step(&k->grp[gi], k->idx);
     }
     int invalid = 0;
+    /* locals: the byte stores below (out, hist) may alias anything, and would
+     * make the compiler reload every field of k at every haplotype */
+    hstate_t *const st = k->st;
+    kgroup_t *const grp = k->grp;
+    const int *const group_of = k->group_of_hap;
+    const int n_hap = k->n_hap, K = k->K, pieces = write && k->o.provenance;
 #pragma omp parallel for schedule(static) reduction(+ : invalid)
-    for (int h = 0; h < k->n_hap; h++) {
-        hstate_t *s = &k->st[h];
-        int gi = k->group_of_hap[h];
-        int y = carry_on(&k->grp[gi], s, x, k->K);
-        if (y < 0) y = move(k, h, s, &k->grp[gi], gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
+    for (int h = 0; h < n_hap; h++) {
+        hstate_t *s = &st[h];
+        int gi = group_of[h];
+        kgroup_t *g = &grp[gi];
+        int y = carry_on(g, s, x, K);
+        if (y < 0) y = move(k, h, s, g, gi, x, site_key, contig_start, &k->scratch[omp_get_thread_num()]);
         s->hist = (uint8_t)(s->hist << 1 | y);
         if (s->since < 255) s->since++;
-        update_pending(k, h, s, &k->grp[gi], y);
+        if (s->pending) update_pending(k, h, s, g, y);
         out[h] = (uint8_t)y;
         if (!s->valid) {
             invalid++;
-        } else if (write && k->o.provenance) {
+        } else if (pieces) {
             if (!k->cold[h].piece_start) {
                 k->cold[h].piece_start = pos;
                 if (k->cold[h].piece_ctx < 0) k->cold[h].piece_ctx = pos;
