@@ -278,8 +278,9 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
 
 /* --threads N in all.  Deflate is about half of the work of a compressed
  * output, so N/2 threads compress (and decompress the panel) in one htslib
- * pool while the others sample, the calling thread among them; output that
- * is not compressed leaves all N to sampling. */
+ * pool while the others sample, the calling thread among them, which also
+ * compresses when the pool falls behind (vs_bgzfw); output that is not
+ * compressed leaves all N to sampling. */
 static int compressing_threads(const vs_synth_opts_t *o)
 {
     char mode[8];

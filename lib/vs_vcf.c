@@ -1,4 +1,5 @@
 #include "vs_vcf.h"
+#include "vs_bgzf.h"
 #include "vs_err.h"
 #include "vs_hash.h"
 #include "vs_out.h"
@@ -30,10 +31,6 @@ typedef struct {
     uint8_t *seen;
     int n;
 } contig_set_t;
-
-struct vs_pool_t {
-    htsThreadPool p;
-};
 
 struct vs_reader_t {
     char *fname;
@@ -225,7 +222,7 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
     }
     if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
         bad_regions(o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", o->targets, o->targets_is_file);
-    if (o->pool) r->sr->p = &o->pool->p;        /* bcf_sr_add_reader hands it to the file */
+    if (o->pool) r->sr->p = vs_pool_hts(o->pool);   /* bcf_sr_add_reader hands it to the file */
     else if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
     r->shared_pool = o->pool != NULL;
     if (!bcf_sr_add_reader(r->sr, fname)) {
@@ -652,7 +649,11 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
 
 struct vs_vcfw_t {
     vs_outfile_t *of;
-    htsFile *fp;
+    htsFile *fp;              /* uncompressed output: htslib writes it */
+    hFILE *hf;                /* compressed output: encoded here, compressed by vs_bgzfw */
+    vs_bgzfw_t *bz;
+    bcf1_t *synced;           /* bcf_copy's target: the copy brings the record's encoding up to date */
+    kstring_t text;           /* a VCF line or the header */
     char *name;
     bcf1_t *rec;
     int gt_id;                /* header id of FORMAT/GT */
@@ -661,25 +662,6 @@ struct vs_vcfw_t {
     int mgt;
 };
 
-vs_pool_t *vs_pool_new(int n_threads)
-{
-    if (n_threads < 1) return NULL;
-    vs_pool_t *p = vs_calloc(1, sizeof *p);
-    p->p.pool = hts_tpool_init(n_threads);
-    if (!p->p.pool) vs_die("cannot start %d threads", n_threads);
-    /* a record of many samples fills several BGZF blocks at once: a deep queue
-     * keeps the compressing threads busy while the caller works on the next */
-    p->p.qsize = 64 * n_threads;
-    return p;
-}
-
-void vs_pool_destroy(vs_pool_t *p)
-{
-    if (!p) return;
-    hts_tpool_destroy(p->p.pool);
-    free(p);
-}
-
 vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
 {
     char mode[8];
@@ -687,11 +669,18 @@ vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
     vs_vcfw_t *w = vs_calloc(1, sizeof *w);
     w->name = vs_strdup(strcmp(fname, "-") ? fname : "standard output");
     w->of = vs_outfile_begin(fname);
+    w->is_bcf = mode[1] == 'b';
+    w->rec = bcf_init();
+    int level = mode[2] ? mode[2] - '0' : -1;   /* -1: htslib's default */
+    if ((mode[1] == 'b' || mode[1] == 'z') && level != 0) {
+        w->hf = hopen(vs_outfile_path(w->of), "w");
+        if (!w->hf) vs_die("cannot open output %s: %s", w->name, strerror(errno));
+        w->bz = vs_bgzfw_open(w->hf, level, pool);
+        w->synced = bcf_init();
+        return w;
+    }
     w->fp = hts_open(vs_outfile_path(w->of), mode);
     if (!w->fp) vs_die("cannot open output %s: %s", w->name, strerror(errno));
-    if (pool && hts_set_thread_pool(w->fp, &pool->p) < 0) vs_die("cannot start the threads writing %s", w->name);
-    w->rec = bcf_init();
-    w->is_bcf = mode[1] == 'b';
     return w;
 }
 
@@ -700,15 +689,66 @@ static void write_failed(vs_vcfw_t *w)
     vs_die("cannot write %s: %s (is the disk full?)", w->name, errno ? strerror(errno) : "I/O error");
 }
 
+static void put_le32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The header as bcf_hdr_write and vcf_hdr_write lay it out. */
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr)
 {
     w->gt_id = bcf_hdr_id2int(hdr, BCF_DT_ID, "GT");
-    if (bcf_hdr_write(w->fp, hdr) < 0) write_failed(w);
+    if (!w->bz) {
+        if (bcf_hdr_write(w->fp, hdr) < 0) write_failed(w);
+        return;
+    }
+    w->text.l = 0;
+    if (bcf_hdr_format(hdr, w->is_bcf, &w->text) < 0) vs_die("cannot format the header of %s", w->name);
+    int ok;
+    if (w->is_bcf) {
+        kputc('\0', &w->text);
+        uint8_t magic[9] = { 'B', 'C', 'F', 2, 2 };
+        put_le32(magic + 5, (uint32_t)w->text.l);
+        ok = vs_bgzfw_write(w->bz, magic, 9) == 0 && vs_bgzfw_write(w->bz, w->text.s, w->text.l) == 0;
+    } else {
+        while (w->text.l && w->text.s[w->text.l - 1] == '\0') w->text.l--;
+        ok = vs_bgzfw_write(w->bz, w->text.s, w->text.l) == 0 && vs_bgzfw_flush(w->bz) == 0;
+    }
+    if (!ok) write_failed(w);
 }
 
+/* One record as bcf_write (BCF) or vcf_write (VCF) lays it out. */
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
 {
-    if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
+    if (!w->bz) {
+        if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
+        return;
+    }
+    int ok;
+    if (w->is_bcf) {
+        if (rec->n_sample != bcf_hdr_nsamples(hdr))
+            vs_die("internal error: a record of %d samples for a header of %d", (int)rec->n_sample, bcf_hdr_nsamples(hdr));
+        bcf_copy(w->synced, rec);         /* re-encodes what bcf_update_* changed, as bcf_write would */
+        uint8_t x[32];
+        float qual = rec->qual;
+        uint32_t q;
+        memcpy(&q, &qual, 4);
+        put_le32(x, (uint32_t)rec->shared.l + 24);
+        put_le32(x + 4, (uint32_t)rec->indiv.l);
+        put_le32(x + 8, (uint32_t)rec->rid);
+        put_le32(x + 12, (uint32_t)rec->pos);
+        put_le32(x + 16, (uint32_t)rec->rlen);
+        put_le32(x + 20, q);
+        put_le32(x + 24, (uint32_t)rec->n_info | (uint32_t)rec->n_allele << 16);
+        put_le32(x + 28, (uint32_t)rec->n_fmt << 24 | (rec->n_sample & 0xffffff));
+        ok = vs_bgzfw_write(w->bz, x, 32) == 0 && vs_bgzfw_write(w->bz, rec->shared.s, rec->shared.l) == 0 &&
+             vs_bgzfw_write(w->bz, rec->indiv.s, rec->indiv.l) == 0;
+    } else {
+        w->text.l = 0;
+        if (vcf_format(hdr, rec, &w->text) != 0) vs_die("cannot format a record of %s", w->name);
+        ok = vs_bgzfw_flush_try(w->bz, w->text.l) == 0 && vs_bgzfw_write(w->bz, w->text.s, w->text.l) == 0;
+    }
+    if (!ok) write_failed(w);
 }
 
 /* The site of src on out: ID, alleles, and INFO/END where the record spans
@@ -797,8 +837,10 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
 void vs_vcfw_close(vs_vcfw_t *w)
 {
     errno = 0;
-    if (hts_close(w->fp) != 0) write_failed(w);
+    if (w->bz ? vs_bgzfw_close(w->bz) != 0 || hclose(w->hf) != 0 : hts_close(w->fp) != 0) write_failed(w);
     vs_outfile_finish(w->of);
+    if (w->synced) bcf_destroy(w->synced);
+    free(w->text.s);
     bcf_destroy(w->rec);
     free(w->gt);
     free(w->name);

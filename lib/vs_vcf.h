@@ -11,15 +11,11 @@
 #include <stdio.h>
 #include <htslib/vcf.h>
 #include "vs_panel.h"
+#include "vs_bgzf.h"
 
 /* The most samples one BCF record holds (htslib vcf.h: 24 bits). */
 #define VS_MAX_SAMPLES 16777215
 
-/* An htslib thread pool that readers and writers share (-- threads as a
- * total: one pool, not one per file). */
-typedef struct vs_pool_t vs_pool_t;
-vs_pool_t *vs_pool_new(int n_threads);      /* NULL when n_threads < 1 */
-void vs_pool_destroy(vs_pool_t *p);
 
 typedef struct {
     const char *regions;     /* -r / -R (needs an index) */
@@ -111,7 +107,8 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
 
 typedef struct vs_vcfw_t vs_vcfw_t;
-/* pool: compress in it (NULL: in the calling thread). */
+/* BGZF-compressed output (-Ob, -Oz, levels 1-9) is compressed by vs_bgzfw:
+ * in pool (may be NULL) and in the calling thread; other output by htslib. */
 vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool);
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr);
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
