@@ -102,6 +102,7 @@ static int write_head(vs_bgzfw_t *w, int wait)
     block_t *b = w->ring[w->head];
     if (b->in_pool) {
         hts_tpool_result *r = wait ? hts_tpool_next_result_wait(w->q) : hts_tpool_next_result(w->q);
+        if (!r && wait) vs_die("the compressing threads stopped (out of memory?)");   /* the queue was shut down */
         if (!r) return 0;
         hts_tpool_delete_result(r, 0);   /* its data is b: results come back in the order given */
         w->in_pool--;

@@ -177,7 +177,8 @@ static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *r
     }
 }
 
-/* The records of contig:lo-hi (by POS), the last one's position, 0 for none. */
+/* The records of contig:lo-hi (by POS): the last biallelic one's position
+ * (a panel reader skips or refuses the others), 0 for none. */
 static int64_t last_pos_in(const char *fname, const char *contig, int64_t lo, int64_t hi)
 {
     char region[512];
@@ -187,7 +188,10 @@ static int64_t last_pos_in(const char *fname, const char *contig, int64_t lo, in
     bcf_sr_set_opt(sr, BCF_SR_REGIONS_OVERLAP, 0);
     int64_t last = 0;
     if (bcf_sr_set_regions(sr, region, 0) == 0 && bcf_sr_add_reader(sr, fname))
-        while (bcf_sr_next_line(sr)) last = bcf_sr_get_line(sr, 0)->pos + 1;
+        while (bcf_sr_next_line(sr)) {
+            const bcf1_t *rec = bcf_sr_get_line(sr, 0);
+            if (rec->n_allele <= 2) last = rec->pos + 1;   /* a multi-allelic record is never a site read */
+        }
     bcf_sr_destroy(sr);
     return last;
 }

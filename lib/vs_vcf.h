@@ -57,8 +57,9 @@ void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const cha
 void vs_where_destroy(vs_where_t *w);
 
 vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
-/* The position of the last record of an indexed file at or before pos on
- * contig, found through the index; 0 when there is none (or no index). */
+/* The position of the last biallelic record (the last a panel reader reads)
+ * of an indexed file at or before pos on contig, found through the index; 0
+ * when there is none (or no index). */
 int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t pos);
 const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
 int vs_reader_n_samples(const vs_reader_t *r);
