@@ -283,10 +283,7 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
  * compressed leaves all N to sampling. */
 static int compressing_threads(const vs_synth_opts_t *o)
 {
-    char mode[8];
-    vs_output_mode(o->otype, o->output, mode);
-    int compressed = (mode[1] == 'b' || mode[1] == 'z') && mode[2] != '0';
-    return compressed ? o->threads / 2 : 0;
+    return vs_output_compressed(o->otype, o->output) ? o->threads / 2 : 0;
 }
 
 void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o)

@@ -17,7 +17,6 @@
 #include <zlib.h>
 #include <htslib/khash.h>
 #include <htslib/synced_bcf_reader.h>
-#include <htslib/thread_pool.h>
 
 KHASH_MAP_INIT_STR(str2int, int)
 
@@ -651,6 +650,13 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
     return mode;
 }
 
+int vs_output_compressed(const char *otype, const char *fname)
+{
+    char mode[8];
+    vs_output_mode(otype, fname, mode);
+    return (mode[1] == 'b' || mode[1] == 'z') && mode[2] != '0';
+}
+
 struct vs_vcfw_t {
     vs_outfile_t *of;
     htsFile *fp;              /* uncompressed output: htslib writes it */
@@ -675,8 +681,8 @@ vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
     w->of = vs_outfile_begin(fname);
     w->is_bcf = mode[1] == 'b';
     w->rec = bcf_init();
-    int level = mode[2] ? mode[2] - '0' : -1;   /* -1: htslib's default */
-    if ((mode[1] == 'b' || mode[1] == 'z') && level != 0) {
+    if (vs_output_compressed(otype, fname)) {
+        int level = mode[2] ? mode[2] - '0' : -1;   /* -1: htslib's default */
         w->hf = hopen(vs_outfile_path(w->of), "w");
         if (!w->hf) vs_die("cannot open output %s: %s", w->name, strerror(errno));
         w->bz = vs_bgzfw_open(w->hf, level, pool);

@@ -106,6 +106,8 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 
 /* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
+/* 1 when that output is BGZF-compressed at a level above 0 (-Ob, -Oz, 1-9). */
+int vs_output_compressed(const char *otype, const char *fname);
 
 typedef struct vs_vcfw_t vs_vcfw_t;
 /* BGZF-compressed output (-Ob, -Oz, levels 1-9) is compressed by vs_bgzfw:
