@@ -15,6 +15,7 @@
 #define WINDOW 8              /* a carrier matches a scattered allele's host over at most 2 WINDOW - 1 sites */
 #define OVERDUE 16            /* carriers followed past the window */
 #define PENDING_OVERDUE (-1)  /* s->pending: past the window, stepping off at the first site it can */
+#define TRACT_RESTART 2       /* s->valid: a local-ancestry tract begins; restart in its group */
 
 /* One group's panel in PBWT form.  Template t is panel haplotype
  * panel_hap[t] and belongs to the group's individual t / 2. */
@@ -43,7 +44,7 @@ typedef struct {
     double next_event;         /* the first of: next restart, next breakpoint, the segment cap (Morgans) */
     int32_t t;                 /* template copied now */
     int32_t f, g;              /* block of templates agreeing with it from c to the current site */
-    uint8_t valid;             /* state reached: restarted inside this stream */
+    uint8_t valid;             /* state reached: restarted inside this stream (TRACT_RESTART: restart due) */
     uint8_t hist;              /* alleles copied at the last 8 sites, bit 0 the current one */
     uint8_t since;             /* sites copied since the last restart (at most 255) */
     int8_t pending;            /* sites left to step off the carriers of a scattered allele, 0: none */
@@ -551,6 +552,10 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
         return g->y[s->t];
     }
     if (!s->valid) return 0;
+    if (s->valid == TRACT_RESTART) {
+        restart(k, h, s, g, x, site_key);
+        return g->y[s->t];
+    }
     int avoid = allele_to_avoid(k, h, s, g);
     int poisson = due && pass_breakpoints(k, g, h, x);
     int capped = k->o.max_segment_cm > 0 && (x - k->cold[h].piece_x) * 100.0 > k->o.max_segment_cm;
@@ -634,7 +639,7 @@ static void scatter_rare(vs_kcopy_t *k, int gi, int r, uint64_t site_key, uint8_
          j += 1 + (int)fmin(floor(log(vs_stream_unif(&st)) / log_q), g->n_syn)) {
         int h = g->syn_hap[j];
         hstate_t *s = &k->st[h];
-        if (!s->valid || out[h] == r || s->pending) continue;
+        if (!s->valid || out[h] == r || s->pending || k->group_of_hap[h] != gi) continue;
         /* the sites before this one since the haplotype's restart (the same in every run) */
         int window = s->since - 1 < WINDOW ? s->since - 1 : WINDOW;
         uint8_t past = (uint8_t)(((1u << window) - 1) << 1);
@@ -764,6 +769,17 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, co
     k->idx++;
 }
 
+void vs_kcopy_set_group(vs_kcopy_t *k, int h, int gi)
+{
+    hstate_t *s = &k->st[h];
+    if (s->valid) {
+        end_piece(k, h, s, &k->grp[k->group_of_hap[h]]);
+        s->valid = TRACT_RESTART;
+    }
+    k->group_of_hap[h] = gi;
+    s->next_event = -INFINITY;
+}
+
 void vs_kcopy_gap(vs_kcopy_t *k)
 {
     new_stream(k);
@@ -815,7 +831,7 @@ void vs_good_turing(const int64_t *spec, int n_spec, int n, double *freq)
 
 /* ---------- set-up ---------- */
 
-static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm)
+static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm, const int *sample_group_of_hap)
 {
     kgroup_t *g = &k->grp[gi];
     g->K = gm->K;
@@ -835,7 +851,8 @@ static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm)
     g->rate = 4.0 * gm->ne / g->K * k->o.scale_switch;
     g->syn_hap = vs_malloc((k->n_hap + 1) * sizeof *g->syn_hap);
     for (int h = 0; h < k->n_hap; h++)
-        if (k->group_of_hap[h] == gi) g->syn_hap[g->n_syn++] = h;
+        if (k->o.groups ? vs_groupset_uses(k->o.groups, sample_group_of_hap[h], gi) : k->group_of_hap[h] == gi)
+            g->syn_hap[g->n_syn++] = h;
     if (g->n_syn && g->n_ind < 2 * k->K - 1)
         vs_die("group %s has %d samples; --min-carriers %d needs at least %d in every group that gets synthetic "
                "samples; lower --min-carriers, or leave the group out with --mix", gm->name, g->n_ind, k->K,
@@ -866,7 +883,8 @@ static void warn_without_spectrum(const vs_kcopy_t *k, const vs_model_t *m)
     }
 }
 
-vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap, const vs_sample_opts_t *o)
+vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int *sample_group_of_hap, int n_hap,
+                         const vs_sample_opts_t *o)
 {
     vs_kcopy_t *k = vs_calloc(1, sizeof *k);
     k->m = m;
@@ -881,7 +899,7 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap
     k->grp = vs_calloc(k->G, sizeof *k->grp);
     int max_ind = 1;
     for (int gi = 0; gi < k->G; gi++) {
-        group_init(k, gi, &m->groups[gi]);
+        group_init(k, gi, &m->groups[gi], sample_group_of_hap);
         if (k->grp[gi].n_ind > max_ind) max_ind = k->grp[gi].n_ind;
     }
     if (o->rare == VS_RARE_SCATTER && k->K > 1) warn_without_spectrum(k, m);

@@ -41,7 +41,13 @@
 
 typedef struct vs_kcopy_t vs_kcopy_t;
 
-vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, int n_hap, const vs_sample_opts_t *o);
+/* group_of_hap: each haplotype's model group at the start; sample_group_of_hap:
+ * its group among o->groups (which groups it may copy, admixed ones several). */
+vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int *sample_group_of_hap, int n_hap,
+                         const vs_sample_opts_t *o);
+/* Haplotype h enters a local-ancestry tract of model group gi before the
+ * next site: its piece ends, and its copying restarts there in gi. */
+void vs_kcopy_set_group(vs_kcopy_t *k, int h, int gi);
 void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, const uint8_t *panel_alleles,
                    int write, uint8_t *out);
 /* A gap in the stream, or its end: open pieces end, every haplotype waits

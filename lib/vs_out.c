@@ -3,6 +3,9 @@
 
 #include "vs_err.h"
 
+#include <htslib/bgzf.h>
+#include <htslib/tbx.h>
+
 #include <errno.h>
 #include <ftw.h>
 #include <libgen.h>
@@ -252,6 +255,47 @@ void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path)
     if (ferror(fp) || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
         vs_die("cannot write %s: %s", path, strerror(errno));
     vs_outfile_finish(of);
+}
+
+struct vs_tabix_t {
+    BGZF *fp;
+    vs_outfile_t *of;
+    char *path;
+    tbx_conf_t conf;
+};
+
+vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col)
+{
+    vs_tabix_t *t = vs_calloc(1, sizeof *t);
+    t->path = vs_strdup(path);
+    t->of = vs_outfile_begin(path);
+    t->fp = strcmp(path, "-") ? bgzf_open(vs_outfile_path(t->of), "w") : bgzf_dopen(STDOUT_FILENO, "w");
+    if (!t->fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
+    t->conf = (tbx_conf_t){ TBX_GENERIC, seq_col, beg_col, end_col, '#', 0 };
+    return t;
+}
+
+void vs_tabix_write(vs_tabix_t *t, const char *text, size_t len)
+{
+    if (bgzf_write(t->fp, text, len) < 0) vs_die("cannot write %s: %s", t->path, strerror(errno));
+}
+
+void vs_tabix_close(vs_tabix_t *t)
+{
+    if (bgzf_close(t->fp) < 0) vs_die("cannot write %s: %s", t->path, strerror(errno));
+    if (strcmp(t->path, "-")) {
+        size_t n = strlen(t->path) + 5;
+        char *name = vs_malloc(n);
+        snprintf(name, n, "%s.tbi", t->path);
+        vs_outfile_t *idx = vs_outfile_begin(name);
+        if (tbx_index_build2(vs_outfile_path(t->of), vs_outfile_path(idx), 0, &t->conf) != 0)
+            vs_die("cannot index %s (tabix): the rows are not sorted by contig and start", t->path);
+        vs_outfile_finish(idx);
+        free(name);
+    }
+    vs_outfile_finish(t->of);
+    free(t->path);
+    free(t);
 }
 
 void vs_out_commit(void)

@@ -38,6 +38,15 @@ void vs_outfile_finish(vs_outfile_t *o);
 FILE *vs_text_open(const char *path, vs_outfile_t **of);
 void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path);
 
+/* A bgzipped text table with a tabix index, PATH.tbi, finished and moved
+ * into place with it (standard output: no index).  seq, beg and end are its
+ * 1-based contig, start and end columns; lines starting with '#' are its
+ * header.  Rows must come sorted by contig and start. */
+typedef struct vs_tabix_t vs_tabix_t;
+vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col);
+void vs_tabix_write(vs_tabix_t *t, const char *text, size_t len);
+void vs_tabix_close(vs_tabix_t *t);
+
 /* Moves every finished output into place: the run's last step, in main. */
 void vs_out_commit(void);
 

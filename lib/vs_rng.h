@@ -23,6 +23,11 @@ enum {
     VS_RNG_RESTART,         /* where each synthetic haplotype's copying restarts */
     VS_RNG_JUMP,            /* which neighbour a k-anonymous jump lands on */
     VS_RNG_RARE,            /* rare alleles placed on synthetic haplotypes */
+    VS_RNG_ADMIX,           /* local-ancestry tracts of admixed haplotypes */
+    VS_RNG_CAUSAL,          /* which sites vcf-pheno makes causal */
+    VS_RNG_EFFECT,          /* their effect sizes */
+    VS_RNG_ENV,             /* each sample's environmental noise (keyed by its name) */
+    VS_RNG_PRS,             /* vcf-fidelity --utility-pheno: subsets, splits, resamples */
 };
 
 /* --seed range: cJSON writes numbers with 15 significant digits when they

@@ -10,9 +10,11 @@
 
 /* ---------- --mix ---------- */
 
-double *vs_mix_parse(const vs_model_t *m, const char *spec)
+double *vs_mix_parse(const vs_groupset_t *gs, const char *spec)
 {
-    double *share = vs_calloc(m->n_groups, sizeof *share);
+    const vs_model_t *m = gs->m;
+    int n_groups = vs_groupset_size(gs);
+    double *share = vs_calloc(n_groups, sizeof *share);
     int total = 0;
     for (int g = 0; g < m->n_groups; g++) total += m->groups[g].n_members;
     if (!strcmp(spec, "source")) {
@@ -20,20 +22,20 @@ double *vs_mix_parse(const vs_model_t *m, const char *spec)
         return share;
     }
     if (!strcmp(spec, "equal")) {
-        for (int g = 0; g < m->n_groups; g++) share[g] = 1.0 / m->n_groups;
+        for (int g = 0; g < n_groups; g++) share[g] = 1.0 / n_groups;
         return share;
     }
     char *copy = vs_strdup(spec), *save = NULL;
     double sum = 0;
-    uint8_t *named = vs_calloc(m->n_groups, 1);
+    uint8_t *named = vs_calloc(n_groups, 1);
     for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq) vs_die_usage("--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
         *eq = 0;
         int g = -1;
-        for (int i = 0; i < m->n_groups; i++)
-            if (!strcmp(m->groups[i].name, item)) g = i;
-        if (g < 0) vs_die_usage("--mix names group '%s', which the model does not have", item);
+        for (int i = 0; i < n_groups; i++)
+            if (!strcmp(vs_groupset_name(gs, i), item)) g = i;
+        if (g < 0) vs_die_usage("--mix names group '%s', which neither the model nor --admix defines", item);
         if (named[g]++) vs_die_usage("--mix names group '%s' twice", item);
         share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
         sum += share[g];
@@ -41,13 +43,13 @@ double *vs_mix_parse(const vs_model_t *m, const char *spec)
     free(copy);
     free(named);
     if (fabs(sum - 1) > 1e-3) vs_die_usage("--mix shares sum to %g, not 1", sum);
-    for (int g = 0; g < m->n_groups; g++) share[g] /= sum;
+    for (int g = 0; g < n_groups; g++) share[g] /= sum;
     return share;
 }
 
-int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t seed)
+int *vs_mix_assign(int G, const double *shares, int n, uint64_t seed)
 {
-    int G = m->n_groups, given = 0;
+    int given = 0;
     int *count = vs_calloc(G, sizeof *count);
     double *rem = vs_malloc(G * sizeof *rem);
     for (int g = 0; g < G; g++) {
@@ -160,12 +162,17 @@ typedef struct {
     int32_t *next_j;       /* index of the next breakpoint in that cell */
     double *next_x;        /* its position, INFINITY when the cell has no more */
     int32_t *tmpl;         /* the template copied now (panel haplotype) */
+    /* admixed haplotypes: copying begins afresh at the start of each local-ancestry
+     * tract (NULL without admixed samples) */
+    double *floor_x;       /* where the haplotype's tract starts (Morgans), -INFINITY: not admixed */
+    uint64_t *tract_key;
 } plain_t;
 
 struct vs_sampler_t {
     vs_sample_opts_t o;
     plain_t p;             /* groups, miscopy and (plain copying) the cells */
     vs_kcopy_t *k;         /* k-anonymous copying, or NULL */
+    vs_ancestry_t *anc;    /* local ancestry of admixed samples, or NULL */
     /* provenance of plain copying: the open piece of each haplotype */
     int32_t *piece_src;
     int64_t *piece_start, *piece_end;
@@ -205,11 +212,18 @@ static void enter_cell(plain_t *s, const group_t *g, int h, int64_t c)
     s->next_x[h] = next_breakpoint(s, g, h, s->contig, c, 0, (double)c * g->width);
 }
 
-/* Passes every breakpoint of the current cell up to x (INFINITY: all). */
+/* Passes every breakpoint of the current cell up to x (INFINITY: all);
+ * 1 when one of them (at or after the tract start) set the template. */
 static int pass_breakpoints(plain_t *s, const group_t *g, int h, double x)
 {
     int passed = 0;
+    double floor_x = s->floor_x ? s->floor_x[h] : -INFINITY;
     while (s->next_x[h] <= x && s->next_x[h] != INFINITY) {
+        if (s->next_x[h] < floor_x) {       /* before the tract: another group's copying */
+            s->next_j[h]++;
+            s->next_x[h] = next_breakpoint(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
+            continue;
+        }
         s->tmpl[h] = template_at(s, g, h, s->contig, s->cell[h], s->next_j[h]);
         s->next_j[h]++;
         s->next_x[h] = next_breakpoint(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
@@ -219,7 +233,8 @@ static int pass_breakpoints(plain_t *s, const group_t *g, int h, double x)
 }
 
 /* The template at x with no history: the last breakpoint at or before x,
- * looking back cell by cell to the contig's first cell. */
+ * looking back cell by cell to the contig's first cell (or the tract's),
+ * else the one drawn at that start. */
 static void seek(plain_t *s, const group_t *g, int h, int64_t c, double x, int64_t lo)
 {
     enter_cell(s, g, h, c);
@@ -231,7 +246,8 @@ static void seek(plain_t *s, const group_t *g, int h, int64_t c, double x, int64
             return;
         }
     }
-    double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, cell_key(s->contig, lo - 1, -1));
+    uint64_t key = s->floor_x && s->floor_x[h] > -INFINITY ? s->tract_key[h] : cell_key(s->contig, lo - 1, -1);
+    double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, key);
     s->tmpl[h] = g->panel_hap[(int)(u * g->K)];
     enter_cell(s, g, h, c);
 }
@@ -246,6 +262,8 @@ static void advance(plain_t *s, int h, double x, int64_t c)
         return;
     }
     int64_t lo = s->cell_lo[s->group_of_hap[h] * s->m->n_contigs + s->contig];
+    if (s->floor_x && s->floor_x[h] > -INFINITY && (int64_t)floor(s->floor_x[h] / g->width) > lo)
+        lo = (int64_t)floor(s->floor_x[h] / g->width);
     if (have == NO_CELL || c < have || c - have > MAX_FORWARD_CELLS) {
         seek(s, g, h, c, x, lo);
         return;
@@ -281,10 +299,15 @@ static void miscopy(plain_t *s, int gi, uint64_t key, uint8_t *out)
         do pick = (int)(vs_stream_unif(&st) * g->n_syn); while (g->flip_mark[pick]);
         g->flip_mark[pick] = 1;
         picked[i] = pick;
-        out[g->syn_hap[pick]] ^= 1;
+        if (s->group_of_hap[g->syn_hap[pick]] == gi) out[g->syn_hap[pick]] ^= 1;   /* admixed: in its tract */
     }
     for (unsigned i = 0; i < k; i++) g->flip_mark[picked[i]] = 0;
     free(picked);
+}
+
+static int uses(const vs_sample_opts_t *o, int sample_group, int gi)
+{
+    return o->groups ? vs_groupset_uses(o->groups, sample_group, gi) : sample_group == gi;
 }
 
 static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_sample, int n_samples,
@@ -297,7 +320,8 @@ static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_samp
     s->contig = -1;
     s->grp = vs_calloc(s->G, sizeof *s->grp);
     s->group_of_hap = vs_malloc((s->n_hap + 1) * sizeof *s->group_of_hap);
-    for (int h = 0; h < s->n_hap; h++) s->group_of_hap[h] = group_of_sample[h / 2];
+    for (int h = 0; h < s->n_hap; h++)
+        s->group_of_hap[h] = o->groups ? vs_groupset_first(o->groups, group_of_sample[h / 2]) : group_of_sample[h / 2];
     for (int gi = 0; gi < s->G; gi++) {
         const vs_group_model_t *gm = &m->groups[gi];
         group_t *g = &s->grp[gi];
@@ -309,7 +333,7 @@ static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_samp
         g->eps = gm->eps;
         g->syn_hap = vs_malloc((s->n_hap + 1) * sizeof *g->syn_hap);
         for (int h = 0; h < s->n_hap; h++)
-            if (s->group_of_hap[h] == gi) g->syn_hap[g->n_syn++] = h;
+            if (uses(o, group_of_sample[h / 2], gi)) g->syn_hap[g->n_syn++] = h;
         g->flip_mark = vs_calloc(g->n_syn + 1, 1);
     }
     s->cell_lo = vs_malloc(s->G * m->n_contigs * sizeof *s->cell_lo);
@@ -325,6 +349,7 @@ static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_samp
     s->next_x = vs_malloc(n * sizeof *s->next_x);
     s->tmpl = vs_malloc(n * sizeof *s->tmpl);
 }
+
 
 static void plain_site(plain_t *s, int contig, int64_t pos, uint8_t const *panel_alleles, uint8_t *out)
 {
@@ -377,13 +402,46 @@ static void plain_end_all(vs_sampler_t *s)
 
 /* ---------- the sampler ---------- */
 
+/* Admixed haplotypes entering a new local-ancestry tract at this site copy
+ * its group from here on, afresh. */
+static void enter_tracts(vs_sampler_t *s, int contig, int64_t pos)
+{
+    const int *changed;
+    double x = vs_cmap_cm(s->p.m->contigs[contig].map, pos) / 100.0;
+    int n = vs_ancestry_site(s->anc, contig, x, &changed);
+    for (int i = 0; i < n; i++) {
+        int h = changed[i], gi = vs_ancestry_group(s->anc, h);
+        s->p.group_of_hap[h] = gi;
+        if (s->k) {
+            vs_kcopy_set_group(s->k, h, gi);
+        } else {
+            if (s->piece_start) plain_piece_end(s, h);      /* a piece never spans two tracts */
+            s->p.cell[h] = NO_CELL;
+            s->p.floor_x[h] = vs_ancestry_tract_start(s->anc, h);
+            s->p.tract_key[h] = vs_ancestry_tract_key(s->anc, h);
+        }
+    }
+}
+
+
 vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
                              const vs_sample_opts_t *o)
 {
     vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->o = *o;
     plain_init(&s->p, m, group_of_sample, n_samples, o);
-    if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, s->p.n_hap, o);
+    int *sample_group_of_hap = vs_malloc((s->p.n_hap + 1) * sizeof *sample_group_of_hap);
+    for (int h = 0; h < s->p.n_hap; h++) sample_group_of_hap[h] = group_of_sample[h / 2];
+    if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, sample_group_of_hap, s->p.n_hap, o);
+    free(sample_group_of_hap);
+    int admixed = 0;
+    for (int i = 0; i < n_samples; i++) admixed |= group_of_sample[i] >= m->n_groups;
+    if (admixed) {
+        s->anc = vs_ancestry_new(o->groups, group_of_sample, n_samples, o->seed);
+        s->p.floor_x = vs_malloc((s->p.n_hap + 1) * sizeof *s->p.floor_x);
+        s->p.tract_key = vs_calloc(s->p.n_hap + 1, sizeof *s->p.tract_key);
+        for (int h = 0; h < s->p.n_hap; h++) s->p.floor_x[h] = -INFINITY;
+    }
     s->here_contig = -1;
     s->alt_here = vs_malloc(s->p.n_hap + 1);
     s->n_source_hap = 2 * m->n_samples;
@@ -430,11 +488,14 @@ static void one_alt_per_position(vs_sampler_t *s, int contig, int64_t pos, const
 
 int64_t vs_sampler_second_alts(const vs_sampler_t *s) { return s->n_second_alt; }
 
+const vs_ancestry_t *vs_sampler_ancestry(const vs_sampler_t *s) { return s->anc; }
+
 void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
                      const uint8_t *panel_alleles, int write, uint8_t *out)
 {
     uint64_t key = site_key(contig, pos, ref, alt);
     s->n_pieces = 0;
+    if (s->anc) enter_tracts(s, contig, pos);
     if (s->k) {
         vs_kcopy_site(s->k, contig, pos, key, panel_alleles, write, out);
     } else {
@@ -484,6 +545,9 @@ void vs_sampler_destroy(vs_sampler_t *s)
     free(p->next_j);
     free(p->next_x);
     free(p->tmpl);
+    free(p->floor_x);
+    free(p->tract_key);
+    vs_ancestry_destroy(s->anc);
     vs_kcopy_destroy(s->k);
     free(s->piece_src);
     free(s->piece_start);

@@ -18,13 +18,16 @@
 
 #include <stdint.h>
 #include "vs_model.h"
+#include "vs_admix.h"
 
-/* Group shares from --mix: "source", "equal" or "G=p,G=p,..." (shares of
- * groups not named are 0; the shares must sum to 1).  Usage errors exit 2. */
-double *vs_mix_parse(const vs_model_t *m, const char *spec);
-/* The group of each of n synthetic samples: counts by largest remainder,
- * order shuffled by the seed. */
-int *vs_mix_assign(const vs_model_t *m, const double *shares, int n, uint64_t seed);
+/* Shares of the groups of gs from --mix: "source" (the model's groups as in
+ * the source, admixed ones none), "equal" (every group of gs) or
+ * "G=p,G=p,..." (groups not named get 0; the shares must sum to 1).
+ * Usage errors exit 2. */
+double *vs_mix_parse(const vs_groupset_t *gs, const char *spec);
+/* The group (0..n_groups-1) of each of n synthetic samples: counts by
+ * largest remainder, order shuffled by the seed. */
+int *vs_mix_assign(int n_groups, const double *shares, int n, uint64_t seed);
 
 /* Where a jump lands: on a haplotype that agrees with the synthetic one over
  * the longest recent stretch (its PBWT neighbours), or anywhere in the group. */
@@ -43,6 +46,7 @@ typedef struct {
     int context_sites;         /* the longest context (sites) a neighbour jump matches on */
     vs_rare_t rare;
     int provenance;            /* report each piece as it ends */
+    const vs_groupset_t *groups;   /* the groups samples are drawn from, admixed ones too; NULL: the model's */
 } vs_sample_opts_t;
 
 void vs_sample_opts_init(vs_sample_opts_t *o);
@@ -68,6 +72,7 @@ typedef struct {
 
 typedef struct vs_sampler_t vs_sampler_t;
 
+/* group_of_sample: indices into o->groups (model groups first, then admixed ones). */
 vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
                              const vs_sample_opts_t *o);
 /* Alleles of the 2 n_samples synthetic haplotypes at one site of model
@@ -85,6 +90,8 @@ int vs_sampler_pieces(vs_sampler_t *s, const vs_piece_t **pieces);
 /* ALT alleles written as REF because the haplotype already had an ALT at that
  * position (records split from a multi-allelic site). */
 int64_t vs_sampler_second_alts(const vs_sampler_t *s);
+/* Local ancestry after the last call: NULL without admixed samples. */
+const vs_ancestry_t *vs_sampler_ancestry(const vs_sampler_t *s);
 void vs_sampler_finish(vs_sampler_t *s);
 void vs_sampler_destroy(vs_sampler_t *s);
 

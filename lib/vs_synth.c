@@ -103,6 +103,117 @@ static void provenance_write(provenance_t *p, vs_sampler_t *smp, const vs_model_
                 pc[i].source_hap % 2 + 1, (long long)pc[i].context_start);
 }
 
+/* --local-ancestry: the true tracts of the admixed haplotypes, one row per
+ * tract and written site stretch (sample, haplotype, contig, start, end,
+ * group), bgzipped and tabix-indexed.  Rows are kept until the stream breaks
+ * (a new contig or region), then sorted by start and written. */
+typedef struct {
+    int32_t hap, group;
+    int64_t start, end;
+} tract_row_t;
+
+typedef struct {
+    vs_tabix_t *tbx;
+    char **syn;
+    const vs_model_t *m;
+    int n;                     /* admixed haplotypes */
+    int32_t *open_j;
+    int *open_group;
+    int64_t *open_start, *open_end;   /* start 0: no open tract */
+    tract_row_t *rows;
+    size_t n_rows, m_rows;
+    int contig;
+} tracts_t;
+
+static void tracts_open(tracts_t *t, const char *path, char **syn, const vs_model_t *m, const vs_sampler_t *smp)
+{
+    memset(t, 0, sizeof *t);
+    const vs_ancestry_t *anc = vs_sampler_ancestry(smp);
+    if (!path || !anc) return;
+    const int *haps;
+    t->n = vs_ancestry_haplotypes(anc, &haps);
+    t->tbx = vs_tabix_open(path, 3, 4, 5);
+    const char *head = "#sample\thaplotype\tcontig\tstart\tend\tgroup\n";
+    vs_tabix_write(t->tbx, head, strlen(head));
+    t->syn = syn;
+    t->m = m;
+    t->open_j = vs_calloc(t->n + 1, sizeof *t->open_j);
+    t->open_group = vs_calloc(t->n + 1, sizeof *t->open_group);
+    t->open_start = vs_calloc(t->n + 1, sizeof *t->open_start);
+    t->open_end = vs_calloc(t->n + 1, sizeof *t->open_end);
+    t->contig = -1;
+}
+
+static void tract_end(tracts_t *t, int i, int hap)
+{
+    if (!t->open_start[i]) return;
+    if (t->n_rows == t->m_rows) {
+        t->m_rows = t->m_rows ? 2 * t->m_rows : 4096;
+        t->rows = vs_realloc(t->rows, t->m_rows * sizeof *t->rows);
+    }
+    t->rows[t->n_rows++] = (tract_row_t){ hap, t->open_group[i], t->open_start[i], t->open_end[i] };
+    t->open_start[i] = 0;
+}
+
+static int row_order(const void *a, const void *b)
+{
+    const tract_row_t *x = a, *y = b;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return (x->hap > y->hap) - (x->hap < y->hap);
+}
+
+/* The stream breaks: every open tract ends; the rows go out in order. */
+static void tracts_flush(tracts_t *t, const vs_sampler_t *smp)
+{
+    if (!t->tbx) return;
+    const int *haps;
+    vs_ancestry_haplotypes(vs_sampler_ancestry(smp), &haps);
+    for (int i = 0; i < t->n; i++) tract_end(t, i, haps[i]);
+    qsort(t->rows, t->n_rows, sizeof *t->rows, row_order);
+    kstring_t ks = { 0, 0, NULL };
+    for (size_t r = 0; r < t->n_rows; r++) {
+        const tract_row_t *w = &t->rows[r];
+        ks.l = 0;
+        ksprintf(&ks, "%s\t%d\t%s\t%lld\t%lld\t%s\n", t->syn[w->hap / 2], w->hap % 2 + 1, t->m->contigs[t->contig].name,
+                 (long long)w->start, (long long)w->end, t->m->groups[w->group].name);
+        vs_tabix_write(t->tbx, ks.s, ks.l);
+    }
+    free(ks.s);
+    t->n_rows = 0;
+}
+
+/* A site was written: each admixed haplotype's tract runs on to it, or a new one begins. */
+static void tracts_site(tracts_t *t, const vs_sampler_t *smp, int contig, int64_t pos)
+{
+    if (!t->tbx) return;
+    const vs_ancestry_t *anc = vs_sampler_ancestry(smp);
+    const int *haps;
+    vs_ancestry_haplotypes(anc, &haps);
+    t->contig = contig;
+    for (int i = 0; i < t->n; i++) {
+        int32_t j = vs_ancestry_tract_index(anc, haps[i]);
+        if (t->open_start[i] && t->open_j[i] != j) tract_end(t, i, haps[i]);
+        if (!t->open_start[i]) {
+            t->open_start[i] = pos;
+            t->open_j[i] = j;
+            t->open_group[i] = vs_ancestry_group(anc, haps[i]);
+        }
+        t->open_end[i] = pos;
+    }
+}
+
+static void tracts_close(tracts_t *t, const vs_sampler_t *smp)
+{
+    if (!t->tbx) return;
+    tracts_flush(t, smp);
+    vs_tabix_close(t->tbx);
+    free(t->open_j);
+    free(t->open_group);
+    free(t->open_start);
+    free(t->open_end);
+    free(t->rows);
+}
+
 static void progress(int64_t done, int64_t total, time_t start, int final)
 {
     double dt = difftime(time(NULL), start);
@@ -223,6 +334,7 @@ typedef struct {
     const char *panel;
     vs_sampler_t *smp;
     provenance_t *prov;
+    tracts_t *tracts;
     vs_vcfw_t *w;
     bcf_hdr_t *hdr;
     int n_hap;
@@ -240,6 +352,7 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
         if (u->contig >= 0 && k != u->contig) {
             vs_sampler_gap(u->smp);
             provenance_write(u->prov, u->smp, u->m, u->contig);
+            tracts_flush(u->tracts, u->smp);
         }
         u->contig = k;
         u->contig_name = s->contig;
@@ -249,6 +362,7 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
     if (span != p->cur) {
         vs_sampler_gap(u->smp);
         provenance_write(u->prov, u->smp, u->m, u->contig);
+        tracts_flush(u->tracts, u->smp);
         p->cur = span;
     }
     int write = (!p->regions || vs_where_has(p->regions, s->contig, s->pos)) &&
@@ -257,6 +371,7 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
     provenance_write(u->prov, u->smp, u->m, u->contig);
     if (write) {
         vs_vcfw_write_site(u->w, u->hdr, s, u->alleles, u->n_hap);
+        tracts_site(u->tracts, u->smp, u->contig, s->pos);
         u->written++;
     }
 }
@@ -274,6 +389,21 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
              so->context_sites, so->scale_switch, so->max_segment_cm, so->rare == VS_RARE_SCATTER ? "scatter" : "drop",
              vs_sample_burn_in_cm(so));
     vs_hdr_add_line(hdr, line);
+}
+
+/* Each admixed group's definition. */
+static void admix_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
+{
+    if (!o->groups) return;
+    for (int i = 0; i < o->groups->n_admix; i++) {
+        const vs_admix_t *a = &o->groups->admix[i];
+        char *groups = vs_admix_describe(m, a);
+        kstring_t ks = { 0, 0, NULL };
+        ksprintf(&ks, "##vcfsynthAdmix=<ID=%s,Groups=\"%s\",Gen=%g>", a->name, groups, a->gen);
+        vs_hdr_add_line(hdr, ks.s);
+        free(ks.s);
+        free(groups);
+    }
 }
 
 /* --threads N in all.  Deflate is about half of the work of a compressed
@@ -302,9 +432,11 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
         vs_where_check_contigs(plan.targets, vs_reader_header(r), panel, targets_name(ro));
     char **names = sample_names(o->prefix, o->n);
     check_panel_samples(m, r, panel, names, o->n);
-    int *group = vs_mix_assign(m, o->shares, o->n, o->sample.seed);
+    vs_groupset_t model_groups = { m, NULL, 0 };
+    const vs_groupset_t *gs = o->groups ? o->groups : &model_groups;
+    int *group = vs_mix_assign(vs_groupset_size(gs), o->shares, o->n, o->sample.seed);
     const char **group_names = vs_malloc(o->n * sizeof *group_names);
-    for (int i = 0; i < o->n; i++) group_names[i] = m->groups[group[i]].name;
+    for (int i = 0; i < o->n; i++) group_names[i] = vs_groupset_name(gs, group[i]);
 
     bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, o->n, m->sha,
                                       o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
@@ -313,6 +445,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
     free(contigs);
     privacy_header(hdr, o);
+    admix_header(hdr, o, m);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_header(w, hdr);
     bcf_hdr_t *full = hdr;                     /* written: its ##SAMPLE lines are no longer needed */
@@ -324,9 +457,13 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
 
     vs_sample_opts_t so = o->sample;
     so.provenance = o->provenance != NULL;
+    so.groups = gs;
     provenance_t prov;
     provenance_open(&prov, o->provenance, names, vs_reader_samples(r));
-    run_t u = { m, panel, vs_sampler_new(m, group, o->n, &so), &prov, w, hdr, 2 * o->n,
+    vs_sampler_t *smp = vs_sampler_new(m, group, o->n, &so);
+    tracts_t tracts;
+    tracts_open(&tracts, o->local_ancestry, names, m, smp);
+    run_t u = { m, panel, smp, &prov, &tracts, w, hdr, 2 * o->n,
                 vs_malloc(2 * (size_t)o->n), vs_calloc(m->n_contigs, sizeof *u.seen), 0, -1, NULL };
     int show = !vs_quiet() && (o->progress || isatty(2));
     time_t start = time(NULL);
@@ -340,6 +477,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     if (u.written == 0) vs_warn("no panel sites in the requested regions; the output has no records");
     vs_sampler_finish(u.smp);
     if (u.contig >= 0) provenance_write(&prov, u.smp, m, u.contig);
+    tracts_close(&tracts, u.smp);
     vs_vcfw_close(w);
     if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
     vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);

@@ -12,7 +12,9 @@
 
 typedef struct {
     int n;                    /* synthetic samples */
-    const double *shares;     /* per model group */
+    const double *shares;     /* per group of `groups` */
+    const vs_groupset_t *groups;  /* model groups, then --admix ones */
+    const char *local_ancestry;   /* --local-ancestry FILE, or NULL */
     const char *prefix;
     vs_sample_opts_t sample;  /* seed and privacy knobs */
     const char *provenance;   /* --provenance FILE, or NULL */

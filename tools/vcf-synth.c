@@ -20,7 +20,9 @@ enum { K_MIN_CARRIERS = 1, K_JUMP = 2, K_SCALE = 4, K_SEGMENT = 8, K_RARE = 16, 
 
 typedef struct {
     const char *model, *panel, *mix, *prefix, *output, *otype, *privacy;
-    const char *provenance;
+    const char *provenance, *local_ancestry;
+    const char **admix;        /* --admix values, in order */
+    int n_admix, mix_given;
     int n, threads, no_version, progress;
     vs_sample_opts_t sample;
     vs_read_opts_t read;
@@ -38,10 +40,19 @@ static void usage(FILE *fp)
 "Model and samples:\n"
 "    -m, --model FILE             model written by vcf-fit (JSON, or xz-compressed JSON)\n"
 "    -n, --n-samples INT          number of synthetic samples [1000]\n"
-"        --mix source|equal|G=p,...  group shares: the source's, equal, or given [source]\n"
+"        --mix source|equal|G=p,...  group shares: the source's, equal, or given; --admix\n"
+"                                 groups may be named [source; with --admix: its groups]\n"
 "        --prefix STR             sample names: STR and a zero-padded index [SYN]\n"
 "        --seed INT               random seed: the same seed, model, panel and options give\n"
 "                                 the same output, for any --threads or -r split [1]\n"
+"\n"
+"Plastic cohorts (see vcf-synth(1)):\n"
+"        --admix NAME=G:p,G:p[,gen=T]  an admixed group NAME: local ancestry switches along\n"
+"                                 the map at rate T per Morgan (generations since the\n"
+"                                 admixture) between the groups G in shares p [gen=10];\n"
+"                                 repeatable\n"
+"        --local-ancestry FILE    the true tracts of the admixed samples (sample, haplotype,\n"
+"                                 contig, start, end, group), bgzipped, with FILE.tbi\n"
 "\n"
 "Privacy (see vcf-synth(1); measure the result with vcf-linkage-attack and vcf-fidelity):\n"
 "        --privacy PRESET         off (plain copying, as vcfsynth 0.1), fidelity (k 5, context\n"
@@ -79,11 +90,13 @@ static void usage(FILE *fp)
 "Examples:\n"
 "    vcf-synth -m model.json train.bcf -n 10000 --mix equal --seed 7 -Ob -o syn.bcf\n"
 "    vcf-synth -m model.json train.bcf -n 2000 --privacy strict -Ob -o syn.bcf --provenance audit.tsv\n"
+"    vcf-synth -m model.json train.bcf -n 500 --admix ASWlike=AFR:0.8,EUR:0.2,gen=7 \\\n"
+"              --local-ancestry tracts.tsv.gz -Ob -o asw.bcf\n"
 "\n");
 }
 
 enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS, O_PRIVACY, O_MIN_CARRIERS,
-       O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT };
+       O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT, O_ADMIX, O_LOCAL_ANCESTRY };
 
 /* -n: a BCF record holds at most VS_MAX_SAMPLES samples; beyond that the
  * cohort must be written as shards. */
@@ -110,6 +123,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "jump", required_argument, 0, O_JUMP }, { "scale-switch", required_argument, 0, O_SCALE_SWITCH },
         { "max-segment-cM", required_argument, 0, O_MAX_SEGMENT }, { "rare", required_argument, 0, O_RARE },
         { "provenance", required_argument, 0, O_PROVENANCE }, { "max-context-sites", required_argument, 0, O_CONTEXT },
+        { "admix", required_argument, 0, O_ADMIX }, { "local-ancestry", required_argument, 0, O_LOCAL_ANCESTRY },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "progress", no_argument, 0, O_PROGRESS }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
@@ -128,7 +142,12 @@ static void parse(int argc, char **argv, opts_t *o)
         switch (c) {
         case 'm': o->model = optarg; break;
         case 'n': o->n = parse_n(optarg); break;
-        case O_MIX: o->mix = optarg; break;
+        case O_MIX: o->mix = optarg; o->mix_given = 1; break;
+        case O_ADMIX:
+            o->admix = vs_realloc(o->admix, (o->n_admix + 1) * sizeof *o->admix);
+            o->admix[o->n_admix++] = optarg;
+            break;
+        case O_LOCAL_ANCESTRY: o->local_ancestry = optarg; break;
         case O_PREFIX:
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
@@ -203,6 +222,13 @@ static void parse(int argc, char **argv, opts_t *o)
     if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
     if (o->provenance && !strcmp(o->provenance, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--provenance - and the VCF would both go to standard output; give -o FILE or --provenance FILE");
+    if (o->local_ancestry && !o->n_admix)
+        vs_die_usage("--local-ancestry writes the tracts of admixed samples; define their group with --admix");
+    if (o->local_ancestry && o->provenance && !strcmp(o->local_ancestry, "-") && !strcmp(o->provenance, "-"))
+        vs_die_usage("--local-ancestry - and --provenance - would both go to standard output");
+    if (o->local_ancestry && !strcmp(o->local_ancestry, "-") && !strcmp(o->output, "-"))
+        vs_die_usage("--local-ancestry - and the VCF would both go to standard output; give -o FILE or "
+                     "--local-ancestry FILE");
     if (o->otype) {
         char mode[8];
         vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
@@ -210,8 +236,24 @@ static void parse(int argc, char **argv, opts_t *o)
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
                        { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
-    vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance } };
+    vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance },
+                        { "--local-ancestry", o->local_ancestry } };
     VS_CHECK_PATHS(in, out);
+}
+
+/* With --admix and no --mix, the samples are the admixed groups', in equal
+ * shares (the source has none of them). */
+static const char *admix_mix(const opts_t *o, const vs_admix_t *admix)
+{
+    static char spec[4096];
+    if (o->mix_given || !o->n_admix) return o->mix;
+    size_t len = 0;
+    for (int i = 0; i < o->n_admix && len < sizeof spec; i++)
+        len += (size_t)snprintf(spec + len, sizeof spec - len, "%s%s=%.17g", i ? "," : "", admix[i].name,
+                                1.0 / o->n_admix);
+    if (len >= sizeof spec) vs_die_usage("too many --admix groups to share the samples; give --mix");
+    vs_info("every sample from the --admix group%s (no --mix given)", o->n_admix > 1 ? "s, in equal shares" : "");
+    return spec;
 }
 
 int main(int argc, char **argv)
@@ -223,13 +265,21 @@ int main(int argc, char **argv)
     o.threads = vs_threads_cap(o.threads);
     vs_model_t *m = vs_model_read(o.model);
     o.read.skip_multiallelic = m->skip_multiallelic;
-    double *shares = vs_mix_parse(m, o.mix);
-    vs_synth_opts_t so = { .n = o.n, .shares = shares, .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
+    vs_admix_t *admix = vs_calloc(o.n_admix + 1, sizeof *admix);
+    for (int i = 0; i < o.n_admix; i++) vs_admix_parse(m, o.admix[i], &admix[i]);
+    vs_admix_check(m, admix, o.n_admix);
+    vs_groupset_t groups = { m, admix, o.n_admix };
+    double *shares = vs_mix_parse(&groups, admix_mix(&o, admix));
+    vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
+                           .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
                            .output = o.output, .otype = o.otype, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);
     vs_out_commit();
     free(shares);
+    for (int i = 0; i < o.n_admix; i++) vs_admix_free(&admix[i]);
+    free(admix);
+    free(o.admix);
     vs_model_destroy(m);
     return 0;
 }

@@ -99,15 +99,16 @@ int main(void)
         m->groups[g].n_members = members[g];
         m->groups[g].members = calloc(members[g], sizeof(int));
     }
-    double *share = vs_mix_parse(m, "source");
-    int *grp = vs_mix_assign(m, share, 7, 1), count[3] = { 0 };
+    vs_groupset_t gs = { m, NULL, 0 };
+    double *share = vs_mix_parse(&gs, "source");
+    int *grp = vs_mix_assign(3, share, 7, 1), count[3] = { 0 };
     for (int i = 0; i < 7; i++) count[grp[i]]++;
     CHECK(count[0] == 4 && count[1] == 2 && count[2] == 1, "--mix source, n=7 from 5:3:2 gives 4,2,1 (got %d,%d,%d)",
           count[0], count[1], count[2]);
     free(share);
     free(grp);
-    share = vs_mix_parse(m, "A=0.25,C=0.75");
-    grp = vs_mix_assign(m, share, 8, 1);
+    share = vs_mix_parse(&gs, "A=0.25,C=0.75");
+    grp = vs_mix_assign(3, share, 8, 1);
     memset(count, 0, sizeof count);
     for (int i = 0; i < 8; i++) count[grp[i]]++;
     CHECK(count[0] == 2 && count[1] == 0 && count[2] == 6, "--mix A=0.25,C=0.75, n=8 gives 2,0,6");
