@@ -102,7 +102,16 @@ struct vs_kcopy_t {
     int n_threads;
     scratch_t *scratch;
     int stream_start;          /* the next site is the first of a stream */
+    /* --condition (NULL without): per haplotype its condition (-1: none), target
+     * allele, window start and phase; per condition x group each template's allele */
+    int *cond_of_hap;
+    uint8_t *cond_allele, *cond_phase;
+    double *cond_w;
+    uint8_t **cond_y;
+    int cond_here;             /* the condition whose site this is, or -1 */
 };
+
+enum { COND_BEFORE, COND_WINDOW, COND_DONE };
 
 /* ---------- the positional BWT of a group ---------- */
 
@@ -256,21 +265,33 @@ static uint64_t jump_key(const vs_kcopy_t *k, int h, uint64_t site_key)
 /* A template of [f, g) of the old order with allele y, drawn uniformly: the
  * one with the smallest keyed hash, so that the order of equal haplotypes
  * (which depends on where the stream started) does not matter. */
+static int draw_in_block_among(const kgroup_t *g, int f, int gg, int y, int exclude_ind, uint64_t key,
+                               const uint8_t *want, int a);
+
 static int draw_in_block(const kgroup_t *g, int f, int gg, int y, int exclude_ind, uint64_t key)
+{
+    return draw_in_block_among(g, f, gg, y, exclude_ind, key, NULL, 0);
+}
+
+/* draw_in_block among the templates t with want[t] == a (want NULL: all). */
+static int draw_in_block_among(const kgroup_t *g, int f, int gg, int y, int exclude_ind, uint64_t key,
+                               const uint8_t *want, int a)
 {
     if (gg - f > 64) {
         /* a large block: templates drawn from the whole group until one falls in it (the
          * first of a keyed sequence: also independent of the order) */
         for (uint64_t i = 0; i < 64; i++) {
             int t = (int)((vs_mix64(key ^ (i + 1) * 0xD1B54A32D192ED03ull) >> 11) * 0x1.0p-53 * g->K);
-            if (g->where[t] >= f && g->where[t] < gg && g->y[t] == y && (t >> 1) != exclude_ind) return t;
+            if (g->where[t] >= f && g->where[t] < gg && g->y[t] == y && (t >> 1) != exclude_ind &&
+                (!want || want[t] == a))
+                return t;
         }
     }
     int best = -1;
     uint64_t best_h = UINT64_MAX;
     for (int j = f; j < gg; j++) {
         int t = g->a[j];
-        if (g->y[t] != y || (t >> 1) == exclude_ind) continue;
+        if (g->y[t] != y || (t >> 1) == exclude_ind || (want && want[t] != a)) continue;
         uint64_t hv = vs_mix64(key ^ (uint64_t)t * 0x9E3779B97F4A7C15ull);
         if (hv < best_h) {
             best_h = hv;
@@ -280,19 +301,36 @@ static int draw_in_block(const kgroup_t *g, int f, int gg, int y, int exclude_in
     return best;
 }
 
-/* A template drawn uniformly from the whole group among the allowed alleles. */
-static int draw_in_group(const kgroup_t *g, const int allowed[2], int exclude_ind, uint64_t key)
+/* A template drawn uniformly from the whole group among the allowed alleles
+ * (and, want set, among the templates t with want[t] == a: -1 when none). */
+static int draw_in_group(const kgroup_t *g, const int allowed[2], int exclude_ind, uint64_t key, const uint8_t *want,
+                         int a)
 {
     vs_stream_t st;
     vs_stream_set(&st, key, VS_RNG_JUMP, 1, 0);
     for (int tries = 0; tries < 64; tries++) {
         int t = (int)(vs_stream_unif(&st) * g->K);
-        if (allowed[g->y[t]] && (t >> 1) != exclude_ind) return t;
+        if (allowed[g->y[t]] && (t >> 1) != exclude_ind && (!want || want[t] == a)) return t;
+    }
+    if (want) {           /* few such templates: the keyed smallest hash among all of them */
+        int t = -1;
+        for (int y = 0; y < 2 && t < 0; y++)
+            if (allowed[y]) t = draw_in_block_among(g, 0, g->K, y, exclude_ind, key ^ (uint64_t)y, want, a);
+        return t;
     }
     /* a lopsided site: draw the side by its templates, then the template in it */
     int n1 = allowed[1] ? g->haps[1] : 0, n0 = allowed[0] ? g->haps[0] : 0;
     int y = vs_stream_unif(&st) * (n0 + n1) < n1;
     return draw_in_block(g, 0, g->K, y, exclude_ind, key);
+}
+
+/* In its conditioning window, a haplotype draws among the templates with its
+ * target allele at the condition's site: their alleles there, and the target. */
+static const uint8_t *cond_want(const vs_kcopy_t *k, int h, int gi, int *a)
+{
+    if (!k->cond_phase || k->cond_phase[h] != COND_WINDOW) return NULL;
+    *a = k->cond_allele[h];
+    return k->cond_y[k->cond_of_hap[h] * k->G + gi];
 }
 
 /* ---------- restart epochs and Poisson breakpoints ---------- */
@@ -370,7 +408,10 @@ static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exc
         allowed[v] = n >= k->K;
     }
     if (avoid >= 0 && allowed[1 - avoid]) allowed[avoid] = 0;
-    int t = draw_in_group(g, allowed, exclude_ind, key);
+    int a = 0;
+    const uint8_t *want = cond_want(k, h, (int)(g - k->grp), &a);
+    int t = want ? draw_in_group(g, allowed, exclude_ind, key, want, a) : -1;
+    if (t < 0) t = draw_in_group(g, allowed, exclude_ind, key, NULL, 0);
     if (t < 0) vs_die("internal error: no template for synthetic haplotype %d", h);
     begin_piece(k, h, s, g, t, 0, g->K, k->idx, x);
 }
@@ -462,7 +503,18 @@ static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int g
     } else {
         y = jump_block(k, g, w, y_tmpl, failure, exclude_ind, avoid, &f, &gg, &c, key);
     }
-    int t = draw_in_block(g, f, gg, y, exclude_ind, key);
+    int a = 0;
+    const uint8_t *want = cond_want(k, h, gi, &a);
+    int t = draw_in_block_among(g, f, gg, y, exclude_ind, key, want, a);
+    if (t < 0 && want) {      /* none in the block has the target: from the whole group, if any */
+        int allowed[2] = { y == 0, y == 1 };
+        t = draw_in_group(g, allowed, exclude_ind, key, want, a);
+        if (t >= 0) {
+            begin_piece(k, h, s, g, t, 0, g->K, k->idx, x);
+            return;
+        }
+        t = draw_in_block(g, f, gg, y, exclude_ind, key);
+    }
     if (t < 0) {
         jump_uniform(k, h, s, g, exclude_ind, -1, x, key);
         return;
@@ -470,7 +522,7 @@ static void jump_neighbour(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int g
     begin_piece(k, h, s, g, t, f, gg, c, x);
 }
 
-static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, uint64_t site_key)
+static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, uint64_t site_key, int avoid)
 {
     s->valid = 1;
     s->since = 0;
@@ -478,7 +530,26 @@ static void restart(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, double x, ui
     k->cold[h].bp_j = 0;
     k->cold[h].next_bp = epoch_start(k, h, k->cold[h].epoch) + breakpoint_gap(k, g, h, k->cold[h].epoch, 0);
     pass_breakpoints(k, g, h, x);
-    jump_uniform(k, h, s, g, -1, -1, x, jump_key(k, h, site_key));
+    jump_uniform(k, h, s, g, -1, avoid, x, jump_key(k, h, site_key));
+}
+
+/* --condition: the haplotype enters its window (at the first site at or
+ * after its start, unless that is past the condition's site), where it
+ * redraws among carriers of its target; at the site it must hold the
+ * target: returns the allele to avoid there, else -1. */
+static int cond_step(vs_kcopy_t *k, int h, double x, int *redraw)
+{
+    *redraw = 0;
+    uint8_t *phase = &k->cond_phase[h];
+    if (*phase == COND_BEFORE && x >= k->cond_w[h]) {
+        *phase = x > k->o.cond[k->cond_of_hap[h]].x ? COND_DONE : COND_WINDOW;
+        *redraw = *phase == COND_WINDOW;
+    }
+    if (*phase == COND_WINDOW && k->cond_here == k->cond_of_hap[h]) {
+        *phase = COND_DONE;
+        return 1 - k->cond_allele[h];
+    }
+    return -1;
 }
 
 /* ---------- one synthetic haplotype at one site ---------- */
@@ -540,6 +611,7 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
     /* next_event is the first of the epoch's end, the next breakpoint and the
      * cap: before it, neither can be due, and the cold state is not touched */
     int due = !(x < s->next_event);
+    int redraw = 0, cond_avoid = k->cond_phase && k->cond_phase[h] != COND_DONE ? cond_step(k, h, x, &redraw) : -1;
     if (due && x >= k->cold[h].epoch_end) {             /* -INFINITY before the stream's first site */
         int first = k->cold[h].epoch == NO_EPOCH;
         k->cold[h].epoch = epoch_of(k, h, x);
@@ -548,16 +620,17 @@ static int move_event(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, do
             s->valid = 0;
             return 0;
         }
-        restart(k, h, s, g, x, site_key);
+        restart(k, h, s, g, x, site_key, cond_avoid);
         return g->y[s->t];
     }
     if (!s->valid) return 0;
     if (s->valid == TRACT_RESTART) {
-        restart(k, h, s, g, x, site_key);
+        restart(k, h, s, g, x, site_key, cond_avoid);
         return g->y[s->t];
     }
-    int avoid = allele_to_avoid(k, h, s, g);
+    int avoid = cond_avoid >= 0 ? cond_avoid : allele_to_avoid(k, h, s, g);
     int poisson = due && pass_breakpoints(k, g, h, x);
+    poisson |= redraw;
     int capped = k->o.max_segment_cm > 0 && (x - k->cold[h].piece_x) * 100.0 > k->o.max_segment_cm;
     int y = g->y[s->t];
     if (!poisson && !capped && y != avoid) {
@@ -587,6 +660,7 @@ static int move(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int gi, double x
     if (!due && !(k->o.max_segment_cm > 0)) return y;
     const hcold_t *c = &k->cold[h];
     double next = c->epoch_end;
+    if (k->cond_phase && k->cond_phase[h] == COND_BEFORE && k->cond_w[h] < next) next = k->cond_w[h];
     if (s->valid) {
         if (c->next_bp < next) next = c->next_bp;
         if (k->o.max_segment_cm > 0 && c->piece_x + k->o.max_segment_cm / 100.0 < next)
@@ -639,7 +713,9 @@ static void scatter_rare(vs_kcopy_t *k, int gi, int r, uint64_t site_key, uint8_
          j += 1 + (int)fmin(floor(log(vs_stream_unif(&st)) / log_q), g->n_syn)) {
         int h = g->syn_hap[j];
         hstate_t *s = &k->st[h];
-        if (!s->valid || out[h] == r || s->pending || k->group_of_hap[h] != gi) continue;
+        if (!s->valid || out[h] == r || s->pending || k->group_of_hap[h] != gi ||
+            (k->cond_here >= 0 && k->cond_of_hap[h] == k->cond_here))
+            continue;
         /* the sites before this one since the haplotype's restart (the same in every run) */
         int window = s->since - 1 < WINDOW ? s->since - 1 : WINDOW;
         uint8_t past = (uint8_t)(((1u << window) - 1) << 1);
@@ -708,15 +784,38 @@ static void collect_pieces(vs_kcopy_t *k)
         }
 }
 
-void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, const uint8_t *panel_alleles,
-                   int write, uint8_t *out)
+/* Where each conditioned haplotype's window starts on this contig: one
+ * copying segment of its group (exponential) before the site, not before
+ * the restart point preceding the site. */
+static void cond_windows(vs_kcopy_t *k, int contig)
+{
+    if (!k->cond_phase) return;
+    for (int h = 0; h < k->n_hap; h++) {
+        int ci = k->cond_of_hap[h];
+        if (ci < 0) continue;
+        const vs_condition_t *c = &k->o.cond[ci];
+        k->cond_phase[h] = c->model_contig == contig ? COND_BEFORE : COND_DONE;
+        double rate = k->grp[k->group_of_hap[h]].rate;
+        double back = rate > 0 ? -log(vs_rng_unif(k->o.seed, VS_RNG_CONDITION, (uint64_t)h, 0x77696eull)) / rate : INFINITY;
+        double restart_point = epoch_start(k, h, epoch_of(k, h, c->x));
+        k->cond_w[h] = c->x - back > restart_point ? c->x - back : restart_point;
+    }
+}
+
+void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, int cond_here,
+                   const uint8_t *panel_alleles, int write, uint8_t *out)
 {
     if (contig != k->contig) {
         k->contig = contig;
         for (int h = 0; h < k->n_hap; h++)
             k->phase[h] = vs_rng_unif(k->o.seed, VS_RNG_RESTART, (uint64_t)h, (uint64_t)contig);
         new_stream(k);
+        cond_windows(k, contig);
     }
+    k->cond_here = cond_here;
+    if (cond_here >= 0)                 /* its haplotypes take the full move here */
+        for (int h = 0; h < k->n_hap; h++)
+            if (k->cond_of_hap[h] == cond_here) k->st[h].next_event = -INFINITY;
     int contig_start = k->stream_start && pos == k->m->contigs[contig].first_pos;
     k->stream_start = 0;
     remember_position(k, pos);
@@ -883,6 +982,40 @@ static void warn_without_spectrum(const vs_kcopy_t *k, const vs_model_t *m)
     }
 }
 
+/* --condition: targets, and each template's allele at each site.  Dies when
+ * fewer than K individuals of a group carry a target: it cannot be copied. */
+static void cond_init(vs_kcopy_t *k)
+{
+    k->cond_here = -1;
+    if (!k->o.n_cond) return;
+    k->cond_of_hap = vs_malloc((k->n_hap + 1) * sizeof *k->cond_of_hap);
+    k->cond_allele = vs_calloc(k->n_hap + 1, 1);
+    k->cond_phase = vs_calloc(k->n_hap + 1, 1);
+    k->cond_w = vs_calloc(k->n_hap + 1, sizeof *k->cond_w);
+    k->cond_y = vs_calloc(k->o.n_cond * k->G, sizeof *k->cond_y);
+    for (int ci = 0; ci < k->o.n_cond; ci++)
+        for (int gi = 0; gi < k->G; gi++) {
+            const kgroup_t *g = &k->grp[gi];
+            uint8_t *y = k->cond_y[ci * k->G + gi] = vs_malloc(g->K + 1);
+            for (int t = 0; t < g->K; t++) y[t] = k->o.cond[ci].panel_alleles[g->panel_hap[t]];
+        }
+    for (int h = 0; h < k->n_hap; h++) {
+        int ci = k->cond_of_hap[h] = k->o.cond_of_sample[h / 2];
+        k->cond_phase[h] = COND_DONE;
+        if (ci < 0) continue;
+        const vs_condition_t *c = &k->o.cond[ci];
+        int a = k->cond_allele[h] = (uint8_t)vs_condition_allele(c, h / 2, h % 2, k->o.seed);
+        int gi = k->group_of_hap[h], n = 0;
+        const kgroup_t *g = &k->grp[gi];
+        const uint8_t *y = k->cond_y[ci * k->G + gi];
+        for (int t = 0; t < g->K; t += 2) n += y[t] == a || y[t + 1] == a;
+        if (n < k->K)
+            vs_die("--condition %s: %d individual%s of group %s carr%s %s there, fewer than the %d every copied piece "
+                   "needs (--min-carriers); name a group with more carriers (group=G), lower --min-carriers, or use --privacy off", c->spec, n, n == 1 ? "" : "s",
+                   k->m->groups[gi].name, n == 1 ? "ies" : "y", a ? c->alt : c->ref, k->K);
+    }
+}
+
 vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int *sample_group_of_hap, int n_hap,
                          const vs_sample_opts_t *o)
 {
@@ -903,6 +1036,7 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int
         if (k->grp[gi].n_ind > max_ind) max_ind = k->grp[gi].n_ind;
     }
     if (o->rare == VS_RARE_SCATTER && k->K > 1) warn_without_spectrum(k, m);
+    cond_init(k);
     k->phase = vs_malloc((n_hap + 1) * sizeof *k->phase);
     k->st = vs_calloc(n_hap + 1, sizeof *k->st);
     k->cold = vs_calloc(n_hap + 1, sizeof *k->cold);
@@ -956,5 +1090,12 @@ void vs_kcopy_destroy(vs_kcopy_t *k)
     free(k->pending);
     free(k->pieces);
     free(k->pos_at);
+    if (k->cond_y)
+        for (int i = 0; i < k->o.n_cond * k->G; i++) free(k->cond_y[i]);
+    free(k->cond_y);
+    free(k->cond_of_hap);
+    free(k->cond_allele);
+    free(k->cond_phase);
+    free(k->cond_w);
     free(k);
 }

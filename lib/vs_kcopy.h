@@ -23,6 +23,14 @@
  * (Good-Turing, from the model's allele-count spectrum) on haplotypes that
  * differ from every carrier within a few sites on either side.
  *
+ * A haplotype conditioned on allele a at a site (--condition) copies, from
+ * a window start before the site on, only templates with a there when its
+ * block has any: entering the window it redraws in its context, every jump
+ * and restart in the window draws among them, and at the site it holds a
+ * (a jump off its template if need be).  The window starts an exponential
+ * distance (one copying segment of the group) before the site, but not
+ * before the restart point preceding it.
+ *
  * The state depends on the past, so every synthetic haplotype restarts (a
  * fresh draw, no context) at fixed points of the genetic map,
  * VS_KCOPY_RESTART_CM apart, at a phase of its own.  A run that starts inside
@@ -48,8 +56,9 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int
 /* Haplotype h enters a local-ancestry tract of model group gi before the
  * next site: its piece ends, and its copying restarts there in gi. */
 void vs_kcopy_set_group(vs_kcopy_t *k, int h, int gi);
-void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, const uint8_t *panel_alleles,
-                   int write, uint8_t *out);
+/* cond_here: the --condition (index into o->cond) whose site this is, or -1. */
+void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, int cond_here,
+                   const uint8_t *panel_alleles, int write, uint8_t *out);
 /* A gap in the stream, or its end: open pieces end, every haplotype waits
  * for its next restart point. */
 void vs_kcopy_gap(vs_kcopy_t *k);

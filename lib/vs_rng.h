@@ -24,6 +24,7 @@ enum {
     VS_RNG_JUMP,            /* which neighbour a k-anonymous jump lands on */
     VS_RNG_RARE,            /* rare alleles placed on synthetic haplotypes */
     VS_RNG_ADMIX,           /* local-ancestry tracts of admixed haplotypes */
+    VS_RNG_CONDITION,       /* which samples carry a --condition allele, and where their carrier copying begins */
     VS_RNG_CAUSAL,          /* which sites vcf-pheno makes causal */
     VS_RNG_EFFECT,          /* their effect sizes */
     VS_RNG_ENV,             /* each sample's environmental noise (keyed by its name) */

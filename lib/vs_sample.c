@@ -166,6 +166,12 @@ typedef struct {
      * tract (NULL without admixed samples) */
     double *floor_x;       /* where the haplotype's tract starts (Morgans), -INFINITY: not admixed */
     uint64_t *tract_key;
+    /* --condition (NULL without): each haplotype's condition (-1: none) and target allele */
+    const vs_condition_t *cond;
+    int *cond_of_hap;
+    uint8_t *cond_allele;
+    int **carriers;        /* per condition x group x allele: the group's panel haplotypes with it */
+    int *n_carriers;
 } plain_t;
 
 struct vs_sampler_t {
@@ -173,6 +179,7 @@ struct vs_sampler_t {
     plain_t p;             /* groups, miscopy and (plain copying) the cells */
     vs_kcopy_t *k;         /* k-anonymous copying, or NULL */
     vs_ancestry_t *anc;    /* local ancestry of admixed samples, or NULL */
+    uint64_t *cond_key;    /* --condition: each condition's site */
     /* provenance of plain copying: the open piece of each haplotype */
     int32_t *piece_src;
     int64_t *piece_start, *piece_end;
@@ -189,10 +196,46 @@ static uint64_t cell_key(int contig, int64_t c, int32_t j)
     return vs_hash3((uint64_t)contig, (uint64_t)c, (uint64_t)(uint32_t)j);
 }
 
-static int template_at(const plain_t *s, const group_t *g, int h, int contig, int64_t c, int32_t j)
+/* Position of breakpoint j of cell c given breakpoint j-1 at x (or the cell start). */
+static double next_breakpoint(const plain_t *s, const group_t *g, int h, int contig, int64_t c,
+                              int32_t j, double x);
+
+/* The first breakpoint of h after b, or INFINITY when there is none up to limit. */
+static double breakpoint_after(const plain_t *s, const group_t *g, int h, double b, double limit)
+{
+    for (int64_t c = (int64_t)floor(b / g->width); (double)c * g->width <= limit; c++) {
+        double y = (double)c * g->width;
+        for (int32_t j = 0;; j++) {
+            y = next_breakpoint(s, g, h, s->contig, c, j, y);
+            if (y == INFINITY) break;
+            if (y > b) return y;
+        }
+    }
+    return INFINITY;
+}
+
+/* The template a segment beginning at b copies: uniform over the group, or,
+ * for a haplotype conditioned at a site the segment covers, uniform over the
+ * group's haplotypes with the target allele there.  Segment ends do not
+ * depend on templates, so this is the copying process conditioned on the
+ * allele, exactly. */
+static int draw_template(const plain_t *s, const group_t *g, int h, double u, double b)
+{
+    int ci = s->cond_of_hap ? s->cond_of_hap[h] : -1;
+    if (ci >= 0) {
+        const vs_condition_t *c = &s->cond[ci];
+        if (c->model_contig == s->contig && b <= c->x && breakpoint_after(s, g, h, b, c->x) > c->x) {
+            int slot = (ci * s->G + (int)(g - s->grp)) * 2 + s->cond_allele[h];
+            return s->carriers[slot][(int)(u * s->n_carriers[slot])];
+        }
+    }
+    return g->panel_hap[(int)(u * g->K)];
+}
+
+static int template_at(const plain_t *s, const group_t *g, int h, int contig, int64_t c, int32_t j, double b)
 {
     double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, cell_key(contig, c, j));
-    return g->panel_hap[(int)(u * g->K)];
+    return draw_template(s, g, h, u, b);
 }
 
 /* Position of breakpoint j of cell c given breakpoint j-1 at x (or the cell start). */
@@ -224,7 +267,7 @@ static int pass_breakpoints(plain_t *s, const group_t *g, int h, double x)
             s->next_x[h] = next_breakpoint(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
             continue;
         }
-        s->tmpl[h] = template_at(s, g, h, s->contig, s->cell[h], s->next_j[h]);
+        s->tmpl[h] = template_at(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
         s->next_j[h]++;
         s->next_x[h] = next_breakpoint(s, g, h, s->contig, s->cell[h], s->next_j[h], s->next_x[h]);
         passed = 1;
@@ -248,7 +291,7 @@ static void seek(plain_t *s, const group_t *g, int h, int64_t c, double x, int64
     }
     uint64_t key = s->floor_x && s->floor_x[h] > -INFINITY ? s->tract_key[h] : cell_key(s->contig, lo - 1, -1);
     double u = vs_rng_unif(s->seed, VS_RNG_TEMPLATE, (uint64_t)h, key);
-    s->tmpl[h] = g->panel_hap[(int)(u * g->K)];
+    s->tmpl[h] = draw_template(s, g, h, u, (double)lo * g->width);
     enter_cell(s, g, h, c);
 }
 
@@ -402,6 +445,43 @@ static void plain_end_all(vs_sampler_t *s)
 
 /* ---------- the sampler ---------- */
 
+/* --condition: each haplotype's target, and the haplotypes of every group
+ * with each allele at each condition's site.  Dies when a group has none
+ * with a haplotype's target allele. */
+static void plain_conditions(plain_t *s, const vs_sample_opts_t *o)
+{
+    if (!o->n_cond) return;
+    s->cond = o->cond;
+    s->cond_of_hap = vs_malloc((s->n_hap + 1) * sizeof *s->cond_of_hap);
+    s->cond_allele = vs_calloc(s->n_hap + 1, 1);
+    for (int h = 0; h < s->n_hap; h++) {
+        s->cond_of_hap[h] = o->cond_of_sample[h / 2];
+        if (s->cond_of_hap[h] >= 0)
+            s->cond_allele[h] = (uint8_t)vs_condition_allele(&o->cond[s->cond_of_hap[h]], h / 2, h % 2, o->seed);
+    }
+    int n_slots = o->n_cond * s->G * 2;
+    s->carriers = vs_calloc(n_slots, sizeof *s->carriers);
+    s->n_carriers = vs_calloc(n_slots, sizeof *s->n_carriers);
+    for (int ci = 0; ci < o->n_cond; ci++)
+        for (int gi = 0; gi < s->G; gi++)
+            for (int a = 0; a < 2; a++) {
+                int slot = (ci * s->G + gi) * 2 + a;
+                const group_t *g = &s->grp[gi];
+                s->carriers[slot] = vs_malloc((g->K + 1) * sizeof **s->carriers);
+                for (int t = 0; t < g->K; t++)
+                    if (o->cond[ci].panel_alleles[g->panel_hap[t]] == a) s->carriers[slot][s->n_carriers[slot]++] = g->panel_hap[t];
+            }
+    for (int h = 0; h < s->n_hap; h++) {
+        int ci = s->cond_of_hap[h];
+        if (ci < 0) continue;
+        int gi = s->group_of_hap[h], slot = (ci * s->G + gi) * 2 + s->cond_allele[h];
+        if (!s->n_carriers[slot])
+            vs_die("--condition %s: no haplotype of group %s carries %s there, so none can copy it; name a group "
+                   "that carries it with group=G",
+                   o->cond[ci].spec, s->m->groups[gi].name, s->cond_allele[h] ? o->cond[ci].alt : o->cond[ci].ref);
+    }
+}
+
 /* Admixed haplotypes entering a new local-ancestry tract at this site copy
  * its group from here on, afresh. */
 static void enter_tracts(vs_sampler_t *s, int contig, int64_t pos)
@@ -430,6 +510,12 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->o = *o;
     plain_init(&s->p, m, group_of_sample, n_samples, o);
+    plain_conditions(&s->p, o);
+    if (o->n_cond) {
+        s->cond_key = vs_malloc(o->n_cond * sizeof *s->cond_key);
+        for (int ci = 0; ci < o->n_cond; ci++)
+            s->cond_key[ci] = site_key(o->cond[ci].model_contig, o->cond[ci].pos, o->cond[ci].ref, o->cond[ci].alt);
+    }
     int *sample_group_of_hap = vs_malloc((s->p.n_hap + 1) * sizeof *sample_group_of_hap);
     for (int h = 0; h < s->p.n_hap; h++) sample_group_of_hap[h] = group_of_sample[h / 2];
     if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, sample_group_of_hap, s->p.n_hap, o);
@@ -488,6 +574,31 @@ static void one_alt_per_position(vs_sampler_t *s, int contig, int64_t pos, const
 
 int64_t vs_sampler_second_alts(const vs_sampler_t *s) { return s->n_second_alt; }
 
+/* ---------- --condition at its site ---------- */
+
+static int condition_here(const vs_sampler_t *s, uint64_t key)
+{
+    for (int ci = 0; s->cond_key && ci < s->o.n_cond; ci++)
+        if (s->cond_key[ci] == key) return ci;
+    return -1;
+}
+
+/* The copying gave every conditioned haplotype its target allele. */
+static void check_condition(const vs_sampler_t *s, int ci, const uint8_t *out)
+{
+    for (int h = 0; h < s->p.n_hap; h++)
+        if (s->p.cond_of_hap[h] == ci && out[h] != s->p.cond_allele[h])
+            vs_die("internal error: --condition %s: synthetic haplotype %d copied allele %d, not its target %d",
+                   s->o.cond[ci].spec, h, out[h], s->p.cond_allele[h]);
+}
+
+/* No miscopy at the site of a haplotype's condition: the dosage is exact. */
+static void hold_condition(const vs_sampler_t *s, int ci, uint8_t *out)
+{
+    for (int h = 0; h < s->p.n_hap; h++)
+        if (s->p.cond_of_hap[h] == ci) out[h] = s->p.cond_allele[h];
+}
+
 const vs_ancestry_t *vs_sampler_ancestry(const vs_sampler_t *s) { return s->anc; }
 
 void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
@@ -496,15 +607,18 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
     uint64_t key = site_key(contig, pos, ref, alt);
     s->n_pieces = 0;
     if (s->anc) enter_tracts(s, contig, pos);
+    int here = condition_here(s, key);
     if (s->k) {
-        vs_kcopy_site(s->k, contig, pos, key, panel_alleles, write, out);
+        vs_kcopy_site(s->k, contig, pos, key, here, panel_alleles, write, out);
     } else {
         if (contig != s->p.contig) plain_end_all(s);
         plain_site(&s->p, contig, pos, panel_alleles, out);
         if (s->piece_start) plain_pieces(s, pos, write);
     }
+    if (here >= 0 && write) check_condition(s, here, out);
     for (int gi = 0; gi < s->p.G; gi++) miscopy(&s->p, gi, key, out);
     one_alt_per_position(s, contig, pos, panel_alleles, out);
+    if (here >= 0) hold_condition(s, here, out);
 }
 
 void vs_sampler_gap(vs_sampler_t *s)
@@ -547,6 +661,13 @@ void vs_sampler_destroy(vs_sampler_t *s)
     free(p->tmpl);
     free(p->floor_x);
     free(p->tract_key);
+    if (p->carriers)
+        for (int i = 0; i < s->o.n_cond * p->G * 2; i++) free(p->carriers[i]);
+    free(p->carriers);
+    free(p->n_carriers);
+    free(p->cond_of_hap);
+    free(p->cond_allele);
+    free(s->cond_key);
     vs_ancestry_destroy(s->anc);
     vs_kcopy_destroy(s->k);
     free(s->piece_src);

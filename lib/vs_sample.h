@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include "vs_model.h"
 #include "vs_admix.h"
+#include "vs_condition.h"
 
 /* Shares of the groups of gs from --mix: "source" (the model's groups as in
  * the source, admixed ones none), "equal" (every group of gs) or
@@ -47,6 +48,11 @@ typedef struct {
     vs_rare_t rare;
     int provenance;            /* report each piece as it ends */
     const vs_groupset_t *groups;   /* the groups samples are drawn from, admixed ones too; NULL: the model's */
+    /* --condition: the conditions (contig, x and panel alleles set) and each
+     * sample's (-1: none), from vs_condition_assign */
+    const vs_condition_t *cond;
+    int n_cond;
+    const int *cond_of_sample;
 } vs_sample_opts_t;
 
 void vs_sample_opts_init(vs_sample_opts_t *o);

@@ -327,6 +327,45 @@ static int span_of(const plan_t *p, int i, const vs_site_t *s)
     return i;
 }
 
+/* ---------- --condition ---------- */
+
+/* Each condition's record, read from the indexed panel: its place on the
+ * model's map and every panel haplotype's allele. */
+static void condition_alleles(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, vs_condition_t *c)
+{
+    vs_condition_locate(m, c);
+    char region[512];
+    snprintf(region, sizeof region, "%s:%lld-%lld", c->contig, (long long)c->pos, (long long)c->pos);
+    vs_read_opts_t one = { .regions = region, .skip_multiallelic = ro->skip_multiallelic };
+    vs_reader_t *r = vs_reader_open(panel, &one);
+    vs_site_t s;
+    while (vs_reader_next(r, &s))
+        if (s.pos == c->pos && !strcmp(s.ref, c->ref) && !strcmp(s.alt, c->alt)) {
+            size_t n = 2 * (size_t)vs_reader_n_samples(r);
+            c->panel_alleles = vs_malloc(n);
+            memcpy(c->panel_alleles, s.alleles, n);
+            break;
+        }
+    vs_reader_close(r);
+    if (!c->panel_alleles)
+        vs_die("--condition %s: %s has no biallelic record %s:%lld %s>%s (split multi-allelic records with "
+               "'bcftools norm -m-' before vcf-fit)", c->spec, panel, c->contig, (long long)c->pos, c->ref, c->alt);
+}
+
+/* Condition="SPEC" for the ##SAMPLE line of each conditioned sample. */
+static char **condition_meta(const vs_synth_opts_t *o, const int *cond_of_sample)
+{
+    char **meta = vs_calloc(o->n + 1, sizeof *meta);
+    for (int i = 0; i < o->n; i++) {
+        if (cond_of_sample[i] < 0) continue;
+        const vs_condition_t *c = &o->cond[cond_of_sample[i]];
+        kstring_t ks = { 0, 0, NULL };
+        ksprintf(&ks, "Condition=\"%s:%lld:%s:%s=%d\"", c->contig, (long long)c->pos, c->ref, c->alt, c->k);
+        meta[i] = ks.s;
+    }
+    return meta;
+}
+
 /* ---------- the run ---------- */
 
 typedef struct {
@@ -391,6 +430,21 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
     vs_hdr_add_line(hdr, line);
 }
 
+/* Each --condition, and how many samples it took. */
+static void condition_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m, const int *cond_of_sample)
+{
+    for (int ci = 0; ci < o->n_cond; ci++) {
+        const vs_condition_t *c = &o->cond[ci];
+        int n = 0;
+        for (int i = 0; i < o->n; i++) n += cond_of_sample[i] == ci;
+        kstring_t ks = { 0, 0, NULL };
+        ksprintf(&ks, "##vcfsynthCondition=<Site=\"%s:%lld:%s:%s\",Copies=%d,Fraction=%g,Group=%s,Samples=%d>", c->contig,
+                 (long long)c->pos, c->ref, c->alt, c->k, c->fraction, c->group >= 0 ? m->groups[c->group].name : "all", n);
+        vs_hdr_add_line(hdr, ks.s);
+        free(ks.s);
+    }
+}
+
 /* Each admixed group's definition. */
 static void admix_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
 {
@@ -437,8 +491,11 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     int *group = vs_mix_assign(vs_groupset_size(gs), o->shares, o->n, o->sample.seed);
     const char **group_names = vs_malloc(o->n * sizeof *group_names);
     for (int i = 0; i < o->n; i++) group_names[i] = vs_groupset_name(gs, group[i]);
+    for (int ci = 0; ci < o->n_cond; ci++) condition_alleles(m, panel, ro, &o->cond[ci]);
+    int *cond_of_sample = vs_condition_assign(o->cond, o->n_cond, group, o->n, m->n_groups, o->sample.seed);
+    char **cond_meta = condition_meta(o, cond_of_sample);
 
-    bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, o->n, m->sha,
+    bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, (const char **)cond_meta, o->n, m->sha,
                                       o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
@@ -446,6 +503,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     free(contigs);
     privacy_header(hdr, o);
     admix_header(hdr, o, m);
+    condition_header(hdr, o, m, cond_of_sample);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_header(w, hdr);
     bcf_hdr_t *full = hdr;                     /* written: its ##SAMPLE lines are no longer needed */
@@ -458,6 +516,9 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_sample_opts_t so = o->sample;
     so.provenance = o->provenance != NULL;
     so.groups = gs;
+    so.cond = o->cond;
+    so.n_cond = o->n_cond;
+    so.cond_of_sample = cond_of_sample;
     provenance_t prov;
     provenance_open(&prov, o->provenance, names, vs_reader_samples(r));
     vs_sampler_t *smp = vs_sampler_new(m, group, o->n, &so);
@@ -494,6 +555,8 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     free(names);
     free(group);
     free(group_names);
+    free(cond_of_sample);
+    vs_free_strings(cond_meta, o->n);
     free(u.alleles);
     free(u.seen);
 }

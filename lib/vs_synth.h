@@ -15,6 +15,8 @@ typedef struct {
     const double *shares;     /* per group of `groups` */
     const vs_groupset_t *groups;  /* model groups, then --admix ones */
     const char *local_ancestry;   /* --local-ancestry FILE, or NULL */
+    vs_condition_t *cond;         /* --condition, in order */
+    int n_cond;
     const char *prefix;
     vs_sample_opts_t sample;  /* seed and privacy knobs */
     const char *provenance;   /* --provenance FILE, or NULL */

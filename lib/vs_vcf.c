@@ -928,13 +928,15 @@ bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *c
     return h;
 }
 
-bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
+bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, const char **extra, int n,
                             const char *model_sha, vs_prov_t prov)
 {
     bcf_hdr_t *h = vs_hdr_clean(src);
     vs_hdr_provenance(h, prov);
     for (int i = 0; i < n; i++) {     /* line by line: no copy of a million lines at once */
-        bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s>", names[i], groups[i], model_sha);
+        const char *more = extra && extra[i] ? extra[i] : "";
+        bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s%s%s>", names[i], groups[i],
+                       model_sha, *more ? "," : "", more);
         if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
     }
     if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");

@@ -140,8 +140,8 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
  * are set, becomes ##SAMPLE=<ID=names[i],meta[i]>. */
 bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n, vs_prov_t prov);
 /* The header of a synthetic cohort: a ##SAMPLE=<ID,Group,Origin=synthetic,
- * Model=sha256:...> line per sample. */
-bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, int n,
+ * Model=sha256:...[,extra]> line per sample (extra, or extra[i], may be NULL). */
+bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, const char **extra, int n,
                             const char *model_sha, vs_prov_t prov);
 /* A copy of full without its ##SAMPLE lines, the same ids for every contig,
  * INFO, FORMAT and FILTER: records written with it belong under full, which

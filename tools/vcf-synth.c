@@ -22,7 +22,8 @@ typedef struct {
     const char *model, *panel, *mix, *prefix, *output, *otype, *privacy;
     const char *provenance, *local_ancestry;
     const char **admix;        /* --admix values, in order */
-    int n_admix, mix_given;
+    const char **cond;         /* --condition values, in order */
+    int n_admix, n_cond, mix_given;
     int n, threads, no_version, progress;
     vs_sample_opts_t sample;
     vs_read_opts_t read;
@@ -53,6 +54,10 @@ static void usage(FILE *fp)
 "                                 repeatable\n"
 "        --local-ancestry FILE    the true tracts of the admixed samples (sample, haplotype,\n"
 "                                 contig, start, end, group), bgzipped, with FILE.tbi\n"
+"        --condition CHR:POS:REF:ALT=k[,fraction=F][,group=G]\n"
+"                                 a share F of the samples (of group G) carry exactly k\n"
+"                                 copies of ALT, each copying a real carrier's background\n"
+"                                 there [fraction=1]; repeatable; needs an indexed panel\n"
 "\n"
 "Privacy (see vcf-synth(1); measure the result with vcf-linkage-attack and vcf-fidelity):\n"
 "        --privacy PRESET         off (plain copying, as vcfsynth 0.1), fidelity (k 5, context\n"
@@ -96,7 +101,8 @@ static void usage(FILE *fp)
 }
 
 enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS, O_PRIVACY, O_MIN_CARRIERS,
-       O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT, O_ADMIX, O_LOCAL_ANCESTRY };
+       O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT, O_ADMIX, O_LOCAL_ANCESTRY,
+       O_CONDITION };
 
 /* -n: a BCF record holds at most VS_MAX_SAMPLES samples; beyond that the
  * cohort must be written as shards. */
@@ -124,6 +130,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "max-segment-cM", required_argument, 0, O_MAX_SEGMENT }, { "rare", required_argument, 0, O_RARE },
         { "provenance", required_argument, 0, O_PROVENANCE }, { "max-context-sites", required_argument, 0, O_CONTEXT },
         { "admix", required_argument, 0, O_ADMIX }, { "local-ancestry", required_argument, 0, O_LOCAL_ANCESTRY },
+        { "condition", required_argument, 0, O_CONDITION },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "progress", no_argument, 0, O_PROGRESS }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
@@ -148,6 +155,10 @@ static void parse(int argc, char **argv, opts_t *o)
             o->admix[o->n_admix++] = optarg;
             break;
         case O_LOCAL_ANCESTRY: o->local_ancestry = optarg; break;
+        case O_CONDITION:
+            o->cond = vs_realloc(o->cond, (o->n_cond + 1) * sizeof *o->cond);
+            o->cond[o->n_cond++] = optarg;
+            break;
         case O_PREFIX:
             if (!*optarg || strpbrk(optarg, " \t\n,<>=\"")) vs_die_usage("--prefix must be a non-empty word");
             o->prefix = optarg;
@@ -270,7 +281,10 @@ int main(int argc, char **argv)
     vs_admix_check(m, admix, o.n_admix);
     vs_groupset_t groups = { m, admix, o.n_admix };
     double *shares = vs_mix_parse(&groups, admix_mix(&o, admix));
+    vs_condition_t *cond = vs_calloc(o.n_cond + 1, sizeof *cond);
+    for (int i = 0; i < o.n_cond; i++) vs_condition_parse(m, o.cond[i], &cond[i]);
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
+                           .cond = cond, .n_cond = o.n_cond,
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
                            .output = o.output, .otype = o.otype, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
@@ -280,6 +294,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < o.n_admix; i++) vs_admix_free(&admix[i]);
     free(admix);
     free(o.admix);
+    for (int i = 0; i < o.n_cond; i++) vs_condition_free(&cond[i]);
+    free(cond);
+    free(o.cond);
     vs_model_destroy(m);
     return 0;
 }

@@ -1,0 +1,121 @@
+#include "vs_condition.h"
+#include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FORM "--condition expects CHR:POS:REF:ALT=k[,fraction=F][,group=G], e.g. 1:11700000:A:G=1,fraction=0.5"
+
+/* CHR:POS:REF:ALT, split from the right (a contig name may hold ':'). */
+static void parse_site(const char *spec, char *site, vs_condition_t *c)
+{
+    char *alt = strrchr(site, ':');
+    if (!alt) vs_die_usage("%s; got '%s'", FORM, spec);
+    *alt++ = 0;
+    char *ref = strrchr(site, ':');
+    if (!ref) vs_die_usage("%s; got '%s'", FORM, spec);
+    *ref++ = 0;
+    char *pos = strrchr(site, ':');
+    if (!pos || pos == site || !*ref || !*alt) vs_die_usage("%s; got '%s'", FORM, spec);
+    *pos++ = 0;
+    c->contig = vs_strdup(site);
+    c->pos = vs_parse_long("--condition position", pos, 1, 1L << 40);
+    c->ref = vs_strdup(ref);
+    c->alt = vs_strdup(alt);
+}
+
+void vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c)
+{
+    memset(c, 0, sizeof *c);
+    c->spec = vs_strdup(spec);
+    c->fraction = 1;
+    c->group = -1;
+    c->model_contig = -1;
+    char *copy = vs_strdup(spec), *save = NULL;
+    char *head = strtok_r(copy, ",", &save);
+    char *eq = head ? strrchr(head, '=') : NULL;
+    if (!eq) vs_die_usage("%s; got '%s'", FORM, spec);
+    *eq = 0;
+    c->k = (int)vs_parse_long("--condition copies", eq + 1, 0, 2);
+    parse_site(spec, head, c);
+    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(item, "fraction=", 9)) {
+            c->fraction = vs_parse_double("--condition fraction", item + 9, 0, 1);
+        } else if (!strncmp(item, "group=", 6)) {
+            for (int g = 0; g < m->n_groups; g++)
+                if (!strcmp(m->groups[g].name, item + 6)) c->group = g;
+            if (c->group < 0)
+                vs_die_usage("--condition %s names group '%s', which the model does not have (admixed groups are "
+                             "not conditioned)", spec, item + 6);
+        } else {
+            vs_die_usage("--condition %s: unknown setting '%s' (fraction=F or group=G)", spec, item);
+        }
+    }
+    free(copy);
+}
+
+void vs_condition_locate(const vs_model_t *m, vs_condition_t *c)
+{
+    c->model_contig = vs_model_find_contig(m, c->contig);
+    if (c->model_contig < 0)
+        vs_die("--condition %s: the model has no contig %s; give a site of the panel the model was fitted on",
+               c->spec, c->contig);
+    const vs_model_contig_t *mc = &m->contigs[c->model_contig];
+    if (c->pos < mc->first_pos || c->pos > mc->last_pos)
+        vs_die("--condition %s: position %lld is outside the model's sites of %s (%lld-%lld)", c->spec,
+               (long long)c->pos, c->contig, (long long)mc->first_pos, (long long)mc->last_pos);
+    c->x = vs_cmap_cm(mc->map, c->pos) / 100.0;
+}
+
+void vs_condition_free(vs_condition_t *c)
+{
+    free(c->spec);
+    free(c->contig);
+    free(c->ref);
+    free(c->alt);
+    free(c->panel_alleles);
+}
+
+int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_group, int n_samples,
+                         int n_model_groups, uint64_t seed)
+{
+    for (int i = 0; i < n_cond; i++)
+        for (int j = 0; j < i; j++)
+            if (!strcmp(c[i].contig, c[j].contig) && c[i].pos == c[j].pos && !strcmp(c[i].ref, c[j].ref) &&
+                !strcmp(c[i].alt, c[j].alt))
+                vs_die_usage("--condition names %s:%lld:%s:%s twice; give each site once (fraction=, group=)",
+                             c[i].contig, (long long)c[i].pos, c[i].ref, c[i].alt);
+    int *which = vs_malloc((n_samples + 1) * sizeof *which);
+    for (int i = 0; i < n_samples; i++) which[i] = -1;
+    for (int ci = 0; ci < n_cond; ci++) {
+        int eligible = 0, free_now = 0;
+        for (int i = 0; i < n_samples; i++)
+            if (sample_group[i] < n_model_groups && (c[ci].group < 0 || sample_group[i] == c[ci].group)) {
+                eligible++;
+                free_now += which[i] < 0;
+            }
+        int want = (int)floor(c[ci].fraction * eligible + 0.5);
+        if (want > free_now)
+            vs_die_usage("--condition %s asks for %d samples; %d of the %d it may take are left (a sample takes one "
+                         "--condition at most)", c[ci].spec, want, free_now, eligible);
+        int *order = vs_rng_permutation(n_samples, seed, VS_RNG_CONDITION, (uint64_t)ci);
+        for (int j = 0, got = 0; j < n_samples && got < want; j++) {
+            int i = order[j];
+            if (which[i] >= 0 || sample_group[i] >= n_model_groups || (c[ci].group >= 0 && sample_group[i] != c[ci].group))
+                continue;
+            which[i] = ci;
+            got++;
+        }
+        free(order);
+    }
+    return which;
+}
+
+int vs_condition_allele(const vs_condition_t *c, int sample, int which, uint64_t seed)
+{
+    if (c->k != 1) return c->k == 2;
+    int alt_hap = vs_rng_unif(seed, VS_RNG_CONDITION, (uint64_t)sample, 0x616c74ull) < 0.5;
+    return which == alt_hap;
+}
