@@ -31,7 +31,7 @@ endif
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 LIB      = $(BUILD)/libvcfsynth.a
-TOOLS = vcf-fit vcf-synth vcf-linkage-attack vcf-hybrid vcf-fidelity
+TOOLS = vcf-fit vcf-synth vcf-linkage-attack vcf-hybrid vcf-fidelity vcf-pheno
 BIN      = $(TOOLS:%=$(BUILD)/bin/%)
 UNIT_SRC = $(wildcard test/unit/test_*.c)
 UNIT     = $(UNIT_SRC:test/unit/%.c=$(BUILD)/test/%)

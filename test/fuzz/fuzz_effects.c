@@ -1,0 +1,15 @@
+/* The causal-model reader of vcf-pheno --effects and vcf-fidelity
+ * --utility-pheno (vs_pheno). */
+#include "fuzz.h"
+#include "vs_pheno.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    const char *path = fuzz_file(data, size, "effects.tsv");
+    FUZZ_GUARDED({
+        vs_effects_t *e = vs_effects_read(path);
+        (void)vs_effects_find(e, "1", 11697411, "C", "T");
+        vs_effects_destroy(e);
+    });
+    return 0;
+}
