@@ -7,6 +7,7 @@
 #include "vs_metrics.h"
 #include "vs_out.h"
 #include "vs_pca.h"
+#include "vs_prs.h"
 #include "vs_rng.h"
 #include "vs_vcf.h"
 
@@ -87,6 +88,7 @@ void vs_fidelity_opts_init(vs_fidelity_opts_t *o)
     o->level = 0.95;
     o->ld_pairs = 1000;
     o->seed = 1;
+    o->gwas_p = 5e-8;
 }
 
 /* ---------- cells ---------- */
@@ -740,7 +742,7 @@ static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b
  * when x and every resample are positive (ratios).  Unlike the percentile
  * interval, it always holds x: the percentile interval of a biased statistic
  * (a distance, an r^2) can miss its own estimate. */
-static void interval(double x, double *v, int n, double level, double *lo, double *hi)
+void vs_fidelity_interval(double x, double *v, int n, double level, double *lo, double *hi)
 {
     int k = 0, positive = x > 0;
     for (int i = 0; i < n; i++)
@@ -845,7 +847,7 @@ static void summarise_rows(const fid_t *f, const double *point, const double *re
         w->base = point[3 * r + 1];
         w->ratio = ratio(w->syn, w->base);
         for (int b = 0; b < B; b++) v[b] = ratio(rep[(size_t)b * 3 * f->n_rows + 3 * r], rep[(size_t)b * 3 * f->n_rows + 3 * r + 1]);
-        interval(w->ratio, v, B, f->o->level, &w->lo, &w->hi);
+        vs_fidelity_interval(w->ratio, v, B, f->o->level, &w->lo, &w->hi);
         w->flag = !row_usable(f, r) ? "insufficient" : row_flag(mi >= 0 ? f->metric[mi].dir : MATCH, w->lo, w->hi);
     }
     free(v);
@@ -869,7 +871,7 @@ static void summarise_bias(const fid_t *f, const double *point, const double *re
             const double *x = rep + (size_t)r * 3 * f->n_rows;
             v[r] = group_gap(f, mi, x, 0, NULL) - group_gap(f, mi, x, 1, NULL);
         }
-        interval(b->amp, v, B, f->o->level, &b->lo, &b->hi);
+        vs_fidelity_interval(b->amp, v, B, f->o->level, &b->lo, &b->hi);
         b->flag = isnan(b->amp) || isnan(b->lo) || f->S < VS_COHORTS_MIN_SITES ? "NA"
                   : b->lo > 0                                               ? "amplified"
                   : b->hi < 0                                               ? "reduced"
@@ -990,7 +992,7 @@ static void fill_tables(fid_t *f, const work_t *k, vs_fidelity_t *out)
 static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
 {
     vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map, 1,
-                             o->keep_site_names };
+                             o->keep_site_names || o->utility_pheno };
     f->o = o;
     f->co = vs_cohorts_load(&co);
     f->G = f->co->groups->n_groups;
@@ -1040,10 +1042,28 @@ static void fid_free(fid_t *f)
     vs_cohorts_destroy(f->co);
 }
 
+/* The utility rows (vs_prs) after the others. */
+static void append_utility(vs_fidelity_t *out, vs_prs_t *u)
+{
+    out->rows = vs_realloc(out->rows, (out->n_rows + u->n_rows) * sizeof *out->rows);
+    memcpy(out->rows + out->n_rows, u->rows, u->n_rows * sizeof *u->rows);
+    out->n_rows += u->n_rows;
+    out->bias = vs_realloc(out->bias, (out->n_bias + u->n_bias + 1) * sizeof *out->bias);
+    if (u->n_bias) memcpy(out->bias + out->n_bias, u->bias, u->n_bias * sizeof *u->bias);
+    out->n_bias += u->n_bias;
+    u->n_rows = u->n_bias = 0;
+    vs_prs_destroy(u);
+}
+
 vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o)
 {
     fid_t f = { 0 };
     fid_setup(&f, o);
+    vs_prs_t *utility = NULL;
+    if (o->utility_pheno) {
+        vs_prs_opts_t po = { o->utility_pheno, o->gwas_p, o->bootstrap, o->level, o->seed };
+        utility = vs_prs_run(f.co, &po);
+    }
     vs_fidelity_t *out = vs_calloc(1, sizeof *out);
     out->sites_used = f.S;
     for (int k = 0; k < 3; k++) out->sites_in[k] = f.co->sites_in[k];
@@ -1075,6 +1095,7 @@ vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o)
     }
     summarise_rows(&f, point, rep, o->bootstrap, out);
     summarise_bias(&f, point, rep, o->bootstrap, out);
+    if (utility) append_utility(out, utility);
     free(point);
     free(rep);
     fid_free(&f);

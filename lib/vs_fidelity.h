@@ -23,6 +23,8 @@ typedef struct {
     int ld_pairs;               /* site pairs per distance bin, at most */
     int keep_site_names;        /* for vs_fidelity_af_table */
     uint64_t seed;
+    const char *utility_pheno;  /* vcf-pheno effects file: PRS and GWAS utility rows (vs_prs), or NULL */
+    double gwas_p;              /* their genome-wide significance [5e-8] */
 } vs_fidelity_opts_t;
 
 void vs_fidelity_opts_init(vs_fidelity_opts_t *o);
@@ -76,6 +78,9 @@ typedef struct {
 } vs_fidelity_t;
 
 vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o);
+/* The interval of the rows: around the estimate x, from the resamples v
+ * (reordered), at level (for modules that add rows, vs_prs). */
+void vs_fidelity_interval(double x, double *v, int n, double level, double *lo, double *hi);
 void vs_fidelity_tsv(const vs_fidelity_t *f, FILE *fp);
 /* {"rows": [...], "bias": [...]} with the TSV keys, plus "sites" and "verdict". */
 void vs_fidelity_json(const vs_fidelity_t *f, const char *path);

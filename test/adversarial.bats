@@ -205,7 +205,7 @@ vcf_of() { cat header.txt; cat; }
 @test "adversarial: option values: --mix twice or unknown, -n out of range, --threads 0, bad -O" {
     snapshot
     bad 2 "--mix names group 'A' twice" vcf-synth -m model.json toy.vcf.gz -n 5 --mix A=0.5,A=0.5 -q -o out.vcf
-    bad 2 "--mix names group 'C', which the model does not have" vcf-synth -m model.json toy.vcf.gz --mix C=1 -q -o out.vcf
+    bad 2 "--mix names group 'C', which neither the model nor --admix defines" vcf-synth -m model.json toy.vcf.gz --mix C=1 -q -o out.vcf
     bad 2 "-n/--n-samples" vcf-synth -m model.json toy.vcf.gz -n 0 -q -o out.vcf
     bad 1 "more than the 16777215 samples one BCF record can hold; write the cohort as sample shards" \
         vcf-synth -m model.json toy.vcf.gz -n 16777216 -q -o out.vcf

@@ -11,10 +11,10 @@ setup() {
         skip "libomp-dev is absent: the fuzz smoke is skipped (make deps installs it)"
 }
 
-@test "fuzz smoke: groups table, genetic maps, model loader, BED reader and option strings survive 3 s each" {
+@test "fuzz smoke: groups table, genetic maps, model loader, BED reader, option strings and effects files survive 3 s each" {
     run make -C "$ROOT" -s fuzz FUZZ_TIME=3
     echo "$output" >&3
     assert_success
-    # each of the five targets ran and reported its executions
-    [ "$(grep -c "^fuzz: [a-z]*: [0-9]* executions in 3 s, oom/timeout/crash: 0/0/0" <<< "$output")" -eq 5 ]
+    # each of the six targets ran and reported its executions
+    [ "$(grep -c "^fuzz: [a-z]*: [0-9]* executions in 3 s, oom/timeout/crash: 0/0/0" <<< "$output")" -eq 6 ]
 }

@@ -36,6 +36,12 @@ static void usage(FILE *fp)
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
 "        --map-extrapolate        use a map that spans under half of a contig's sites [refuse]\n"
 "\n"
+"Utility (a trait with a known causal model, from vcf-pheno --effects-out):\n"
+"        --utility-pheno FILE     polygenic scores fitted on the synthetic cohort and on as many\n"
+"                                 training samples, scored on the holdout (rows prs_r2 or\n"
+"                                 prs_auc), and GWAS recovery of the causal loci [off]\n"
+"        --gwas-p FLOAT           significance for gwas_recovery [5e-8]\n"
+"\n"
 "Statistics:\n"
 "        --bootstrap INT          bootstrap resamples for the intervals, at least 20 [200]\n"
 "        --ld-pairs INT           site pairs per LD distance bin, at most [1000]\n"
@@ -62,7 +68,7 @@ static void usage(FILE *fp)
 }
 
 enum { O_TRAIN = 1000, O_HOLDOUT, O_GROUP_COLUMN, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_BOOT, O_LD_PAIRS, O_SEED, O_THREADS, O_JSON,
-       O_HTML, O_AF_TABLE, O_LD_TABLE, O_VERSION, O_FAIL_ON };
+       O_HTML, O_AF_TABLE, O_LD_TABLE, O_VERSION, O_FAIL_ON, O_UTILITY, O_GWAS_P };
 
 typedef struct {
     vs_fidelity_opts_t fid;
@@ -73,7 +79,8 @@ typedef struct {
 static void check_paths(const opts_t *o)
 {
     vs_path_t in[] = { { "the input SYNTHETIC", o->fid.syn }, { "--train", o->fid.train }, { "--holdout", o->fid.holdout },
-                       { "-g/--groups", o->fid.groups }, { "--map", o->fid.map.spec } };
+                       { "-g/--groups", o->fid.groups }, { "--map", o->fid.map.spec },
+                       { "--utility-pheno", o->fid.utility_pheno } };
     vs_path_t out[] = { { "-o", o->output }, { "--json", o->json }, { "--html", o->html }, { "--af-table", o->af_table },
                         { "--ld-table", o->ld_table } };
     VS_CHECK_PATHS(in, out);
@@ -89,7 +96,8 @@ static void parse(int argc, char **argv, opts_t *o)
         { "bootstrap", required_argument, 0, O_BOOT }, { "ld-pairs", required_argument, 0, O_LD_PAIRS },
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "output", required_argument, 0, 'o' }, { "json", required_argument, 0, O_JSON },
-        { "fail-on", required_argument, 0, O_FAIL_ON },
+        { "fail-on", required_argument, 0, O_FAIL_ON }, { "utility-pheno", required_argument, 0, O_UTILITY },
+        { "gwas-p", required_argument, 0, O_GWAS_P },
         { "html", required_argument, 0, O_HTML }, { "af-table", required_argument, 0, O_AF_TABLE },
         { "ld-table", required_argument, 0, O_LD_TABLE }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
@@ -98,7 +106,7 @@ static void parse(int argc, char **argv, opts_t *o)
     vs_fidelity_opts_init(&o->fid);
     o->output = "-";
     o->threads = 1;
-    int c;
+    int c, gwas_p_given = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":g:o:qh", lo, NULL)) != -1) {
         switch (c) {
@@ -113,6 +121,12 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_LD_PAIRS: o->fid.ld_pairs = (int)vs_parse_long("--ld-pairs", optarg, 10, 100000000); break;
         case O_SEED: o->fid.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
+        case O_UTILITY: o->fid.utility_pheno = optarg; break;
+        case O_GWAS_P:
+            o->fid.gwas_p = vs_parse_double("--gwas-p", optarg, 0, 1);
+            if (o->fid.gwas_p <= 0) vs_die_usage("--gwas-p must lie in (0, 1], got %s", optarg);
+            gwas_p_given = 1;
+            break;
         case 'o': o->output = optarg; break;
         case O_JSON: o->json = optarg; break;
         case O_FAIL_ON:
@@ -133,6 +147,7 @@ static void parse(int argc, char **argv, opts_t *o)
     }
     if (!o->fid.train || !o->fid.holdout) vs_die_usage("--train and --holdout are required");
     if (o->fid.group_column && !o->fid.groups) vs_die_usage("--group-column needs -g/--groups");
+    if (gwas_p_given && !o->fid.utility_pheno) vs_die_usage("--gwas-p goes with --utility-pheno");
     if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);
     o->fid.syn = argv[optind];
     o->fid.keep_site_names = o->af_table || o->ld_table;
