@@ -14,9 +14,9 @@ setup() {
     cd "$BATS_TEST_TMPDIR/work"
 }
 
-# The indented lines of the section, unindented: a bash script.
+# The indented lines of a section (default: the worked pipeline), unindented: a bash script.
 readme_commands() {
-    awk '/^## A worked pipeline/ { on = 1; next } /^## / { on = 0 } on && /^    / { sub(/^    /, ""); print }' \
+    awk -v h="## ${1:-A worked pipeline}" '$0 == h { on = 1; next } /^## / { on = 0 } on && /^    / { sub(/^    /, ""); print }' \
         "$ROOT/README.md"
 }
 
@@ -41,4 +41,27 @@ readme_commands() {
     # augment --target equal: every group as large as the largest
     run bash -c "bcftools query -l augmented.bcf | wc -l"
     assert_output 1460
+}
+
+@test "README: the plastic cohorts section runs as written after the worked pipeline, and makes what it says" {
+    readme_commands > pipeline.sh
+    readme_commands "Plastic cohorts" > plastic.sh
+    [ "$(grep -c '^vcf-' plastic.sh)" -ge 7 ]
+    bash -e pipeline.sh > /dev/null 2>&1
+    run bash -e plastic.sh
+    echo "$output" | grep -E 'prs_auc|ASW|AFR$|EUR$' | head -8 >&3
+    assert_success
+    # the admixed samples' tracts, indexed: one row per admixed haplotype at any site
+    n_asw=$(bcftools view -h asw.bcf | grep -c 'Group=ASWlike')
+    [ "$n_asw" -eq 500 ]
+    [ "$(tabix asw-tracts.tsv.gz 22:30000000-30000001 | wc -l)" -eq 1000 ]
+    # utility rows per group and all
+    [ "$(awk '$2 == "prs_auc"' utility.tsv | wc -l)" -eq 6 ]
+    # every carrier heterozygous, every control without the allele, all of African ancestry
+    [ "$(bcftools query -t 22:31864419 -i 'ALT="T"' -f '[%GT\n]' carriers.bcf | grep -cE '^(0\|1|1\|0)$')" -eq 1000 ]
+    [ "$(bcftools query -t 22:31864419 -i 'ALT="T"' -f '[%GT\n]' controls.bcf | grep -c '^0|0$')" -eq 1000 ]
+    [ "$(bcftools view -h controls.bcf | grep -c 'Group=AFR')" -eq 1000 ]
+    # the case-control cohort: the carriers who are cases and as many unaffected controls; plink2 read it
+    [ "$(bcftools query -l case-control.bcf | wc -l)" -eq "$(( 2 * $(wc -l < cases.txt) ))" ]
+    [ -s case-control.trait.glm.logistic.hybrid ]
 }
