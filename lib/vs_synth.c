@@ -129,9 +129,9 @@ static void tracts_open(tracts_t *t, const char *path, char **syn, const vs_mode
 {
     memset(t, 0, sizeof *t);
     const vs_ancestry_t *anc = vs_sampler_ancestry(smp);
-    if (!path || !anc) return;
+    if (!path) return;
     const int *haps;
-    t->n = vs_ancestry_haplotypes(anc, &haps);
+    t->n = anc ? vs_ancestry_haplotypes(anc, &haps) : 0;    /* no admixed sample: the header alone */
     t->tbx = vs_tabix_open(path, 3, 4, 5);
     const char *head = "#sample\thaplotype\tcontig\tstart\tend\tgroup\n";
     vs_tabix_write(t->tbx, head, strlen(head));
@@ -165,7 +165,7 @@ static int row_order(const void *a, const void *b)
 /* The stream breaks: every open tract ends; the rows go out in order. */
 static void tracts_flush(tracts_t *t, const vs_sampler_t *smp)
 {
-    if (!t->tbx) return;
+    if (!t->n) return;
     const int *haps;
     vs_ancestry_haplotypes(vs_sampler_ancestry(smp), &haps);
     for (int i = 0; i < t->n; i++) tract_end(t, i, haps[i]);
@@ -185,7 +185,7 @@ static void tracts_flush(tracts_t *t, const vs_sampler_t *smp)
 /* A site was written: each admixed haplotype's tract runs on to it, or a new one begins. */
 static void tracts_site(tracts_t *t, const vs_sampler_t *smp, int contig, int64_t pos)
 {
-    if (!t->tbx) return;
+    if (!t->n) return;
     const vs_ancestry_t *anc = vs_sampler_ancestry(smp);
     const int *haps;
     vs_ancestry_haplotypes(anc, &haps);

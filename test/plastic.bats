@@ -150,6 +150,11 @@ gt_counts() { bcftools query -r "$2" -S "$3" -f '[%GT\n]' "$1" | sort | uniq -c 
     assert_failure 1
     assert_output --partial "is the same file as"
     [ ! -e out.vcf ] && [ ! -e t.tsv.gz ]
+    # an admixed group --mix leaves out: said, and the tracts file holds its header alone
+    run vcf-synth "${a[@]}" --admix X=EUR:0.5,EAS:0.5 --mix source --local-ancestry t.tsv.gz
+    assert_success
+    assert_output --partial "warning: --admix X gets no samples from --mix source; name it there"
+    [ "$(zcat t.tsv.gz)" = "$(printf '#sample\thaplotype\tcontig\tstart\tend\tgroup')" ] && [ -s t.tsv.gz.tbi ]
 }
 
 @test "conditioning (1kg slice, default privacy): exactly the requested share of AFR samples carries the requested dosage at each site" {

@@ -281,6 +281,10 @@ int main(int argc, char **argv)
     vs_admix_check(m, admix, o.n_admix);
     vs_groupset_t groups = { m, admix, o.n_admix };
     double *shares = vs_mix_parse(&groups, admix_mix(&o, admix));
+    for (int i = 0; i < o.n_admix; i++)
+        if (shares[m->n_groups + i] == 0)
+            vs_warn("--admix %s gets no samples from --mix %s; name it there (e.g. --mix %s=1)", admix[i].name, o.mix,
+                    admix[i].name);
     vs_condition_t *cond = vs_calloc(o.n_cond + 1, sizeof *cond);
     for (int i = 0; i < o.n_cond; i++) vs_condition_parse(m, o.cond[i], &cond[i]);
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
