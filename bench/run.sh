@@ -11,7 +11,8 @@
 #    (and the 504 others as holdout), beside plink2 --make-king-table on the
 #    same 4000 samples: ratio of time per pair
 #  - vcf-fidelity with --html on those 2000 synthetic, 2000 training and 504 holdout
-#    samples, 5 groups: wall time and peak RSS at --threads 1 and 2 (aim: < 30 s on 2)
+#    samples, 5 groups: wall time and peak RSS at --threads 1 and 2 (aim: < 30 s on 2);
+#    vcf-pheno on the 2000 synthetic samples, and vcf-fidelity --utility-pheno with its model
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -102,6 +103,16 @@ for t in 1 2; do
         -g "$DATA/1kg_panel.tsv" --group-column super_pop --map "$DATA/maps/chr1.b37.gmap.gz" --threads $t -q \
         --html "$W/fidelity.html" -o /dev/null)
     printf 'vcf-fidelity (--html, 200 resamples)\t%d\t2000\t2000\t%d\t%d\t%s\n' $t "$(wc -l < "$W/holdout.txt")" \
+        "$(bcftools view -H "$W/train.bcf" | wc -l)" "$m" >> "$fout"
+done
+echo "bench: vcf-pheno on the 2000 synthetic samples, and vcf-fidelity --utility-pheno (50 causal variants, h2 0.5)" >&2
+m=$(measure pheno -- "$BIN/vcf-pheno" "$W/syn.bcf" --causal 50 --h2 0.5 --effects-out "$W/effects.tsv" -q -o /dev/null)
+printf 'vcf-pheno --causal 50\t1\t2000\t\t\t%d\t%s\n' "$(bcftools view -H "$W/syn.bcf" | wc -l)" "$m" >> "$fout"
+for t in 1 2; do
+    m=$(measure util$t -- "$BIN/vcf-fidelity" "$W/syn.bcf" --train "$W/train.bcf" --holdout "$W/holdout.bcf" \
+        -g "$DATA/1kg_panel.tsv" --group-column super_pop --map "$DATA/maps/chr1.b37.gmap.gz" --threads $t -q \
+        --utility-pheno "$W/effects.tsv" -o /dev/null)
+    printf 'vcf-fidelity --utility-pheno (200 resamples)\t%d\t2000\t2000\t%d\t%d\t%s\n' $t "$(wc -l < "$W/holdout.txt")" \
         "$(bcftools view -H "$W/train.bcf" | wc -l)" "$m" >> "$fout"
 done
 rm -f "$W"/*.bcf "$W"/*.csi

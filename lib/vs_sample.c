@@ -25,24 +25,33 @@ double *vs_mix_parse(const vs_groupset_t *gs, const char *spec)
         for (int g = 0; g < n_groups; g++) share[g] = 1.0 / n_groups;
         return share;
     }
-    char *copy = vs_strdup(spec), *save = NULL;
+    char *copy = vs_strdup(spec), *save = NULL, why[512] = "";
     double sum = 0;
     uint8_t *named = vs_calloc(n_groups, 1);
-    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+    for (char *item = strtok_r(copy, ",", &save); item && !*why; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
-        if (!eq) vs_die_usage("--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
-        *eq = 0;
         int g = -1;
-        for (int i = 0; i < n_groups; i++)
-            if (!strcmp(vs_groupset_name(gs, i), item)) g = i;
-        if (g < 0) vs_die_usage("--mix names group '%s', which neither the model nor --admix defines", item);
-        if (named[g]++) vs_die_usage("--mix names group '%s' twice", item);
-        share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
-        sum += share[g];
+        if (eq) {
+            *eq = 0;
+            for (int i = 0; i < n_groups; i++)
+                if (!strcmp(vs_groupset_name(gs, i), item)) g = i;
+        }
+        if (!eq)
+            snprintf(why, sizeof why, "--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
+        else if (g < 0)
+            snprintf(why, sizeof why, "--mix names group '%s', which neither the model nor --admix defines", item);
+        else if (named[g]++)
+            snprintf(why, sizeof why, "--mix names group '%s' twice", item);
+        else
+            sum += share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
     }
+    if (!*why && fabs(sum - 1) > 1e-3) snprintf(why, sizeof why, "--mix shares sum to %g, not 1", sum);
     free(copy);
     free(named);
-    if (fabs(sum - 1) > 1e-3) vs_die_usage("--mix shares sum to %g, not 1", sum);
+    if (*why) {               /* freed first: a usage error leaves no leak for ASan to report */
+        free(share);
+        vs_die_usage("%s", why);
+    }
     for (int g = 0; g < n_groups; g++) share[g] /= sum;
     return share;
 }
