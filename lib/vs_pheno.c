@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,7 +161,11 @@ static void read_meta(vs_effects_t *e, const where_t *w, char *line)
     else if (!strcmp(key, "env_sd")) e->env_sd = field_number(w, val, "env_sd", 0);
     else if (!strcmp(key, "prevalence")) e->prevalence = field_number(w, val, "prevalence", 1);
     else if (!strcmp(key, "threshold")) e->threshold = field_number(w, val, "threshold", 1);
-    else if (!strcmp(key, "n_fit")) e->n_fit = (int)field_number(w, val, "n_fit", 0);
+    else if (!strcmp(key, "n_fit")) {
+        double n = field_number(w, val, "n_fit", 0);
+        if (n < 0 || n > INT_MAX || n != floor(n)) bad_line(w, "n_fit must be a whole number of samples");
+        e->n_fit = (int)n;
+    }
     else if (!strcmp(key, "seed")) {
         double s = field_number(w, val, "seed", 0);
         if (s < 0 || s > VS_SEED_MAX || s != floor(s)) bad_line(w, "seed must be a whole number, 0 to 999999999999999");
