@@ -1,0 +1,64 @@
+/* vs_markov: the shareable model kind (DESIGN.md section 4.2), per group a
+ * variable-order haplotype Markov chain that needs no panel to sample from.
+ *
+ * At each site, for every context (the alleles of the L sites before it, and
+ * every shorter suffix of them, down to the empty one) the number of the
+ * group's haplotypes with that context and allele 0 or 1 here.  Contexts are
+ * read off the positional BWT (Durbin 2014): at a site, the haplotypes
+ * sharing a context of length l form a block of the sort order.  A node is a
+ * context at a site; it extends a node of the site before (pred: the context
+ * less its last allele) by that allele, so contexts are never stored as
+ * strings and two models of the same sites match node for node.
+ *
+ * Pruning (vs_markov_prune, min carriers K): a context carried by fewer than
+ * K distinct individuals is dropped (its longer contexts with it), and an
+ * allele count of fewer than K individuals is stored as 0: the file then
+ * holds no count below K.  Unpruned models also carry the individual counts
+ * that pruning needs, so that owners can ship them to a hub that adds them
+ * (vs_markov_merge) and prunes the sum.
+ *
+ * Nodes of a site are kept in canonical order (depth, pred, allele): a model
+ * fitted on a whole panel equals the merge of the models of its parts. */
+#ifndef VS_MARKOV_H
+#define VS_MARKOV_H
+
+#include <stdint.h>
+#include "vs_panel.h"
+
+typedef struct {
+    int32_t pred;            /* node of the previous site this extends; -1: the empty context */
+    uint8_t allele;          /* the allele at the previous site that extends it */
+    uint8_t depth;           /* context length, sites */
+    int32_t n[2];            /* haplotypes with the context and allele 0, 1 here */
+    int32_t ind[2];          /* distinct individuals among them (unpruned models) */
+    int32_t carriers;        /* distinct individuals with the context (unpruned models) */
+} vs_mnode_t;
+
+/* One group's chain over one contig's sites. */
+typedef struct {
+    int64_t n_sites;
+    int64_t *first;          /* first[s]: index of site s's first node; first[n_sites]: the total */
+    vs_mnode_t *node;
+} vs_mchain_t;
+
+/* A fit: the counts of one group's haplotypes (panel haplotype indices) on
+ * the sites [first_site, first_site + n_sites) of the panel, contexts of up
+ * to context_sites sites; min_carriers 0: unpruned. */
+vs_mchain_t *vs_markov_fit(const vs_panel_t *p, int64_t first_site, int64_t n_sites, const int *haps, int n_haps,
+                           int context_sites, int min_carriers);
+/* Drops what fewer than K individuals carry (see above); the result holds
+ * no individual counts. */
+vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int min_carriers);
+/* The sum of two unpruned chains of the same sites. */
+vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b);
+int vs_markov_equal(const vs_mchain_t *a, const vs_mchain_t *b);
+void vs_markov_destroy(vs_mchain_t *c);
+
+/* Text form for the model file: one line per site, one token per node,
+ * "pred:allele:n0:n1" (pruned) or "pred:allele:n0:n1:i0:i1:carriers"
+ * (unpruned); depth follows from pred.  Returns NULL with *err set on a
+ * malformed text. */
+char *vs_markov_encode(const vs_mchain_t *c, int unpruned);
+vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, const char **err);
+
+#endif
