@@ -23,6 +23,8 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
     o->ne_max = 1e7;
     o->min_group = 20;
     o->seed = 1;
+    o->context_sites = VS_MARKOV_CONTEXT_DEFAULT;
+    o->min_carriers = VS_MARKOV_K_DEFAULT;
 }
 
 /* ---------- maps ---------- */
@@ -159,6 +161,142 @@ static void source_report(const vs_panel_t *p, const int *group_of, vs_model_t *
     free(het);
 }
 
+/* ---------- the markov kind ---------- */
+
+/* Each contig's site list ("CHROM\tPOS\tREF\tALT" names of the panel). */
+static void markov_sites(const vs_panel_t *p, vs_model_t *m)
+{
+    for (int i = 0; i < p->n_contigs; i++) {
+        vs_model_contig_t *k = &m->contigs[i];
+        int64_t first = p->contigs[i].first_site;
+        k->site_pos = vs_malloc((k->n_sites + 1) * sizeof *k->site_pos);
+        k->site_ref = vs_malloc((k->n_sites + 1) * sizeof *k->site_ref);
+        k->site_alt = vs_malloc((k->n_sites + 1) * sizeof *k->site_alt);
+        for (int64_t s = 0; s < k->n_sites; s++) {
+            const char *name = p->site_name[first + s];
+            const char *ref = strchr(strchr(name, '\t') + 1, '\t') + 1, *alt = strchr(ref, '\t') + 1;
+            k->site_pos[s] = p->pos[first + s];
+            k->site_ref[s] = vs_malloc(alt - ref);
+            memcpy(k->site_ref[s], ref, alt - ref - 1);
+            k->site_ref[s][alt - ref - 1] = 0;
+            k->site_alt[s] = vs_strdup(alt);
+        }
+    }
+}
+
+static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
+{
+    if (!p->site_name) vs_die("internal error: a markov fit needs the panel's site names");
+    m->markov = 1;
+    m->context_sites = o->context_sites;
+    m->min_carriers = o->min_carriers;
+    markov_sites(p, m);
+    int G = m->n_groups, C = p->n_contigs;
+    int **haps = vs_malloc(G * sizeof *haps);
+    for (int g = 0; g < G; g++) {
+        vs_group_model_t *gm = &m->groups[g];
+        haps[g] = vs_malloc((gm->K + 1) * sizeof **haps);
+        for (int t = 0; t < gm->K; t++) haps[g][t] = 2 * gm->members[t / 2] + (t & 1);
+        gm->chain = vs_calloc(C + 1, sizeof *gm->chain);
+    }
+#pragma omp parallel for schedule(dynamic) collapse(2)
+    for (int g = 0; g < G; g++)
+        for (int k = 0; k < C; k++)
+            m->groups[g].chain[k] = vs_markov_fit(p, p->contigs[k].first_site, p->contigs[k].n_sites, haps[g],
+                                                  m->groups[g].K, o->context_sites, o->min_carriers);
+    for (int g = 0; g < G; g++) {
+        int64_t nodes = 0;
+        for (int k = 0; k < C; k++) nodes += m->groups[g].chain[k]->first[m->groups[g].chain[k]->n_sites];
+        vs_info("group %s: %d samples, %lld context nodes (contexts of up to %d sites, %s)", m->groups[g].name,
+                m->groups[g].n_members, (long long)nodes, o->context_sites,
+                o->min_carriers ? "each carried by at least --min-carriers individuals" : "unpruned");
+        free(haps[g]);
+    }
+    free(haps);
+}
+
+/* ---------- --merge ---------- */
+
+/* Dies naming the first difference between two models' sites. */
+static void same_sites(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb)
+{
+    const char *hint = "owners must fit the same sites (the same panel sites, e.g. after bcftools view -R sites.tsv)";
+    if (a->n_contigs != b->n_contigs)
+        vs_die("--merge: %s has %d contigs, %s has %d; %s", pa, a->n_contigs, pb, b->n_contigs, hint);
+    for (int i = 0; i < a->n_contigs; i++) {
+        const vs_model_contig_t *x = &a->contigs[i], *y = &b->contigs[i];
+        if (strcmp(x->name, y->name))
+            vs_die("--merge: contig %d is %s in %s and %s in %s; %s", i + 1, x->name, pa, y->name, pb, hint);
+        for (int64_t s = 0; s < x->n_sites || s < y->n_sites; s++) {
+            if (s >= x->n_sites || s >= y->n_sites)
+                vs_die("--merge: %s has %lld sites on %s, %s has %lld; %s", pa, (long long)x->n_sites, x->name, pb,
+                       (long long)y->n_sites, hint);
+            if (x->site_pos[s] != y->site_pos[s] || strcmp(x->site_ref[s], y->site_ref[s]) ||
+                strcmp(x->site_alt[s], y->site_alt[s]))
+                vs_die("--merge: site %lld of %s is %lld %s>%s in %s but %lld %s>%s in %s; %s", (long long)s + 1,
+                       x->name, (long long)x->site_pos[s], x->site_ref[s], x->site_alt[s], pa,
+                       (long long)y->site_pos[s], y->site_ref[s], y->site_alt[s], pb, hint);
+        }
+    }
+}
+
+vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_carriers)
+{
+    for (int i = 0; i < n; i++) {
+        if (!ms[i]->markov)
+            vs_die("--merge: %s is a Li-Stephens model; only markov models (vcf-fit --kind markov) are merged", paths[i]);
+        if ((ms[i]->min_carriers == 0) != (ms[0]->min_carriers == 0))
+            vs_die("--merge: %s is %s but %s is %s; merge unpruned models (a trusted hub prunes the sum) or pruned "
+                   "ones (each owner pruned), not both", paths[i], ms[i]->min_carriers ? "pruned" : "unpruned",
+                   paths[0], ms[0]->min_carriers ? "pruned" : "unpruned");
+        if (ms[i]->context_sites != ms[0]->context_sites)
+            vs_die("--merge: %s has contexts of %d sites, %s of %d; fit every part with the same --context-sites",
+                   paths[i], ms[i]->context_sites, paths[0], ms[0]->context_sites);
+        if (i) same_sites(ms[0], paths[0], ms[i], paths[i]);
+    }
+    /* pruned parts: every count of each is 0 or carried by K_i individuals, so the sum's are at least min K_i */
+    int pruned_k = 0;
+    for (int i = 0; i < n; i++)
+        if (ms[i]->min_carriers && (!pruned_k || ms[i]->min_carriers < pruned_k)) pruned_k = ms[i]->min_carriers;
+    if (pruned_k && min_carriers > pruned_k)
+        vs_die("--merge: the models were pruned by their owners (to %d carriers at the least); their sum cannot be "
+               "pruned to --min-carriers %d without the individual counts; merge unpruned models for that",
+               pruned_k, min_carriers);
+    if (pruned_k) min_carriers = 0;
+    vs_model_t *acc = ms[0];
+    for (int i = 1; i < n; i++)
+        for (int g = 0; g < ms[i]->n_groups; g++) {
+            vs_group_model_t *from = &ms[i]->groups[g], *to = NULL;
+            for (int h = 0; h < acc->n_groups; h++)
+                if (!strcmp(acc->groups[h].name, from->name)) to = &acc->groups[h];
+            if (!to) {                /* a group only this owner has: taken over */
+                acc->groups = vs_realloc(acc->groups, (acc->n_groups + 1) * sizeof *acc->groups);
+                acc->groups[acc->n_groups++] = *from;
+                memset(from, 0, sizeof *from);
+                continue;
+            }
+            for (int k = 0; k < acc->n_contigs; k++) {
+                vs_mchain_t *sum = vs_markov_merge(to->chain[k], from->chain[k]);
+                vs_markov_destroy(to->chain[k]);
+                to->chain[k] = sum;
+            }
+            to->n_members += from->n_members;
+            to->K = 2 * to->n_members;
+        }
+    if (min_carriers) {
+        for (int g = 0; g < acc->n_groups; g++)
+            for (int k = 0; k < acc->n_contigs; k++) {
+                vs_mchain_t *pruned = vs_markov_prune(acc->groups[g].chain[k], min_carriers);
+                vs_markov_destroy(acc->groups[g].chain[k]);
+                acc->groups[g].chain[k] = pruned;
+            }
+        acc->min_carriers = min_carriers;
+    }
+    if (pruned_k) acc->min_carriers = pruned_k;
+    ms[0] = NULL;
+    return acc;
+}
+
 /* ---------- the fit ---------- */
 
 vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o)
@@ -197,6 +335,12 @@ vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_
     }
     free(names);
 
+    if (o->markov) {
+        fit_markov(p, o, m);
+        source_report(p, group_of, m);
+        free(group_of);
+        return m;
+    }
     double *morgan = vs_malloc(p->n_sites * sizeof *morgan);
     uint8_t *start = vs_malloc(p->n_sites);
     sites_along_map(p, m, morgan, start);

@@ -23,10 +23,21 @@ typedef struct {
     int min_group;            /* haplotypes */
     int small_groups_error;   /* else merge small groups into NA */
     uint64_t seed;
+    int markov;               /* --kind markov: the shareable chain, not Li-Stephens */
+    int context_sites;        /* markov: the longest context */
+    int min_carriers;         /* markov: prune to K carriers; 0: unpruned */
 } vs_fit_opts_t;
 
+#define VS_MARKOV_CONTEXT_DEFAULT 16
+#define VS_MARKOV_K_DEFAULT 5
+
 void vs_fit_opts_init(vs_fit_opts_t *o);
+/* A markov fit needs the panel read with keep_site_names. */
 vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o);
+/* --merge: the sum of markov models of the same sites (groups matched by
+ * name).  Unpruned models (a trusted hub): the sum pruned to min_carriers
+ * when it is not 0.  Pruned ones (each owner pruned): the sum as it is. */
+vs_model_t *vs_fit_merge(vs_model_t **models, char *const *paths, int n, int min_carriers);
 /* The source report as TSV (header line, one row per group). */
 void vs_fit_report_tsv(const vs_model_t *m, FILE *fp);
 

@@ -29,6 +29,7 @@ static void chain_push(vs_mchain_t *c, int64_t *cap, int64_t s, const vs_mnode_t
 void vs_markov_destroy(vs_mchain_t *c)
 {
     if (!c) return;
+    free(c->suffix);
     free(c->first);
     free(c->node);
     free(c);
@@ -304,6 +305,64 @@ vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b)
     free(ma1);
     free(mb1);
     return out;
+}
+
+/* ---------- sampling ---------- */
+
+/* Node (depth, pred, allele) of site s, index within the site, or -1. */
+static int32_t find_node(const vs_mchain_t *c, int64_t s, int depth, int32_t pred, int allele)
+{
+    vs_mnode_t key = { .pred = pred, .allele = (uint8_t)allele, .depth = (uint8_t)depth };
+    int64_t lo = c->first[s], hi = c->first[s + 1];
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        int o = node_order(&c->node[mid], &key);
+        if (o == 0) return (int32_t)(mid - c->first[s]);
+        if (o < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+void vs_markov_links(vs_mchain_t *c)
+{
+    free(c->suffix);
+    c->suffix = vs_malloc((c->first[c->n_sites] + 1) * sizeof *c->suffix);
+    for (int64_t s = 0; s < c->n_sites; s++)
+        for (int64_t k = c->first[s]; k < c->first[s + 1]; k++) {
+            const vs_mnode_t *n = &c->node[k];
+            if (n->depth <= 1) {
+                c->suffix[k] = n->depth ? 0 : -1;
+                continue;
+            }
+            /* (x1..xd) less x1 = (suffix of (x1..x{d-1})) extended by xd; it carries at least as many */
+            int32_t p = c->suffix[c->first[s - 1] + n->pred];
+            c->suffix[k] = find_node(c, s, n->depth - 1, p, n->allele);
+            if (c->suffix[k] < 0) c->suffix[k] = 0;       /* not stored (pruned unevenly by a merge): the root */
+        }
+}
+
+int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u)
+{
+    for (;;) {
+        const vs_mnode_t *n = &c->node[c->first[s] + cur];
+        int64_t total = (int64_t)n->n[0] + n->n[1];
+        if (total > 0) return u * (double)total >= n->n[0];
+        if (cur == 0) return 0;                          /* no allele countable here at all */
+        cur = c->suffix[c->first[s] + cur];
+    }
+}
+
+int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
+{
+    if (s + 1 >= c->n_sites) return 0;
+    for (;;) {
+        const vs_mnode_t *n = &c->node[c->first[s] + cur];
+        int32_t next = find_node(c, s + 1, n->depth + 1, cur, a);
+        if (next >= 0) return next;
+        if (cur == 0) return 0;
+        cur = c->suffix[c->first[s] + cur];
+    }
 }
 
 /* ---------- text form ---------- */

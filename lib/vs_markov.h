@@ -39,6 +39,7 @@ typedef struct {
     int64_t n_sites;
     int64_t *first;          /* first[s]: index of site s's first node; first[n_sites]: the total */
     vs_mnode_t *node;
+    int32_t *suffix;         /* after vs_markov_links: each node's context less its oldest allele (index in its site) */
 } vs_mchain_t;
 
 /* A fit: the counts of one group's haplotypes (panel haplotype indices) on
@@ -53,6 +54,19 @@ vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int min_carriers);
 vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b);
 int vs_markov_equal(const vs_mchain_t *a, const vs_mchain_t *b);
 void vs_markov_destroy(vs_mchain_t *c);
+
+/* ---- sampling ---- */
+
+/* Suffix links, which sampling backs off along. */
+void vs_markov_links(vs_mchain_t *c);
+/* The allele drawn at site s by a haplotype whose longest stored context is
+ * node cur (index within the site; 0 is the empty context), with u uniform
+ * in (0,1): from the counts of the longest suffix of the context that has
+ * any. */
+int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u);
+/* The longest stored context at site s + 1 of a haplotype at node cur of
+ * site s that then took allele a. */
+int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a);
 
 /* Text form for the model file: one line per site, one token per node,
  * "pred:allele:n0:n1" (pruned) or "pred:allele:n0:n1:i0:i1:carriers"

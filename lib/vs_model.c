@@ -76,8 +76,73 @@ static cJSON *report_json(const vs_group_model_t *g)
     return o;
 }
 
+/* ---------- the markov kind ---------- */
+
+static char *sites_text(const vs_model_contig_t *c)
+{
+    kstring_t ks = { 0, 0, NULL };
+    for (int64_t s = 0; s < c->n_sites; s++)
+        ksprintf(&ks, "%lld\t%s\t%s\n", (long long)c->site_pos[s], c->site_ref[s], c->site_alt[s]);
+    return ks.s ? ks.s : vs_strdup("");
+}
+
+/* No sample name, no member list, no sample hash: only sites, map and counts. */
+static cJSON *markov_json(const vs_model_t *m)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "format", "vcfsynth-model");
+    cJSON_AddNumberToObject(root, "version", VS_MODEL_FORMAT);
+    cJSON_AddStringToObject(root, "kind", VS_MODEL_KIND_MARKOV);
+    if (m->created_by) cJSON_AddStringToObject(root, "created_by", m->created_by);
+    if (m->command) cJSON_AddStringToObject(root, "command", m->command);
+    cJSON *mk = cJSON_AddObjectToObject(root, "markov");
+    cJSON_AddNumberToObject(mk, "context_sites", m->context_sites);
+    cJSON_AddNumberToObject(mk, "min_carriers", m->min_carriers);
+    cJSON *panel = cJSON_AddObjectToObject(root, "panel");
+    cJSON_AddNumberToObject(panel, "n_sites", (double)m->n_sites);
+    cJSON_AddStringToObject(panel, "sites_sha256", m->site_sha);
+    cJSON_AddStringToObject(panel, "multiallelic", m->skip_multiallelic ? "skip" : "error");
+    cJSON *contigs = cJSON_AddArrayToObject(panel, "contigs");
+    for (int i = 0; i < m->n_contigs; i++) {
+        const vs_model_contig_t *c = &m->contigs[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", c->name);
+        cJSON_AddNumberToObject(o, "n_sites", (double)c->n_sites);
+        cJSON_AddNumberToObject(o, "first_pos", (double)c->first_pos);
+        cJSON_AddNumberToObject(o, "last_pos", (double)c->last_pos);
+        cJSON_AddStringToObject(o, "sites_sha256", c->site_sha);
+        cJSON_AddItemToObject(o, "map", map_json(c));
+        char *sites = sites_text(c);
+        cJSON_AddStringToObject(o, "sites", sites);
+        free(sites);
+        cJSON_AddItemToArray(contigs, o);
+    }
+    cJSON *groups = cJSON_AddArrayToObject(root, "groups");
+    for (int g = 0; g < m->n_groups; g++) {
+        const vs_group_model_t *gm = &m->groups[g];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", gm->name);
+        cJSON_AddNumberToObject(o, "samples", gm->n_members);
+        cJSON *chains = cJSON_AddArrayToObject(o, "chains");
+        for (int i = 0; i < m->n_contigs; i++) {
+            char *text = vs_markov_encode(gm->chain[i], m->min_carriers == 0);
+            cJSON_AddItemToArray(chains, cJSON_CreateString(text));
+            free(text);
+        }
+        cJSON_AddItemToArray(groups, o);
+    }
+    return root;
+}
+
 static char *model_to_text(const vs_model_t *m)
 {
+    if (m->markov) {
+        cJSON *root = markov_json(m);
+        char *text = cJSON_Print(root);
+        cJSON_Delete(root);
+        if (!text) vs_die("out of memory writing the model");
+        return text;
+    }
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "format", "vcfsynth-model");
     cJSON_AddNumberToObject(root, "version", VS_MODEL_FORMAT);
@@ -330,6 +395,95 @@ static void report_from_json(const ctx_t *c, vs_model_t *m)
     }
 }
 
+/* A contig's "POS\tREF\tALT" lines. */
+static void sites_from_text(const ctx_t *c, const char *text, vs_model_contig_t *k)
+{
+    k->site_pos = vs_malloc((k->n_sites + 1) * sizeof *k->site_pos);
+    k->site_ref = vs_calloc(k->n_sites + 1, sizeof *k->site_ref);
+    k->site_alt = vs_calloc(k->n_sites + 1, sizeof *k->site_alt);
+    const char *p = text;
+    for (int64_t s = 0; s < k->n_sites; s++) {
+        char *end;
+        long long pos = strtoll(p, &end, 10);
+        const char *ref = end + 1, *tab = *end == '\t' ? strchr(ref, '\t') : NULL;
+        const char *nl = tab ? strchr(tab + 1, '\n') : NULL;
+        if (end == p || !tab || !nl || tab == ref || nl == tab + 1 || pos < k->first_pos || pos > k->last_pos ||
+            (s && pos < k->site_pos[s - 1]))
+            bad(c, "a contig's \"sites\" is not one line POS<TAB>REF<TAB>ALT per site, in order");
+        k->site_pos[s] = pos;
+        k->site_ref[s] = vs_malloc(tab - ref + 1);
+        memcpy(k->site_ref[s], ref, tab - ref);
+        k->site_ref[s][tab - ref] = 0;
+        k->site_alt[s] = vs_malloc(nl - tab);
+        memcpy(k->site_alt[s], tab + 1, nl - tab - 1);
+        k->site_alt[s][nl - tab - 1] = 0;
+        p = nl + 1;
+    }
+    if (*p) bad(c, "a contig's \"sites\" has more lines than its n_sites");
+}
+
+static vs_model_t *markov_from_json(const ctx_t *c)
+{
+    cJSON *root = c->root;
+    vs_model_t *m = vs_model_new();
+    m->markov = 1;
+    cJSON *cb = cJSON_GetObjectItemCaseSensitive(root, "created_by");
+    if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
+    cJSON *mk = need(c, root, "markov", cJSON_Object);
+    m->context_sites = int_in(c, mk, "context_sites", 0, 255);
+    m->min_carriers = int_in(c, mk, "min_carriers", 0, 1e6);
+    cJSON *panel = need(c, root, "panel", cJSON_Object);
+    m->n_sites = (int64_t)num_in(c, panel, "n_sites", 1, 1e12);
+    copy_sha(c, panel, "sites_sha256", m->site_sha);
+    m->skip_multiallelic = !strcmp(need(c, panel, "multiallelic", cJSON_String)->valuestring, "skip");
+    cJSON *contigs = need(c, panel, "contigs", cJSON_Array), *o;
+    m->n_contigs = cJSON_GetArraySize(contigs);
+    m->contigs = vs_calloc(m->n_contigs + 1, sizeof *m->contigs);
+    int i = 0;
+    int64_t total = 0;
+    cJSON_ArrayForEach(o, contigs) {
+        vs_model_contig_t *k = &m->contigs[i++];
+        k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
+        k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
+        k->first_pos = (int64_t)num_in(c, o, "first_pos", 1, POS_MAX);
+        k->last_pos = (int64_t)num_in(c, o, "last_pos", (double)k->first_pos, POS_MAX);
+        copy_sha(c, o, "sites_sha256", k->site_sha);
+        cJSON *map = need(c, o, "map", cJSON_Object);
+        k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
+        k->map = map_from_json(c, map, k->name);
+        sites_from_text(c, need(c, o, "sites", cJSON_String)->valuestring, k);
+        total += k->n_sites;
+    }
+    if (total != m->n_sites) bad(c, "the contigs' n_sites do not add up to the panel's");
+    cJSON *groups = need(c, root, "groups", cJSON_Array);
+    m->n_groups = cJSON_GetArraySize(groups);
+    if (m->n_groups == 0) bad(c, "it has no groups");
+    m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
+    i = 0;
+    cJSON_ArrayForEach(o, groups) {
+        vs_group_model_t *g = &m->groups[i++];
+        g->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
+        g->n_members = int_in(c, o, "samples", 1, SAMPLES_MAX);
+        g->K = 2 * g->n_members;
+        cJSON *chains = need(c, o, "chains", cJSON_Array), *ch;
+        if (cJSON_GetArraySize(chains) != m->n_contigs) bad(c, "a group's \"chains\" is not one per contig");
+        g->chain = vs_calloc(m->n_contigs + 1, sizeof *g->chain);
+        int k = 0;
+        cJSON_ArrayForEach(ch, chains) {
+            const char *err;
+            if (!cJSON_IsString(ch)) bad(c, "a group's chain is not a string");
+            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, &err);
+            if (!g->chain[k]) {
+                char what[256];
+                snprintf(what, sizeof what, "group %s, contig %s: %s", g->name, m->contigs[k].name, err);
+                bad(c, what);
+            }
+            k++;
+        }
+    }
+    return m;
+}
+
 static vs_model_t *model_from_json(const ctx_t *c)
 {
     cJSON *root = c->root;
@@ -341,6 +495,7 @@ static vs_model_t *model_from_json(const ctx_t *c)
         vs_die("model %s has format version %g, but this vcfsynth reads version %d; "
                "re-create it with this vcf-fit", c->path, version, VS_MODEL_FORMAT);
     const char *kind = need(c, root, "kind", cJSON_String)->valuestring;
+    if (!strcmp(kind, VS_MODEL_KIND_MARKOV)) return markov_from_json(c);
     if (strcmp(kind, VS_MODEL_KIND))
         vs_die("model %s is of kind \"%s\", which this vcfsynth does not know", c->path, kind);
     vs_model_t *m = vs_model_new();
@@ -422,11 +577,20 @@ void vs_model_destroy(vs_model_t *m)
         free(m->contigs[i].name);
         free(m->contigs[i].map_source);
         vs_cmap_destroy(m->contigs[i].map);
+        for (int64_t s = 0; m->contigs[i].site_ref && s < m->contigs[i].n_sites; s++) {
+            free(m->contigs[i].site_ref[s]);
+            free(m->contigs[i].site_alt[s]);
+        }
+        free(m->contigs[i].site_pos);
+        free(m->contigs[i].site_ref);
+        free(m->contigs[i].site_alt);
     }
     for (int i = 0; i < m->n_groups; i++) {
         free(m->groups[i].name);
         free(m->groups[i].members);
         free(m->groups[i].spectrum);
+        for (int k = 0; m->groups[i].chain && k < m->n_contigs; k++) vs_markov_destroy(m->groups[i].chain[k]);
+        free(m->groups[i].chain);
     }
     free(m->contigs);
     free(m->groups);

@@ -7,9 +7,11 @@
 
 #include <stdint.h>
 #include "vs_gmap.h"
+#include "vs_markov.h"
 
 #define VS_MODEL_FORMAT 1
 #define VS_MODEL_KIND "li-stephens"
+#define VS_MODEL_KIND_MARKOV "markov"   /* shareable: needs no panel (vs_markov.h) */
 #define VS_PROFILE_MAX 8
 #define VS_SPECTRUM_MAX 256
 
@@ -31,6 +33,7 @@ typedef struct {
     double share, mean_het;
     int64_t private_alleles;
     int small;                /* too few haplotypes for a reliable fit */
+    vs_mchain_t **chain;      /* markov: per contig (the model holds no members then) */
 } vs_group_model_t;
 
 typedef struct {
@@ -39,9 +42,14 @@ typedef struct {
     char site_sha[65];
     char *map_source;         /* a file name, "INFO/CM" or "constant" */
     vs_cmap_t *map;           /* restricted to [first_pos, last_pos] */
+    int64_t *site_pos;        /* markov: the sites, in order */
+    char **site_ref, **site_alt;
 } vs_model_contig_t;
 
 typedef struct {
+    int markov;               /* the shareable kind (VS_MODEL_KIND_MARKOV) */
+    int context_sites;        /* markov: the longest context */
+    int min_carriers;         /* markov: K its counts were pruned to; 0: unpruned (for a trusted hub) */
     int n_samples;
     char sample_sha[65];
     int64_t n_sites;

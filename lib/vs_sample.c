@@ -128,7 +128,7 @@ int vs_sample_preset(const char *name, vs_sample_opts_t *o)
 
 int vs_sample_stateful(const vs_sample_opts_t *o)
 {
-    return o->min_carriers > 1 || o->jump != VS_JUMP_UNIFORM || o->max_segment_cm > 0;
+    return o->markov || o->min_carriers > 1 || o->jump != VS_JUMP_UNIFORM || o->max_segment_cm > 0;
 }
 
 double vs_sample_burn_in_cm(const vs_sample_opts_t *o)
@@ -188,6 +188,7 @@ struct vs_sampler_t {
     plain_t p;             /* groups, miscopy and (plain copying) the cells */
     vs_kcopy_t *k;         /* k-anonymous copying, or NULL */
     vs_ancestry_t *anc;    /* local ancestry of admixed samples, or NULL */
+    struct markov_t *mk;   /* a markov model's chains, or NULL */
     uint64_t *cond_key;    /* --condition: each condition's site */
     /* provenance of plain copying: the open piece of each haplotype */
     int32_t *piece_src;
@@ -378,8 +379,8 @@ static void plain_init(plain_t *s, const vs_model_t *m, const int *group_of_samp
         const vs_group_model_t *gm = &m->groups[gi];
         group_t *g = &s->grp[gi];
         g->K = gm->K;
-        g->panel_hap = vs_malloc(g->K * sizeof *g->panel_hap);
-        for (int t = 0; t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
+        g->panel_hap = vs_malloc((g->K + 1) * sizeof *g->panel_hap);
+        for (int t = 0; gm->members && t < g->K; t++) g->panel_hap[t] = 2 * gm->members[t / 2] + (t & 1);
         g->rate = 4.0 * gm->ne / g->K * o->scale_switch;
         g->width = 1.0 / g->rate;
         g->eps = gm->eps;
@@ -452,6 +453,114 @@ static void plain_end_all(vs_sampler_t *s)
         for (int h = 0; h < s->p.n_hap; h++) plain_piece_end(s, h);
 }
 
+/* ---------- a markov model: no panel ---------- */
+
+#define NO_EPOCH_MK INT64_MIN
+
+/* Each haplotype walks its group's chain: from its longest stored context
+ * it draws an allele, then moves to the longest stored context at the next
+ * site.  The walk restarts (empty context) at fixed points of the map,
+ * VS_KCOPY_RESTART_CM apart at a phase of the haplotype's own, so a run may
+ * start anywhere after reading back one spacing (as k-anonymous copying). */
+typedef struct markov_t {
+    const vs_model_t *m;
+    uint64_t seed;
+    int n_hap, contig, stream_start;
+    int64_t site;              /* index of the last site in its contig, -1: none */
+    int *group_of_hap;
+    int32_t *cur;              /* longest stored context at the next site, -1: waiting for a restart */
+    int64_t *epoch;
+    double *phase;
+} markov_t;
+
+static markov_t *markov_new(const vs_model_t *m, const int *group_of_sample, int n_samples, uint64_t seed)
+{
+    markov_t *k = vs_calloc(1, sizeof *k);
+    k->m = m;
+    k->seed = seed;
+    k->n_hap = 2 * n_samples;
+    k->contig = -1;
+    k->site = -1;
+    size_t n = k->n_hap + 1;
+    k->group_of_hap = vs_malloc(n * sizeof *k->group_of_hap);
+    for (int h = 0; h < k->n_hap; h++) k->group_of_hap[h] = group_of_sample[h / 2];
+    k->cur = vs_malloc(n * sizeof *k->cur);
+    k->epoch = vs_malloc(n * sizeof *k->epoch);
+    k->phase = vs_malloc(n * sizeof *k->phase);
+    for (int g = 0; g < m->n_groups; g++)
+        for (int c = 0; c < m->n_contigs; c++) vs_markov_links(m->groups[g].chain[c]);
+    return k;
+}
+
+static void markov_gap(markov_t *k)
+{
+    for (int h = 0; h < k->n_hap; h++) k->epoch[h] = NO_EPOCH_MK;
+    k->stream_start = 1;
+}
+
+/* The index of this record among its contig's model sites. */
+static int64_t markov_site_index(const markov_t *k, int contig, int64_t pos, const char *ref, const char *alt)
+{
+    const vs_model_contig_t *c = &k->m->contigs[contig];
+    int64_t lo = k->contig == contig && k->site >= 0 ? k->site + 1 : 0, hi = c->n_sites;
+    if (!(lo < hi && c->site_pos[lo] == pos)) {           /* not the next one: search */
+        lo = 0;
+        while (lo < hi) {
+            int64_t mid = lo + (hi - lo) / 2;
+            if (c->site_pos[mid] < pos) lo = mid + 1;
+            else hi = mid;
+        }
+    }
+    for (int64_t s = lo; s < c->n_sites && c->site_pos[s] == pos; s++)
+        if (!strcmp(c->site_ref[s], ref) && !strcmp(c->site_alt[s], alt)) return s;
+    vs_die("internal error: %s:%lld %s>%s is not a site of the markov model", c->name, (long long)pos, ref, alt);
+}
+
+static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, const char *alt, uint64_t key,
+                        int write, uint8_t *out)
+{
+    if (contig != k->contig) {
+        for (int h = 0; h < k->n_hap; h++) k->phase[h] = vs_rng_unif(k->seed, VS_RNG_RESTART, (uint64_t)h, (uint64_t)contig);
+        markov_gap(k);
+    }
+    int64_t s = markov_site_index(k, contig, pos, ref, alt);
+    int contig_start = k->stream_start && s == 0;
+    k->stream_start = 0;
+    k->contig = contig;
+    k->site = s;
+    double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / VS_KCOPY_RESTART_CM;
+    int invalid = 0;
+#pragma omp parallel for schedule(static) reduction(+ : invalid)
+    for (int h = 0; h < k->n_hap; h++) {
+        int64_t e = (int64_t)floor(x - k->phase[h]);
+        if (k->epoch[h] == NO_EPOCH_MK) k->cur[h] = contig_start ? 0 : -1;     /* inside a contig: wait */
+        else if (e != k->epoch[h]) k->cur[h] = 0;                               /* a restart point: afresh */
+        k->epoch[h] = e;
+        if (k->cur[h] < 0) {
+            out[h] = 0;
+            invalid++;
+            continue;
+        }
+        const vs_mchain_t *c = k->m->groups[k->group_of_hap[h]].chain[contig];
+        int a = vs_markov_draw(c, s, k->cur[h], vs_rng_unif(k->seed, VS_RNG_TEMPLATE, (uint64_t)h, key));
+        out[h] = (uint8_t)a;
+        k->cur[h] = vs_markov_next(c, s, k->cur[h], a);
+    }
+    if (write && invalid)
+        vs_die("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early enough",
+               invalid, k->m->contigs[contig].name, (long long)pos);
+}
+
+static void markov_destroy(markov_t *k)
+{
+    if (!k) return;
+    free(k->group_of_hap);
+    free(k->cur);
+    free(k->epoch);
+    free(k->phase);
+    free(k);
+}
+
 /* ---------- the sampler ---------- */
 
 /* --condition: each haplotype's target, and the haplotypes of every group
@@ -519,6 +628,11 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->o = *o;
     plain_init(&s->p, m, group_of_sample, n_samples, o);
+    if (m->markov) {
+        s->mk = markov_new(m, group_of_sample, n_samples, o->seed);
+        s->alt_here = vs_malloc(s->p.n_hap + 1);
+        return s;
+    }
     plain_conditions(&s->p, o);
     if (o->n_cond) {
         s->cond_key = vs_malloc(o->n_cond * sizeof *s->cond_key);
@@ -615,6 +729,10 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
 {
     uint64_t key = site_key(contig, pos, ref, alt);
     s->n_pieces = 0;
+    if (s->mk) {
+        markov_site(s->mk, contig, pos, ref, alt, key, write, out);
+        return;
+    }
     if (s->anc) enter_tracts(s, contig, pos);
     int here = condition_here(s, key);
     if (s->k) {
@@ -633,6 +751,10 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
 void vs_sampler_gap(vs_sampler_t *s)
 {
     s->n_pieces = 0;
+    if (s->mk) {
+        markov_gap(s->mk);
+        return;
+    }
     if (s->k) vs_kcopy_gap(s->k);
     else plain_end_all(s);
 }
@@ -678,6 +800,7 @@ void vs_sampler_destroy(vs_sampler_t *s)
     free(p->cond_allele);
     free(s->cond_key);
     vs_ancestry_destroy(s->anc);
+    markov_destroy(s->mk);
     vs_kcopy_destroy(s->k);
     free(s->piece_src);
     free(s->piece_start);

@@ -53,6 +53,7 @@ typedef struct {
     const vs_condition_t *cond;
     int n_cond;
     const int *cond_of_sample;
+    int markov;                /* the model is a markov chain (vs_markov.h): no panel */
 } vs_sample_opts_t;
 
 void vs_sample_opts_init(vs_sample_opts_t *o);
@@ -61,7 +62,7 @@ void vs_sample_opts_init(vs_sample_opts_t *o);
  * Returns 0 for an unknown name. */
 int vs_sample_preset(const char *name, vs_sample_opts_t *o);
 #define VS_PRIVACY_DEFAULT "balanced"
-/* 1 when the options need the k-anonymous engine (history-dependent state). */
+/* 1 when the state depends on history: the k-anonymous engine or a markov chain. */
 int vs_sample_stateful(const vs_sample_opts_t *o);
 /* How far (cM) before the first site to write a run must start reading so
  * that every synthetic haplotype has passed a restart point: 0 for plain

@@ -2,6 +2,7 @@
 #include "vs_err.h"
 #include "vs_out.h"
 #include "vs_sample.h"
+#include "vs_kcopy.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,18 @@ typedef struct {
  * burn-in lies after the first site read, at the same site as in a whole
  * run.  That site is looked up in the panel's index: where sites are
  * sparse, the position burn_in_cm earlier can lie far after it. */
+/* The position of the last model site at or before pos (0: none). */
+static int64_t model_site_at_or_before(const vs_model_contig_t *c, int64_t pos)
+{
+    int64_t lo = 0, hi = c->n_sites;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (c->site_pos[mid] <= pos) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo ? c->site_pos[lo - 1] : 0;
+}
+
 static int64_t read_from(const vs_model_t *m, const char *panel, const char *contig, int64_t beg, double burn_in_cm)
 {
     int k = vs_model_find_contig(m, contig);
@@ -252,10 +265,21 @@ static int64_t read_from(const vs_model_t *m, const char *panel, const char *con
     const vs_model_contig_t *c = &m->contigs[k];
     int64_t before = vs_cmap_pos(c->map, vs_cmap_cm(c->map, beg) - burn_in_cm);
     if (before < c->first_pos) return c->first_pos < beg ? c->first_pos : beg;
-    int64_t from = vs_last_site_at_or_before(panel, contig, before);
+    int64_t from = m->markov ? model_site_at_or_before(c, before) : vs_last_site_at_or_before(panel, contig, before);
     if (from < c->first_pos) from = c->first_pos;
     return from < beg ? from : beg;
 }
+
+/* The source: the panel, or a markov model's own site list. */
+typedef struct {
+    vs_reader_t *r;            /* NULL: the model's sites */
+    const vs_model_t *m;
+    const plan_t *plan;
+    bcf_hdr_t *hdr;            /* the model's contigs */
+    bcf1_t *rec;
+    int span, contig;          /* where the next model site is */
+    int64_t s, n_read;
+} source_t;
 
 static void add_span(plan_t *p, const char *contig, int64_t beg, int64_t end)
 {
@@ -366,6 +390,69 @@ static char **condition_meta(const vs_synth_opts_t *o, const int *cond_of_sample
     return meta;
 }
 
+/* ---------- where the sites come from ---------- */
+
+static void source_open(source_t *src, const vs_model_t *m, const char *panel, const plan_t *plan)
+{
+    memset(src, 0, sizeof *src);
+    src->m = m;
+    src->plan = plan;
+    if (!m->markov) {
+        src->r = vs_reader_open(panel, &plan->read);
+        return;
+    }
+    src->hdr = bcf_hdr_init("w");
+    char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
+    for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
+    vs_hdr_add_contigs(src->hdr, contigs, m->n_contigs);
+    free(contigs);
+    src->rec = bcf_init();
+    for (int i = 0; i < plan->n_spans; i++)
+        if (vs_model_find_contig(m, plan->spans[i].contig) < 0)
+            vs_die("%s names contig %s, which the model does not have; its contigs are those of the panel it was "
+                   "fitted on", regions_name(&plan->read), plan->spans[i].contig);
+}
+
+static const bcf_hdr_t *source_header(const source_t *src) { return src->r ? vs_reader_header(src->r) : src->hdr; }
+
+/* The next model site: all of them in order, or those inside the spans read. */
+static int model_next(source_t *src, vs_site_t *site)
+{
+    const vs_model_t *m = src->m;
+    const plan_t *p = src->plan;
+    for (;;) {
+        if (p->n_spans ? src->span >= p->n_spans : src->contig >= m->n_contigs) return 0;
+        int k = p->n_spans ? vs_model_find_contig(m, p->spans[src->span].contig) : src->contig;
+        const vs_model_contig_t *c = &m->contigs[k];
+        if (p->n_spans && src->s == 0)      /* a span's first site */
+            while (src->s < c->n_sites && c->site_pos[src->s] < p->spans[src->span].beg) src->s++;
+        if (src->s >= c->n_sites || (p->n_spans && c->site_pos[src->s] > p->spans[src->span].end)) {
+            if (p->n_spans) src->span++;
+            else src->contig++;
+            src->s = 0;
+            continue;
+        }
+        vs_site_make(site, src->hdr, src->rec, c->name, c->site_pos[src->s], c->site_ref[src->s], c->site_alt[src->s]);
+        src->s++;
+        src->n_read++;
+        return 1;
+    }
+}
+
+static int source_next(source_t *src, vs_site_t *site)
+{
+    return src->r ? vs_reader_next(src->r, site) : model_next(src, site);
+}
+
+static int64_t source_n_read(const source_t *src) { return src->r ? vs_reader_n_sites(src->r) : src->n_read; }
+
+static void source_close(source_t *src)
+{
+    vs_reader_close(src->r);
+    if (src->hdr) bcf_hdr_destroy(src->hdr);
+    if (src->rec) bcf_destroy(src->rec);
+}
+
 /* ---------- the run ---------- */
 
 typedef struct {
@@ -417,10 +504,16 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
 
 /* The knobs the cohort was made with, kept in every output header (with or
  * without --no-version: they describe the data, not the run). */
-static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o)
+static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
 {
     const vs_sample_opts_t *so = &o->sample;
     char line[512];
+    if (m->markov) {
+        snprintf(line, sizeof line, "##vcfsynthPrivacy=<Model=markov,MinCarriers=%d,ContextSites=%d,RestartCM=%g>",
+                 m->min_carriers, m->context_sites, (double)VS_KCOPY_RESTART_CM);
+        vs_hdr_add_line(hdr, line);
+        return;
+    }
     snprintf(line, sizeof line,
              "##vcfsynthPrivacy=<Preset=%s,MinCarriers=%d,Jump=%s,MaxContextSites=%d,ScaleSwitch=%g,"
              "MaxSegmentCM=%g,Rare=%s,RestartCM=%g>",
@@ -479,13 +572,17 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     read.pool = pool;
     read.threads = 0;
     ro = &read;
+    vs_sample_opts_t kind = o->sample;
+    kind.markov = m->markov;
     plan_t plan;
-    plan_init(&plan, m, panel, ro, &o->sample);
-    vs_reader_t *r = vs_reader_open(panel, &plan.read);
+    plan_init(&plan, m, panel, ro, &kind);
+    source_t src;
+    source_open(&src, m, panel, &plan);
+    vs_reader_t *r = src.r;
     if (plan.targets)         /* the reader checked the regions */
-        vs_where_check_contigs(plan.targets, vs_reader_header(r), panel, targets_name(ro));
+        vs_where_check_contigs(plan.targets, source_header(&src), m->markov ? "the model" : panel, targets_name(ro));
     char **names = sample_names(o->prefix, o->n);
-    check_panel_samples(m, r, panel, names, o->n);
+    if (r) check_panel_samples(m, r, panel, names, o->n);
     vs_groupset_t model_groups = { m, NULL, 0 };
     const vs_groupset_t *gs = o->groups ? o->groups : &model_groups;
     int *group = vs_mix_assign(vs_groupset_size(gs), o->shares, o->n, o->sample.seed);
@@ -495,13 +592,13 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     int *cond_of_sample = vs_condition_assign(o->cond, o->n_cond, group, o->n, m->n_groups, o->sample.seed);
     char **cond_meta = condition_meta(o, cond_of_sample);
 
-    bcf_hdr_t *hdr = vs_hdr_synthetic(vs_reader_header(r), names, group_names, (const char **)cond_meta, o->n, m->sha,
+    bcf_hdr_t *hdr = vs_hdr_synthetic(source_header(&src), names, group_names, (const char **)cond_meta, o->n, m->sha,
                                       o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
     vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
     free(contigs);
-    privacy_header(hdr, o);
+    privacy_header(hdr, o, m);
     admix_header(hdr, o, m);
     condition_header(hdr, o, m, cond_of_sample);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
@@ -520,7 +617,8 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     so.n_cond = o->n_cond;
     so.cond_of_sample = cond_of_sample;
     provenance_t prov;
-    provenance_open(&prov, o->provenance, names, vs_reader_samples(r));
+    so.markov = m->markov;
+    provenance_open(&prov, o->provenance, names, r ? vs_reader_samples(r) : NULL);
     vs_sampler_t *smp = vs_sampler_new(m, group, o->n, &so);
     tracts_t tracts;
     tracts_open(&tracts, o->local_ancestry, names, m, smp);
@@ -529,12 +627,12 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     int show = !vs_quiet() && (o->progress || isatty(2));
     time_t start = time(NULL);
     vs_site_t site;
-    while (vs_reader_next(r, &site)) {
+    while (source_next(&src, &site)) {
         run_site(&u, &plan, &site);
-        if (show && vs_reader_n_sites(r) % 1000 == 0) progress(vs_reader_n_sites(r), m->n_sites, start, 0);
+        if (show && source_n_read(&src) % 1000 == 0) progress(source_n_read(&src), m->n_sites, start, 0);
     }
-    if (show) progress(vs_reader_n_sites(r), vs_reader_n_sites(r), start, 1);
-    if (!ro->regions && !ro->targets) check_site_list(m, r, panel);
+    if (show) progress(source_n_read(&src), source_n_read(&src), start, 1);
+    if (r && !ro->regions && !ro->targets) check_site_list(m, r, panel);
     if (u.written == 0) vs_warn("no panel sites in the requested regions; the output has no records");
     vs_sampler_finish(u.smp);
     if (u.contig >= 0) provenance_write(&prov, u.smp, m, u.contig);
@@ -548,7 +646,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
 
     vs_sampler_destroy(u.smp);
     bcf_hdr_destroy(hdr);
-    vs_reader_close(r);
+    source_close(&src);
     vs_pool_destroy(pool);
     plan_free(&plan);
     for (int i = 0; i < o->n; i++) free(names[i]);

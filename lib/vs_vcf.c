@@ -857,6 +857,19 @@ void vs_vcfw_close(vs_vcfw_t *w)
     free(w);
 }
 
+void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char *contig, int64_t pos,
+                  const char *ref, const char *alt)
+{
+    bcf_clear(rec);
+    rec->rid = bcf_hdr_name2id(hdr, contig);
+    if (rec->rid < 0) vs_die("internal error: contig %s is missing from the header", contig);
+    rec->pos = pos - 1;
+    const char *alleles[2] = { ref, alt };
+    if (bcf_update_alleles((bcf_hdr_t *)hdr, rec, alleles, 2) < 0 || bcf_update_id((bcf_hdr_t *)hdr, rec, NULL) < 0)
+        vs_die("cannot build the record %s:%lld %s>%s", contig, (long long)pos, ref, alt);
+    *site = (vs_site_t){ .contig = contig, .pos = pos, .ref = ref, .alt = alt, .info_cm = NAN, .rec = rec };
+}
+
 /* ---------- headers ---------- */
 
 void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line)

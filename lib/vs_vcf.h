@@ -102,6 +102,11 @@ void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
 /* Reads a whole panel into memory. */
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
 
+/* A site that no file holds (a markov model's): rec, a record of hdr, gets
+ * CHROM, POS, REF and ALT; site points at it, with no alleles. */
+void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char *contig, int64_t pos,
+                  const char *ref, const char *alt);
+
 /* ---- output ---- */
 
 /* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */

@@ -20,6 +20,9 @@ typedef struct {
     vs_read_opts_t read;
     vs_fit_opts_t fit;
     int threads, no_version;
+    int merge;                 /* --merge: the positional arguments are models */
+    char **inputs;
+    int n_inputs;
 } opts_t;
 
 static void usage(FILE *fp)
@@ -29,6 +32,7 @@ static void usage(FILE *fp)
 "About:   Fit a Li-Stephens haplotype copying model per ancestry group to a phased\n"
 "         panel; the model file drives vcf-synth. See vcf-fit(1), vcfsynth-model(5).\n"
 "Usage:   vcf-fit [options] <panel.vcf.gz|panel.bcf|->\n"
+"         vcf-fit --merge [--min-carriers INT] -o pooled.json a.json b.json ...\n"
 "\n"
 "Groups:\n"
 "    -g, --groups FILE            sample-to-group table (whitespace or tab separated) [one group, \"all\"]\n"
@@ -42,7 +46,19 @@ static void usage(FILE *fp)
 "        --cM-per-Mb FLOAT        constant rate where there is no map [1.0]\n"
 "        --map-extrapolate        use a map that spans under half of a contig's sites [refuse]\n"
 "\n"
-"Fitting:\n"
+"Model kind:\n"
+"        --kind li-stephens|markov  haplotype copying, synthesised with the panel; or a\n"
+"                                 variable-order Markov chain that needs no panel and may\n"
+"                                 leave the data owner (no sample name, no count below k)\n"
+"                                 [li-stephens]\n"
+"        --context-sites INT      markov: the longest context, in sites [16]\n"
+"        --min-carriers INT       markov: every context and allele count is carried by at\n"
+"                                 least k individuals, else left out; 0: unpruned, for a\n"
+"                                 trusted hub that merges and prunes [5]\n"
+"        --merge                  add the counts of unpruned markov models of the same sites\n"
+"                                 (groups matched by name), then prune to --min-carriers\n"
+"\n"
+"Fitting (li-stephens):\n"
 "        --fit-haplotypes INT     haplotypes held out in turn per group [100]\n"
 "        --fit-sites INT          beyond this many sites, fewer haplotypes are held out, so the\n"
 "                                 fit costs what this many sites cost; 0 for no limit [100000]\n"
@@ -60,14 +76,17 @@ static void usage(FILE *fp)
 "    -h, --help                   this text\n"
 "        --version                version\n"
 "\n"
-"Example:\n"
+"Examples:\n"
 "    vcf-fit train.bcf -g 1kg_panel.tsv --group-column super_pop \\\n"
 "            --map 'maps/chr{CHROM}.b37.gmap.gz' --report source.tsv -o model.json\n"
+"    vcf-fit site1.bcf -g groups.tsv --kind markov --min-carriers 0 -o site1.json\n"
+"    vcf-fit --merge --min-carriers 5 -o pooled.json site1.json site2.json\n"
 "\n");
 }
 
 enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_SITES, O_FIT_EPS, O_NE_RANGE,
-       O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION };
+       O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION, O_KIND, O_CONTEXT_SITES, O_MIN_CARRIERS,
+       O_MERGE };
 
 static void parse_ne_range(const char *s, vs_fit_opts_t *f)
 {
@@ -93,6 +112,8 @@ static void parse(int argc, char **argv, opts_t *o)
         { "seed", required_argument, 0, O_SEED }, { "threads", required_argument, 0, O_THREADS },
         { "output", required_argument, 0, 'o' }, { "report", required_argument, 0, O_REPORT },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "quiet", no_argument, 0, 'q' },
+        { "kind", required_argument, 0, O_KIND }, { "context-sites", required_argument, 0, O_CONTEXT_SITES },
+        { "min-carriers", required_argument, 0, O_MIN_CARRIERS }, { "merge", no_argument, 0, O_MERGE },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
     memset(o, 0, sizeof *o);
@@ -128,6 +149,14 @@ static void parse(int argc, char **argv, opts_t *o)
         case 'o': o->output = optarg; break;
         case O_REPORT: o->report = optarg; break;
         case O_NO_VERSION: o->no_version = 1; break;
+        case O_KIND:
+            if (strcmp(optarg, "markov") && strcmp(optarg, "li-stephens"))
+                vs_die_usage("--kind must be li-stephens or markov, got '%s'", optarg);
+            o->fit.markov = !strcmp(optarg, "markov");
+            break;
+        case O_CONTEXT_SITES: o->fit.context_sites = (int)vs_parse_long("--context-sites", optarg, 0, 255); break;
+        case O_MIN_CARRIERS: o->fit.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 0, 1000000); break;
+        case O_MERGE: o->merge = 1; break;
         case 'q': vs_set_quiet(1); break;
         case 'h': usage(stdout); exit(0);
         case O_VERSION: printf("vcf-fit (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
@@ -135,8 +164,20 @@ static void parse(int argc, char **argv, opts_t *o)
         default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->merge) {
+        if (argc - optind < 2) vs_die_usage("--merge expects two or more model files, got %d", argc - optind);
+        o->inputs = argv + optind;
+        o->n_inputs = argc - optind;
+        vs_path_t out[] = { { "-o", o->output } };
+        for (int i = 0; i < o->n_inputs; i++) {
+            vs_path_t in[] = { { "a --merge model", o->inputs[i] } };
+            VS_CHECK_PATHS(in, out);
+        }
+        return;
+    }
     if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
     o->panel = optind < argc ? argv[optind] : "-";
+    o->read.keep_site_names = o->fit.markov;
     if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
     if (o->group_column && !o->groups) vs_die_usage("--group-column needs -g/--groups");
     o->read.threads = o->threads;
@@ -153,12 +194,45 @@ static void write_report(const vs_model_t *m, const char *path)
     vs_text_close(fp, of, path);
 }
 
+static void stamp(vs_model_t *m, const opts_t *o)
+{
+    free(m->created_by);
+    free(m->command);
+    m->created_by = m->command = NULL;
+    if (o->no_version) return;
+    char buf[128];
+    snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), hts_version());
+    m->created_by = vs_strdup(buf);
+    m->command = vs_command_line();
+}
+
+/* --merge: a hub adds the owners' unpruned counts, then prunes the sum. */
+static int merge(const opts_t *o)
+{
+    vs_model_t **ms = vs_malloc(o->n_inputs * sizeof *ms);
+    for (int i = 0; i < o->n_inputs; i++) ms[i] = vs_model_read(o->inputs[i]);
+    vs_model_t *m = vs_fit_merge(ms, o->inputs, o->n_inputs, o->fit.min_carriers);
+    for (int g = 0; g < m->n_groups; g++)
+        vs_info("group %s: %d samples from %d models", m->groups[g].name, m->groups[g].n_members, o->n_inputs);
+    if (!m->min_carriers)
+        vs_warn("--min-carriers 0: the merged model is unpruned; it holds counts of single individuals and must not "
+                "leave the hub");
+    stamp(m, o);
+    vs_model_write(m, o->output);
+    vs_out_commit();
+    vs_model_destroy(m);
+    for (int i = 0; i < o->n_inputs; i++) vs_model_destroy(ms[i]);
+    free(ms);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-fit");
     vs_set_command(argc, argv);
     opts_t o;
     parse(argc, argv, &o);
+    if (o.merge) return merge(&o);
     omp_set_num_threads(o.read.threads = o.threads = vs_threads_cap(o.threads));
     vs_panel_t *p = vs_panel_read(o.panel, &o.read);
     if (p->n_multiallelic_skipped)
@@ -170,12 +244,10 @@ int main(int argc, char **argv)
                               : vs_groups_single(p->n_samples, "all");
     vs_model_t *m = vs_fit(p, g, &o.fit);
     m->skip_multiallelic = o.read.skip_multiallelic;
-    if (!o.no_version) {
-        char buf[128];
-        snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), hts_version());
-        m->created_by = vs_strdup(buf);
-        m->command = vs_command_line();
-    }
+    if (m->markov && !m->min_carriers)
+        vs_warn("--min-carriers 0: the model is unpruned; it holds counts of single individuals: ship it only to a "
+                "trusted hub that merges and prunes (vcf-fit --merge --min-carriers K)");
+    stamp(m, &o);
     vs_model_write(m, o.output);
     if (o.report) write_report(m, o.report);
     vs_out_commit();

@@ -37,6 +37,7 @@ static void usage(FILE *fp)
 "         panel's haplotypes of each group. Streams the panel; writes VCF/BCF.\n"
 "         See vcf-synth(1).\n"
 "Usage:   vcf-synth -m model.json [options] <panel.vcf.gz|panel.bcf|->\n"
+"         vcf-synth -m markov.json [options]     (a vcf-fit --kind markov model: no panel)\n"
 "\n"
 "Model and samples:\n"
 "    -m, --model FILE             model written by vcf-fit (JSON, or xz-compressed JSON)\n"
@@ -229,8 +230,7 @@ static void parse(int argc, char **argv, opts_t *o)
     else if (!o->privacy) o->privacy = VS_PRIVACY_DEFAULT;
     else if (set) o->privacy = "custom";
     if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);
-    o->panel = optind < argc ? argv[optind] : "-";
-    if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
+    o->panel = optind < argc ? argv[optind] : NULL;     /* a markov model needs none */
     if (o->provenance && !strcmp(o->provenance, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--provenance - and the VCF would both go to standard output; give -o FILE or --provenance FILE");
     if (o->local_ancestry && !o->n_admix)
@@ -250,6 +250,23 @@ static void parse(int argc, char **argv, opts_t *o)
     vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance },
                         { "--local-ancestry", o->local_ancestry } };
     VS_CHECK_PATHS(in, out);
+}
+
+/* A markov model brings its own sites and copies no one: no panel, and none
+ * of the options that need one. */
+static void check_kind(opts_t *o, const vs_model_t *m)
+{
+    if (!m->markov) {
+        if (!o->panel) o->panel = "-";
+        if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
+        return;
+    }
+    if (o->panel)
+        vs_die_usage("%s is a markov model (vcf-fit --kind markov): it needs no panel; leave out %s", o->model, o->panel);
+    const char *bad = o->n_admix ? "--admix" : o->n_cond ? "--condition" : o->provenance ? "--provenance" :
+                      o->local_ancestry ? "--local-ancestry" : NULL;
+    if (bad) vs_die_usage("%s needs a Li-Stephens model and its panel; %s is a markov model", bad, o->model);
+    o->panel = "-";
 }
 
 /* With --admix and no --mix, the samples are the admixed groups', in equal
@@ -275,6 +292,7 @@ int main(int argc, char **argv)
     parse(argc, argv, &o);
     o.threads = vs_threads_cap(o.threads);
     vs_model_t *m = vs_model_read(o.model);
+    check_kind(&o, m);
     o.read.skip_multiallelic = m->skip_multiallelic;
     vs_admix_t *admix = vs_calloc(o.n_admix + 1, sizeof *admix);
     for (int i = 0; i < o.n_admix; i++) vs_admix_parse(m, o.admix[i], &admix[i]);

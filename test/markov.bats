@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# The shareable model kind (DESIGN.md 4.2): vcf-fit --kind markov, vcf-synth
+# without a panel, vcf-fit --merge.
+
+setup_file() {
+    load 'helpers/common'
+    have_shared || return 0
+    cd "$BATS_FILE_TMPDIR"
+    vcf-fit "$SHARED/1kg_chr1_11.7M.vcf.gz" -g "$SHARED/1kg_panel.tsv" --group-column super_pop \
+        --map "$SHARED/maps/chr1.b37.gmap.gz" --kind markov --threads 2 -q -o mk.json
+    # two owners: the samples split in halves, on the first ~700 sites
+    bcftools view -r 1:11697036-11720000 "$SHARED/1kg_chr1_11.7M.vcf.gz" -Ob -o part.bcf
+    bcftools query -l part.bcf | awk 'NR % 2' > a.txt
+    bcftools query -l part.bcf | awk '!(NR % 2)' > b.txt
+    bcftools view -S a.txt part.bcf -Ob -o a.bcf
+    bcftools view -S b.txt part.bcf -Ob -o b.bcf
+}
+
+setup() {
+    load 'helpers/common'
+    need_shared
+    W=$BATS_FILE_TMPDIR
+    cd "$BATS_TEST_TMPDIR"
+}
+
+# Every allele count of every chain of a model: "n0 n1" lines.
+counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { print $3, $4 }'; }
+
+@test "markov model: no sample name, no member list, and every stored count is 0 or at least K = 5" {
+    run jq -r 'keys[]' "$W/mk.json"
+    assert_output "$(printf 'command\ncreated_by\nformat\ngroups\nkind\nmarkov\npanel\nversion')"
+    [ "$(jq -r '.kind' "$W/mk.json")" = markov ]
+    [ "$(jq '[.groups[] | keys[]] | unique' -c "$W/mk.json")" = '["chains","name","samples"]' ]
+    [ "$(jq '.panel | has("samples_sha256")' "$W/mk.json")" = false ]
+    bcftools query -l "$SHARED/1kg_chr1_11.7M.vcf.gz" > names.txt
+    run grep -c -F -w -f names.txt "$W/mk.json"
+    assert_output 0
+    counts "$W/mk.json" > counts.txt
+    [ "$(wc -l < counts.txt)" -gt 100000 ]
+    run awk '($1 > 0 && $1 < 5) || ($2 > 0 && $2 < 5)' counts.txt
+    assert_output ""
+    echo "1kg slice: $(stat -c %s "$W/mk.json") bytes, $(wc -l < counts.txt) context nodes" >&3
+}
+
+@test "merge: two owners' unpruned models add up to the whole panel's, count for count; pruned after the merge = pruned whole" {
+    for x in a b part; do
+        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
+            --min-carriers 0 --no-version -q -o $x.json
+    done
+    vcf-fit --merge --min-carriers 0 --no-version -q -o ab.json a.json b.json
+    [ "$(jq -c '[.groups[] | {name, samples}]' ab.json)" = "$(jq -c '[.groups[] | {name, samples}]' part.json)" ]
+    cmp <(jq -S . ab.json) <(jq -S . part.json)
+    # a trusted hub prunes the sum: the same as pruning the whole panel's model
+    vcf-fit --merge --min-carriers 5 --no-version -q -o ab5.json a.json b.json
+    vcf-fit "$W/part.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
+        --no-version -q -o part5.json
+    cmp <(jq -S . ab5.json) <(jq -S . part5.json)
+    # owners that prune their own counts: the sum holds no count below K either
+    for x in a b; do
+        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
+            --no-version -q -o ${x}5.json
+    done
+    vcf-fit --merge --no-version -q -o pre.json a5.json b5.json
+    [ "$(jq .markov.min_carriers pre.json)" -eq 5 ]
+    run awk '($1 > 0 && $1 < 5) || ($2 > 0 && $2 < 5)' <(counts pre.json)
+    assert_output ""
+}
+
+@test "merge: models of other sites, pruned with unpruned, and a Li-Stephens model are refused, naming the difference" {
+    vcf-fit "$W/a.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --min-carriers 0 -q -o a.json
+    tenth=$(bcftools query -f '%POS\n' "$W/b.bcf" | sed -n 10p)
+    bcftools view -t "^1:$tenth" "$W/b.bcf" -Ob -o b2.bcf
+    vcf-fit b2.bcf -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --min-carriers 0 -q -o b2.json
+    run vcf-fit --merge -o m.json a.json b2.json
+    assert_failure 1
+    assert_output --partial "--merge: site"
+    assert_output --partial "in a.json but"
+    vcf-fit "$W/b.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov -q -o b5.json
+    run vcf-fit --merge -o m.json a.json b5.json
+    assert_failure 1
+    assert_output --partial "not both"
+    vcf-fit "$W/b.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop -q -o ls.json
+    run vcf-fit --merge -o m.json a.json ls.json
+    assert_failure 1
+    assert_output --partial "is a Li-Stephens model"
+    run vcf-fit --merge -o m.json a.json
+    assert_failure 2
+    [ ! -e m.json ]
+}
+
+@test "synthesis from the markov model alone: AF r >= 0.99 per group; --threads 1 = 2 and -r halves concatenated = one run" {
+    vcf-synth -m "$W/mk.json" -n 2000 --seed 3 --threads 2 -q -Ob -o syn.bcf
+    vs-compare syn.bcf "$SHARED/1kg_chr1_11.7M.vcf.gz" "$SHARED/1kg_panel.tsv" super_pop 10000 0.05 > cmp.tsv 2>/dev/null
+    cat cmp.tsv >&3
+    run awk -F'\t' 'NR > 1 && $4 < 0.99' cmp.tsv
+    assert_output ""
+    [ "$(bcftools view -H syn.bcf | wc -l)" -eq 4296 ]
+    bcftools view -h syn.bcf | grep -q '^##vcfsynthPrivacy=<Model=markov,MinCarriers=5,ContextSites=16,RestartCM=5>'
+    a=(-m "$W/mk.json" -n 300 --seed 4 -q --no-version)
+    vcf-synth "${a[@]}" --threads 1 -Ov -o one.vcf
+    vcf-synth "${a[@]}" --threads 2 -Ov -o two.vcf
+    cmp one.vcf two.vcf
+    vcf-synth "${a[@]}" -r 1:1-11760000 -Ov -o h1.vcf
+    vcf-synth "${a[@]}" -r 1:11760001-11900000 -Ov -o h2.vcf
+    cmp <(bcftools view -H one.vcf) <(cat <(bcftools view -H h1.vcf) <(bcftools view -H h2.vcf))
+}
+
+@test "vcf-synth with a markov model: a panel, or an option that needs one, is a usage error" {
+    run vcf-synth -m "$W/mk.json" -n 10 "$SHARED/1kg_chr1_11.7M.vcf.gz" -o out.vcf
+    assert_failure 2
+    assert_output --partial "it needs no panel"
+    for opt in "--admix X=AFR:0.5,EUR:0.5" "--condition 1:11760996:C:A=1" "--provenance p.tsv"; do
+        run vcf-synth -m "$W/mk.json" -n 10 $opt -o out.vcf
+        assert_failure 2
+        assert_output --partial "needs a Li-Stephens model and its panel"
+    done
+    run vcf-synth -m "$W/mk.json" -n 10 -r 2:1-100 -o out.vcf
+    assert_failure 1
+    assert_output --partial "names contig 2, which the model does not have"
+    [ ! -e out.vcf ]
+}
