@@ -86,19 +86,27 @@ static char *sites_text(const vs_model_contig_t *c)
     return ks.s ? ks.s : vs_strdup("");
 }
 
-/* No sample name, no member list, no sample hash: only sites, map and counts. */
-static cJSON *markov_json(const vs_model_t *m)
+/* format, version, kind and provenance: the top of every model. */
+static cJSON *head_json(const vs_model_t *m, const char *kind)
 {
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "format", "vcfsynth-model");
     cJSON_AddNumberToObject(root, "version", VS_MODEL_FORMAT);
-    cJSON_AddStringToObject(root, "kind", VS_MODEL_KIND_MARKOV);
+    cJSON_AddStringToObject(root, "kind", kind);
     if (m->created_by) cJSON_AddStringToObject(root, "created_by", m->created_by);
     if (m->command) cJSON_AddStringToObject(root, "command", m->command);
-    cJSON *mk = cJSON_AddObjectToObject(root, "markov");
-    cJSON_AddNumberToObject(mk, "context_sites", m->context_sites);
-    cJSON_AddNumberToObject(mk, "min_carriers", m->min_carriers);
+    return root;
+}
+
+/* The panel's identity, contigs and maps; a markov model has its site lists
+ * and no sample count or hash. */
+static void panel_json(cJSON *root, const vs_model_t *m)
+{
     cJSON *panel = cJSON_AddObjectToObject(root, "panel");
+    if (!m->markov) {
+        cJSON_AddNumberToObject(panel, "n_samples", m->n_samples);
+        cJSON_AddStringToObject(panel, "samples_sha256", m->sample_sha);
+    }
     cJSON_AddNumberToObject(panel, "n_sites", (double)m->n_sites);
     cJSON_AddStringToObject(panel, "sites_sha256", m->site_sha);
     cJSON_AddStringToObject(panel, "multiallelic", m->skip_multiallelic ? "skip" : "error");
@@ -112,11 +120,23 @@ static cJSON *markov_json(const vs_model_t *m)
         cJSON_AddNumberToObject(o, "last_pos", (double)c->last_pos);
         cJSON_AddStringToObject(o, "sites_sha256", c->site_sha);
         cJSON_AddItemToObject(o, "map", map_json(c));
-        char *sites = sites_text(c);
-        cJSON_AddStringToObject(o, "sites", sites);
-        free(sites);
+        if (m->markov) {
+            char *sites = sites_text(c);
+            cJSON_AddStringToObject(o, "sites", sites);
+            free(sites);
+        }
         cJSON_AddItemToArray(contigs, o);
     }
+}
+
+/* No sample name, no member list, no sample hash: only sites, map and counts. */
+static cJSON *markov_json(const vs_model_t *m)
+{
+    cJSON *root = head_json(m, VS_MODEL_KIND_MARKOV);
+    cJSON *mk = cJSON_AddObjectToObject(root, "markov");
+    cJSON_AddNumberToObject(mk, "context_sites", m->context_sites);
+    cJSON_AddNumberToObject(mk, "min_carriers", m->min_carriers);
+    panel_json(root, m);
     cJSON *groups = cJSON_AddArrayToObject(root, "groups");
     for (int g = 0; g < m->n_groups; g++) {
         const vs_group_model_t *gm = &m->groups[g];
@@ -143,30 +163,8 @@ static char *model_to_text(const vs_model_t *m)
         if (!text) vs_die("out of memory writing the model");
         return text;
     }
-    cJSON *root = cJSON_CreateObject();
-    cJSON_AddStringToObject(root, "format", "vcfsynth-model");
-    cJSON_AddNumberToObject(root, "version", VS_MODEL_FORMAT);
-    cJSON_AddStringToObject(root, "kind", VS_MODEL_KIND);
-    if (m->created_by) cJSON_AddStringToObject(root, "created_by", m->created_by);
-    if (m->command) cJSON_AddStringToObject(root, "command", m->command);
-    cJSON *panel = cJSON_AddObjectToObject(root, "panel");
-    cJSON_AddNumberToObject(panel, "n_samples", m->n_samples);
-    cJSON_AddStringToObject(panel, "samples_sha256", m->sample_sha);
-    cJSON_AddNumberToObject(panel, "n_sites", (double)m->n_sites);
-    cJSON_AddStringToObject(panel, "sites_sha256", m->site_sha);
-    cJSON_AddStringToObject(panel, "multiallelic", m->skip_multiallelic ? "skip" : "error");
-    cJSON *contigs = cJSON_AddArrayToObject(panel, "contigs");
-    for (int i = 0; i < m->n_contigs; i++) {
-        const vs_model_contig_t *c = &m->contigs[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "name", c->name);
-        cJSON_AddNumberToObject(o, "n_sites", (double)c->n_sites);
-        cJSON_AddNumberToObject(o, "first_pos", (double)c->first_pos);
-        cJSON_AddNumberToObject(o, "last_pos", (double)c->last_pos);
-        cJSON_AddStringToObject(o, "sites_sha256", c->site_sha);
-        cJSON_AddItemToObject(o, "map", map_json(c));
-        cJSON_AddItemToArray(contigs, o);
-    }
+    cJSON *root = head_json(m, VS_MODEL_KIND);
+    panel_json(root, m);
     cJSON *fit = cJSON_AddObjectToObject(root, "fit");
     cJSON_AddNumberToObject(fit, "seed", (double)m->seed);
     cJSON_AddBoolToObject(fit, "fit_eps", m->fit_eps);
@@ -395,6 +393,19 @@ static void report_from_json(const ctx_t *c, vs_model_t *m)
     }
 }
 
+/* One panel.contigs[] entry: name, extent, site hash and map. */
+static void contig_from_json(const ctx_t *c, const cJSON *o, vs_model_contig_t *k)
+{
+    k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
+    k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
+    k->first_pos = (int64_t)num_in(c, o, "first_pos", 1, POS_MAX);
+    k->last_pos = (int64_t)num_in(c, o, "last_pos", (double)k->first_pos, POS_MAX);
+    copy_sha(c, o, "sites_sha256", k->site_sha);
+    cJSON *map = need(c, o, "map", cJSON_Object);
+    k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
+    k->map = map_from_json(c, map, k->name);
+}
+
 /* A contig's "POS\tREF\tALT" lines. */
 static void sites_from_text(const ctx_t *c, const char *text, vs_model_contig_t *k)
 {
@@ -443,14 +454,7 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     int64_t total = 0;
     cJSON_ArrayForEach(o, contigs) {
         vs_model_contig_t *k = &m->contigs[i++];
-        k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
-        k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
-        k->first_pos = (int64_t)num_in(c, o, "first_pos", 1, POS_MAX);
-        k->last_pos = (int64_t)num_in(c, o, "last_pos", (double)k->first_pos, POS_MAX);
-        copy_sha(c, o, "sites_sha256", k->site_sha);
-        cJSON *map = need(c, o, "map", cJSON_Object);
-        k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
-        k->map = map_from_json(c, map, k->name);
+        contig_from_json(c, o, k);
         sites_from_text(c, need(c, o, "sites", cJSON_String)->valuestring, k);
         total += k->n_sites;
     }
@@ -511,17 +515,7 @@ static vs_model_t *model_from_json(const ctx_t *c)
     m->n_contigs = cJSON_GetArraySize(contigs);
     m->contigs = vs_calloc(m->n_contigs, sizeof *m->contigs);
     int i = 0;
-    cJSON_ArrayForEach(o, contigs) {
-        vs_model_contig_t *k = &m->contigs[i++];
-        k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
-        k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
-        k->first_pos = (int64_t)num_in(c, o, "first_pos", 1, POS_MAX);
-        k->last_pos = (int64_t)num_in(c, o, "last_pos", (double)k->first_pos, POS_MAX);
-        copy_sha(c, o, "sites_sha256", k->site_sha);
-        cJSON *map = need(c, o, "map", cJSON_Object);
-        k->map_source = vs_strdup(need(c, map, "source", cJSON_String)->valuestring);
-        k->map = map_from_json(c, map, k->name);
-    }
+    cJSON_ArrayForEach(o, contigs) contig_from_json(c, o, &m->contigs[i++]);
     cJSON *fit = need(c, root, "fit", cJSON_Object);
     m->seed = (uint64_t)num_in(c, fit, "seed", 0, VS_SEED_MAX);
     m->fit_eps = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(fit, "fit_eps"));
