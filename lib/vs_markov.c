@@ -400,7 +400,7 @@ static int parse_node(const char **p, int unpruned, vs_mnode_t *n)
     return 1;
 }
 
-vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, const char **err)
+vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, int max_depth, const char **err)
 {
     vs_mchain_t *c = chain_new(n_sites);
     int64_t cap = 0;
@@ -417,6 +417,8 @@ vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, c
             vs_mnode_t n;
             if (!parse_node(&p, unpruned, &n)) *err = "a node is not pred:allele:n0:n1";
             else if (n.pred >= prev_n || (s == 0 && n.pred >= 0)) *err = "a node extends a node the site before lacks";
+            else if (n.pred >= 0 && c->node[c->first[s - 1] + n.pred].depth >= max_depth)
+                *err = "a context is longer than the model's context_sites";
             else {
                 n.depth = n.pred < 0 ? 0 : (uint8_t)(c->node[c->first[s - 1] + n.pred].depth + 1);
                 if (c->first[s + 1] > c->first[s] && node_order(&c->node[c->first[s + 1] - 1], &n) >= 0)

@@ -70,9 +70,9 @@ int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a);
 
 /* Text form for the model file: one line per site, one token per node,
  * "pred:allele:n0:n1" (pruned) or "pred:allele:n0:n1:i0:i1:carriers"
- * (unpruned); depth follows from pred.  Returns NULL with *err set on a
- * malformed text. */
+ * (unpruned); depth follows from pred, at most max_depth.  Returns NULL with
+ * *err set on a malformed text. */
 char *vs_markov_encode(const vs_mchain_t *c, int unpruned);
-vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, const char **err);
+vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, int max_depth, const char **err);
 
 #endif

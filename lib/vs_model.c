@@ -476,7 +476,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
         cJSON_ArrayForEach(ch, chains) {
             const char *err;
             if (!cJSON_IsString(ch)) bad(c, "a group's chain is not a string");
-            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, &err);
+            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0,
+                                          m->context_sites, &err);
             if (!g->chain[k]) {
                 char what[256];
                 snprintf(what, sizeof what, "group %s, contig %s: %s", g->name, m->contigs[k].name, err);

@@ -93,22 +93,24 @@ int main(void)
 
     const char *err;
     char *text = vs_markov_encode(whole, 1);
-    vs_mchain_t *back = vs_markov_decode(text, M, 1, &err);
+    vs_mchain_t *back = vs_markov_decode(text, M, 1, L, &err);
     CHECK(back && vs_markov_equal(back, whole), "the text form reads back the same chain");
     free(text);
     text = vs_markov_encode(pruned, 0);
     vs_markov_destroy(back);
-    back = vs_markov_decode(text, M, 0, &err);
+    back = vs_markov_decode(text, M, 0, L, &err);
     CHECK(back && vs_markov_equal(back, pruned), "and pruned");
     vs_markov_destroy(back);
-    back = vs_markov_decode(text, M + 1, 0, &err);
+    back = vs_markov_decode(text, M + 1, 0, L, &err);
     CHECK(!back && err && strstr(err, "fewer site lines"), "a text with too few sites is refused (%s)", err ? err : "");
     text[2] = 'x';
-    back = vs_markov_decode(text, M, 0, &err);
+    back = vs_markov_decode(text, M, 0, L, &err);
     CHECK(!back && err, "a malformed node is refused (%s)", err ? err : "");
     free(text);
-    back = vs_markov_decode("-1:0:3:4\n5:0:1:1\n", 2, 0, &err);
+    back = vs_markov_decode("-1:0:3:4\n5:0:1:1\n", 2, 0, L, &err);
     CHECK(!back && err && strstr(err, "lacks"), "a node extending a missing node is refused");
+    back = vs_markov_decode("-1:0:3:4\n-1:0:3:4 0:0:3:4\n-1:0:3:4 1:1:3:4\n", 3, 0, 1, &err);
+    CHECK(!back && err && strstr(err, "longer"), "a context longer than context_sites is refused");
 
     vs_markov_destroy(whole);
     vs_markov_destroy(a);
