@@ -253,19 +253,26 @@ static void parse(int argc, char **argv, opts_t *o)
 }
 
 /* A markov model brings its own sites and copies no one: no panel, and none
- * of the options that need one. */
-static void check_kind(opts_t *o, const vs_model_t *m)
+ * of the options that need one.  A usage error frees the model first. */
+static void check_kind(opts_t *o, vs_model_t *m)
 {
+    char why[1024] = "";
     if (!m->markov) {
         if (!o->panel) o->panel = "-";
         if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
         return;
     }
-    if (o->panel)
-        vs_die_usage("%s is a markov model (vcf-fit --kind markov): it needs no panel; leave out %s", o->model, o->panel);
     const char *bad = o->n_admix ? "--admix" : o->n_cond ? "--condition" : o->provenance ? "--provenance" :
                       o->local_ancestry ? "--local-ancestry" : NULL;
-    if (bad) vs_die_usage("%s needs a Li-Stephens model and its panel; %s is a markov model", bad, o->model);
+    if (o->panel)
+        snprintf(why, sizeof why, "%s is a markov model (vcf-fit --kind markov): it needs no panel; leave out %s",
+                 o->model, o->panel);
+    else if (bad)
+        snprintf(why, sizeof why, "%s needs a Li-Stephens model and its panel; %s is a markov model", bad, o->model);
+    if (*why) {
+        vs_model_destroy(m);
+        vs_die_usage("%s", why);
+    }
     o->panel = "-";
 }
 
