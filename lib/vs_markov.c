@@ -30,6 +30,8 @@ void vs_markov_destroy(vs_mchain_t *c)
 {
     if (!c) return;
     free(c->suffix);
+    free(c->draw_from);
+    free(c->next);
     free(c->first);
     free(c->node);
     free(c);
@@ -324,6 +326,18 @@ static int32_t find_node(const vs_mchain_t *c, int64_t s, int depth, int32_t pre
     return -1;
 }
 
+/* The longest stored context at site s + 1 after allele a from node cur of site s: (context, a)
+ * if stored, else the same from the context's longest stored suffix. */
+static int32_t walk_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
+{
+    if (s + 1 >= c->n_sites) return 0;
+    for (;;) {
+        int32_t next = find_node(c, s + 1, c->node[c->first[s] + cur].depth + 1, cur, a);
+        if (next >= 0 || cur == 0) return next >= 0 ? next : 0;
+        cur = c->suffix[c->first[s] + cur];
+    }
+}
+
 void vs_markov_links(vs_mchain_t *c)
 {
     free(c->suffix);
@@ -340,29 +354,18 @@ void vs_markov_links(vs_mchain_t *c)
             c->suffix[k] = find_node(c, s, n->depth - 1, p, n->allele);
             if (c->suffix[k] < 0) c->suffix[k] = 0;       /* not stored (pruned unevenly by a merge): the root */
         }
-}
-
-int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u)
-{
-    for (;;) {
-        const vs_mnode_t *n = &c->node[c->first[s] + cur];
-        int64_t total = (int64_t)n->n[0] + n->n[1];
-        if (total > 0) return u * (double)total >= n->n[0];
-        if (cur == 0) return 0;                          /* no allele countable here at all */
-        cur = c->suffix[c->first[s] + cur];
-    }
-}
-
-int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
-{
-    if (s + 1 >= c->n_sites) return 0;
-    for (;;) {
-        const vs_mnode_t *n = &c->node[c->first[s] + cur];
-        int32_t next = find_node(c, s + 1, n->depth + 1, cur, a);
-        if (next >= 0) return next;
-        if (cur == 0) return 0;
-        cur = c->suffix[c->first[s] + cur];
-    }
+    free(c->draw_from);
+    free(c->next);
+    c->draw_from = vs_malloc((c->first[c->n_sites] + 1) * sizeof *c->draw_from);
+    c->next = vs_malloc((2 * c->first[c->n_sites] + 1) * sizeof *c->next);
+    for (int64_t s = 0; s < c->n_sites; s++)
+        for (int64_t k = c->first[s]; k < c->first[s + 1]; k++) {
+            /* nodes come in depth order: a suffix's draw_from is set before its extensions' */
+            const vs_mnode_t *n = &c->node[k];
+            int32_t self = (int32_t)(k - c->first[s]);
+            c->draw_from[k] = n->n[0] + n->n[1] > 0 || self == 0 ? self : c->draw_from[c->first[s] + c->suffix[k]];
+            for (int a = 0; a < 2; a++) c->next[2 * k + a] = walk_next(c, s, self, a);
+        }
 }
 
 /* ---------- text form ---------- */

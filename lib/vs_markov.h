@@ -40,6 +40,8 @@ typedef struct {
     int64_t *first;          /* first[s]: index of site s's first node; first[n_sites]: the total */
     vs_mnode_t *node;
     int32_t *suffix;         /* after vs_markov_links: each node's context less its oldest allele (index in its site) */
+    int32_t *draw_from;      /* ... the longest suffix of its context (itself first) with counts */
+    int32_t *next;           /* ... next[2 k + a]: the longest stored context at the next site after allele a */
 } vs_mchain_t;
 
 /* A fit: the counts of one group's haplotypes (panel haplotype indices) on
@@ -57,16 +59,25 @@ void vs_markov_destroy(vs_mchain_t *c);
 
 /* ---- sampling ---- */
 
-/* Suffix links, which sampling backs off along. */
+/* Suffix links, which sampling backs off along, and the tables that make
+ * each step of a walk O(1). */
 void vs_markov_links(vs_mchain_t *c);
 /* The allele drawn at site s by a haplotype whose longest stored context is
  * node cur (index within the site; 0 is the empty context), with u uniform
  * in (0,1): from the counts of the longest suffix of the context that has
  * any. */
-int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u);
+static inline int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u)
+{
+    const vs_mnode_t *n = &c->node[c->first[s] + c->draw_from[c->first[s] + cur]];
+    int64_t total = (int64_t)n->n[0] + n->n[1];
+    return total > 0 && u * (double)total >= n->n[0];
+}
 /* The longest stored context at site s + 1 of a haplotype at node cur of
  * site s that then took allele a. */
-int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a);
+static inline int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
+{
+    return c->next[2 * (c->first[s] + cur) + a];
+}
 
 /* Text form for the model file: one line per site, one token per node,
  * "pred:allele:n0:n1" (pruned) or "pred:allele:n0:n1:i0:i1:carriers"

@@ -464,7 +464,7 @@ static void plain_end_all(vs_sampler_t *s)
  * start anywhere after reading back one spacing (as k-anonymous copying). */
 typedef struct markov_t {
     const vs_model_t *m;
-    uint64_t seed;
+    uint64_t seed, seed_key;
     int n_hap, contig, stream_start;
     int64_t site;              /* index of the last site in its contig, -1: none */
     int *group_of_hap;
@@ -478,6 +478,7 @@ static markov_t *markov_new(const vs_model_t *m, const int *group_of_sample, int
     markov_t *k = vs_calloc(1, sizeof *k);
     k->m = m;
     k->seed = seed;
+    k->seed_key = vs_hash3(seed, VS_RNG_TEMPLATE, 0x6d61726b6f76ull);
     k->n_hap = 2 * n_samples;
     k->contig = -1;
     k->site = -1;
@@ -542,7 +543,9 @@ static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, c
             continue;
         }
         const vs_mchain_t *c = k->m->groups[k->group_of_hap[h]].chain[contig];
-        int a = vs_markov_draw(c, s, k->cur[h], vs_rng_unif(k->seed, VS_RNG_TEMPLATE, (uint64_t)h, key));
+        /* a keyed hash, not a Philox draw: one per haplotype and site is most of the work */
+        double u = (double)(vs_mix64(key ^ k->seed_key ^ (uint64_t)h * 0x9E3779B97F4A7C15ull) >> 11) * 0x1.0p-53;
+        int a = vs_markov_draw(c, s, k->cur[h], u);
         out[h] = (uint8_t)a;
         k->cur[h] = vs_markov_next(c, s, k->cur[h], a);
     }
