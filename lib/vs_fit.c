@@ -1,6 +1,7 @@
 #include "vs_fit.h"
 #include "vs_err.h"
 #include "vs_ls.h"
+#include "vs_rng.h"
 #include "vs_sitemap.h"
 
 #include <math.h>
@@ -204,6 +205,13 @@ static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *
         for (int k = 0; k < C; k++)
             m->groups[g].chain[k] = vs_markov_fit(p, p->contigs[k].first_site, p->contigs[k].n_sites, haps[g],
                                                   m->groups[g].K, o->context_sites, o->min_carriers);
+    if (o->dp_epsilon > 0) {
+        m->dp_epsilon = o->dp_epsilon;
+        for (int g = 0; g < G; g++)
+            for (int k = 0; k < C; k++)
+                vs_markov_noise(m->groups[g].chain[k], o->dp_epsilon, o->seed,
+                                vs_hash_str(vs_hash3((uint64_t)k, 0x6470, 0), m->groups[g].name, strlen(m->groups[g].name)));
+    }
     for (int g = 0; g < G; g++) {
         int64_t nodes = 0;
         for (int k = 0; k < C; k++) nodes += m->groups[g].chain[k]->first[m->groups[g].chain[k]->n_sites];
@@ -293,6 +301,15 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
         acc->min_carriers = min_carriers;
     }
     if (pruned_k) acc->min_carriers = pruned_k;
+    /* owners hold disjoint individuals: the sum is as private as the least private part */
+    int some_dp = acc->dp_epsilon > 0;
+    for (int i = 1; i < n; i++) {
+        some_dp |= ms[i]->dp_epsilon > 0;
+        if (!ms[i]->dp_epsilon || !acc->dp_epsilon) acc->dp_epsilon = 0;
+        else if (ms[i]->dp_epsilon > acc->dp_epsilon) acc->dp_epsilon = ms[i]->dp_epsilon;
+    }
+    if (some_dp && !acc->dp_epsilon)
+        vs_warn("--merge: some models have --dp-epsilon noise and some none: the merged model claims none");
     ms[0] = NULL;
     return acc;
 }

@@ -26,6 +26,7 @@ typedef struct {
     int markov;               /* --kind markov: the shareable chain, not Li-Stephens */
     int context_sites;        /* markov: the longest context */
     int min_carriers;         /* markov: prune to K carriers; 0: unpruned */
+    double dp_epsilon;        /* markov: noise on the released counts; 0: none */
 } vs_fit_opts_t;
 
 #define VS_MARKOV_CONTEXT_DEFAULT 16

@@ -1,5 +1,8 @@
 #include "vs_markov.h"
 #include "vs_err.h"
+#include "vs_rng.h"
+
+#include <math.h>
 
 #include <htslib/kstring.h>
 #include <stdlib.h>
@@ -217,6 +220,28 @@ vs_mchain_t *vs_markov_fit(const vs_panel_t *p, int64_t first_site, int64_t n_si
     free(f.stamp);
     free(f.side);
     return c;
+}
+
+/* ---------- differential privacy ---------- */
+
+/* The difference of two geometric counts: P(k) proportional to alpha^|k|. */
+static int64_t two_sided_geometric(vs_stream_t *st, double alpha)
+{
+    double la = log(alpha);
+    int64_t a = (int64_t)floor(log(vs_stream_unif(st)) / la), b = (int64_t)floor(log(vs_stream_unif(st)) / la);
+    return a - b;
+}
+
+void vs_markov_noise(vs_mchain_t *c, double eps, uint64_t seed, uint64_t key)
+{
+    double alpha = exp(-eps / 2);
+    vs_stream_t st;
+    vs_stream_set(&st, seed, VS_RNG_DP, key, 0);
+    for (int64_t k = 0; k < c->first[c->n_sites]; k++)
+        for (int y = 0; y < 2; y++) {
+            int64_t v = c->node[k].n[y] + two_sided_geometric(&st, alpha);
+            c->node[k].n[y] = v < 0 ? 0 : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+        }
 }
 
 /* ---------- pruning and merging ---------- */

@@ -55,6 +55,10 @@ vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int min_carriers);
 /* The sum of two unpruned chains of the same sites. */
 vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b);
 int vs_markov_equal(const vs_mchain_t *a, const vs_mchain_t *b);
+/* --dp-epsilon: adds two-sided geometric noise of scale exp(-eps / 2) to
+ * every allele count (one individual changes a count by at most 2: its two
+ * haplotypes), clamped at 0; the draws are keyed by (seed, key, node). */
+void vs_markov_noise(vs_mchain_t *c, double eps, uint64_t seed, uint64_t key);
 void vs_markov_destroy(vs_mchain_t *c);
 
 /* ---- sampling ---- */

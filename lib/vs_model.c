@@ -136,6 +136,7 @@ static cJSON *markov_json(const vs_model_t *m)
     cJSON *mk = cJSON_AddObjectToObject(root, "markov");
     cJSON_AddNumberToObject(mk, "context_sites", m->context_sites);
     cJSON_AddNumberToObject(mk, "min_carriers", m->min_carriers);
+    cJSON_AddNumberToObject(mk, "dp_epsilon", m->dp_epsilon);
     panel_json(root, m);
     cJSON *groups = cJSON_AddArrayToObject(root, "groups");
     for (int g = 0; g < m->n_groups; g++) {
@@ -443,6 +444,7 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     cJSON *mk = need(c, root, "markov", cJSON_Object);
     m->context_sites = int_in(c, mk, "context_sites", 0, 255);
     m->min_carriers = int_in(c, mk, "min_carriers", 0, 1e6);
+    m->dp_epsilon = num_in(c, mk, "dp_epsilon", 0, 1e6);
     cJSON *panel = need(c, root, "panel", cJSON_Object);
     m->n_sites = (int64_t)num_in(c, panel, "n_sites", 1, 1e12);
     copy_sha(c, panel, "sites_sha256", m->site_sha);

@@ -50,6 +50,7 @@ typedef struct {
     int markov;               /* the shareable kind (VS_MODEL_KIND_MARKOV) */
     int context_sites;        /* markov: the longest context */
     int min_carriers;         /* markov: K its counts were pruned to; 0: unpruned (for a trusted hub) */
+    double dp_epsilon;        /* markov: the noise on its counts (vcf-fit --dp-epsilon); 0: none */
     int n_samples;
     char sample_sha[65];
     int64_t n_sites;

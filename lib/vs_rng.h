@@ -29,6 +29,7 @@ enum {
     VS_RNG_EFFECT,          /* their effect sizes */
     VS_RNG_ENV,             /* each sample's environmental noise (keyed by its name) */
     VS_RNG_PRS,             /* vcf-fidelity --utility-pheno: subsets, splits, resamples */
+    VS_RNG_DP,              /* vcf-fit --dp-epsilon: noise on a markov model's counts */
 };
 
 /* --seed range: cJSON writes numbers with 15 significant digits when they

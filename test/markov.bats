@@ -105,6 +105,30 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     cmp <(bcftools view -H one.vcf) <(cat <(bcftools view -H h1.vcf) <(bcftools view -H h2.vcf))
 }
 
+@test "--dp-epsilon: noisy counts, the same for the same seed, recorded in the model; AF r still >= 0.99 at epsilon 1" {
+    a=("$SHARED/1kg_chr1_11.7M.vcf.gz" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov -q --no-version)
+    vcf-fit "${a[@]}" --dp-epsilon 1 -o dp.json
+    vcf-fit "${a[@]}" --dp-epsilon 1 -o dp2.json
+    cmp dp.json dp2.json
+    [ "$(jq .markov.dp_epsilon dp.json)" = 1 ]
+    [ "$(jq .markov.dp_epsilon "$W/mk.json")" = 0 ]
+    # the same nodes as without noise, most counts moved
+    paste -d' ' <(counts "$W/mk.json") <(counts dp.json) > both.txt
+    moved=$(awk '$1 != $3 || $2 != $4 { m++ } END { printf "%.3f", m / NR }' both.txt)
+    echo "share of nodes with a count moved at epsilon 1: $moved" >&3
+    awk -v m="$moved" 'BEGIN { exit !(m > 0.5) }'
+    vcf-synth -m dp.json -n 2000 --seed 3 -q -Ob -o syn.bcf
+    vs-compare syn.bcf "$SHARED/1kg_chr1_11.7M.vcf.gz" "$SHARED/1kg_panel.tsv" super_pop 10000 0.05 > cmp.tsv 2>/dev/null
+    run awk -F'\t' 'NR > 1 && $4 < 0.99' cmp.tsv
+    assert_output ""
+    run vcf-fit "${a[@]}" --dp-epsilon 1 --min-carriers 0 -o x.json
+    assert_failure 2
+    run vcf-fit "$SHARED/1kg_chr1_11.7M.vcf.gz" --dp-epsilon 1 -o x.json
+    assert_failure 2
+    assert_output --partial "needs --kind markov"
+    [ ! -e x.json ]
+}
+
 @test "vcf-synth with a markov model: a panel, or an option that needs one, is a usage error" {
     run vcf-synth -m "$W/mk.json" -n 10 "$SHARED/1kg_chr1_11.7M.vcf.gz" -o out.vcf
     assert_failure 2

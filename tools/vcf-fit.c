@@ -55,6 +55,9 @@ static void usage(FILE *fp)
 "        --min-carriers INT       markov: every context and allele count is carried by at\n"
 "                                 least k individuals, else left out; 0: unpruned, for a\n"
 "                                 trusted hub that merges and prunes [5]\n"
+"        --dp-epsilon FLOAT       markov: two-sided geometric noise on every released count,\n"
+"                                 each count alone FLOAT-differentially private (see vcf-fit(1)\n"
+"                                 for what that means for the whole model) [none]\n"
 "        --merge                  add the counts of unpruned markov models of the same sites\n"
 "                                 (groups matched by name), then prune to --min-carriers\n"
 "\n"
@@ -86,7 +89,7 @@ static void usage(FILE *fp)
 
 enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_SITES, O_FIT_EPS, O_NE_RANGE,
        O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION, O_KIND, O_CONTEXT_SITES, O_MIN_CARRIERS,
-       O_MERGE };
+       O_MERGE, O_DP };
 
 static void parse_ne_range(const char *s, vs_fit_opts_t *f)
 {
@@ -114,6 +117,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "no-version", no_argument, 0, O_NO_VERSION }, { "quiet", no_argument, 0, 'q' },
         { "kind", required_argument, 0, O_KIND }, { "context-sites", required_argument, 0, O_CONTEXT_SITES },
         { "min-carriers", required_argument, 0, O_MIN_CARRIERS }, { "merge", no_argument, 0, O_MERGE },
+        { "dp-epsilon", required_argument, 0, O_DP },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
     memset(o, 0, sizeof *o);
@@ -157,6 +161,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_CONTEXT_SITES: o->fit.context_sites = (int)vs_parse_long("--context-sites", optarg, 0, 255); break;
         case O_MIN_CARRIERS: o->fit.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 0, 1000000); break;
         case O_MERGE: o->merge = 1; break;
+        case O_DP: o->fit.dp_epsilon = vs_parse_double("--dp-epsilon", optarg, 1e-6, 100); break;
         case 'q': vs_set_quiet(1); break;
         case 'h': usage(stdout); exit(0);
         case O_VERSION: printf("vcf-fit (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
@@ -164,6 +169,9 @@ static void parse(int argc, char **argv, opts_t *o)
         default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
+    if (o->fit.dp_epsilon > 0 && (!o->fit.markov || o->fit.min_carriers == 0 || o->merge))
+        vs_die_usage("--dp-epsilon adds noise to a released markov model: it needs --kind markov and --min-carriers "
+                     "of at least 1 (not --merge, which adds the owners' noisy counts as they are)");
     if (o->merge) {
         if (argc - optind < 2) vs_die_usage("--merge expects two or more model files, got %d", argc - optind);
         o->inputs = argv + optind;
