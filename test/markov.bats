@@ -96,13 +96,7 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     assert_output ""
     [ "$(bcftools view -H syn.bcf | wc -l)" -eq 4296 ]
     bcftools view -h syn.bcf | grep -q '^##vcfsynthPrivacy=<Model=markov,MinCarriers=5,ContextSites=16,RestartCM=5>'
-    a=(-m "$W/mk.json" -n 300 --seed 4 -q --no-version)
-    vcf-synth "${a[@]}" --threads 1 -Ov -o one.vcf
-    vcf-synth "${a[@]}" --threads 2 -Ov -o two.vcf
-    cmp one.vcf two.vcf
-    vcf-synth "${a[@]}" -r 1:1-11760000 -Ov -o h1.vcf
-    vcf-synth "${a[@]}" -r 1:11760001-11900000 -Ov -o h2.vcf
-    cmp <(bcftools view -H one.vcf) <(cat <(bcftools view -H h1.vcf) <(bcftools view -H h2.vcf))
+    synth_split_equal 1:1-11760000 1:11760001-11900000 -m "$W/mk.json" -n 300 --seed 4 -q --no-version
 }
 
 @test "--dp-epsilon: noisy counts, the same for the same seed, recorded in the model; AF r still >= 0.99 at epsilon 1" {

@@ -224,14 +224,9 @@ gt_counts() { bcftools query -r "$2" -S "$3" -f '[%GT\n]' "$1" | sort | uniq -c 
 
 @test "conditioning: --threads 1 = 2 and -r halves concatenated = one run, both engines, with two conditions" {
     for p in balanced off; do
-        a=(-m "$W/slice.json" "$SHARED/1kg_chr1_11.7M.vcf.gz" -n 300 --condition 1:11760996:C:A=1,fraction=0.5,group=AFR
-           --condition 1:11715324:G:T=2,fraction=0.2,group=AFR --privacy $p --seed 4 -q --no-version)
-        vcf-synth "${a[@]}" --threads 1 -Ov -o one.vcf
-        vcf-synth "${a[@]}" --threads 2 -Ov -o two.vcf
-        cmp one.vcf two.vcf
-        vcf-synth "${a[@]}" -r 1:1-11760000 -Ov -o h1.vcf
-        vcf-synth "${a[@]}" -r 1:11760001-11900000 -Ov -o h2.vcf
-        cmp <(bcftools view -H one.vcf) <(cat <(bcftools view -H h1.vcf) <(bcftools view -H h2.vcf))
+        synth_split_equal 1:1-11760000 1:11760001-11900000 -m "$W/slice.json" "$SHARED/1kg_chr1_11.7M.vcf.gz" -n 300 \
+            --condition 1:11760996:C:A=1,fraction=0.5,group=AFR --condition 1:11715324:G:T=2,fraction=0.2,group=AFR \
+            --privacy $p --seed 4 -q --no-version
     done
 }
 

@@ -47,6 +47,20 @@ toy_judged_copy() {
     cp "$d"/jhold.bcf hold.bcf
 }
 
+# vcf-synth with the given arguments (after two regions): --threads 1 and 2
+# write the same file, and runs over the two regions, concatenated, give the
+# records of one whole run (DESIGN.md 5.4).  Leaves one.vcf in the directory.
+synth_split_equal() {
+    local r1=$1 r2=$2
+    shift 2
+    vcf-synth "$@" --threads 1 -Ov -o one.vcf
+    vcf-synth "$@" --threads 2 -Ov -o two.vcf
+    cmp one.vcf two.vcf
+    vcf-synth "$@" -r "$r1" -Ov -o h1.vcf
+    vcf-synth "$@" -r "$r2" -Ov -o h2.vcf
+    cmp <(bcftools view -H one.vcf) <(cat <(bcftools view -H h1.vcf) <(bcftools view -H h2.vcf))
+}
+
 # In setup(): skips a test that a sanitizer build would only repeat slowly
 # (make SANITIZE=1 check runs with BUILD=build-sanitize), with the reason.
 skip_under_sanitizer() { [ "$BUILD" != build-sanitize ] || skip "under SANITIZE=1: $1"; }
