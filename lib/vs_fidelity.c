@@ -1281,20 +1281,25 @@ void vs_fidelity_ld_table(const vs_fidelity_t *f, const char *path)
     vs_text_close(fp, of, path);
 }
 
+void vs_fid_rows_free(vs_fid_row_t *rows, int n_rows, vs_fid_bias_t *bias, int n_bias)
+{
+    for (int i = 0; i < n_rows; i++) {
+        free(rows[i].group);
+        free(rows[i].metric);
+    }
+    for (int i = 0; i < n_bias; i++) {
+        free(bias[i].metric);
+        free(bias[i].worst_group);
+    }
+    free(rows);
+    free(bias);
+}
+
 void vs_fidelity_destroy(vs_fidelity_t *f)
 {
     if (!f) return;
     vs_fid_plot_t *p = &f->plot;
-    for (int i = 0; i < f->n_rows; i++) {
-        free(f->rows[i].group);
-        free(f->rows[i].metric);
-    }
-    for (int i = 0; i < f->n_bias; i++) {
-        free(f->bias[i].metric);
-        free(f->bias[i].worst_group);
-    }
-    free(f->rows);
-    free(f->bias);
+    vs_fid_rows_free(f->rows, f->n_rows, f->bias, f->n_bias);
     for (int g = 0; g <= p->n_groups && p->groups; g++) free(p->groups[g]);
     free(p->groups);
     for (int x = 0; x < VS_FID_SETS; x++) {

@@ -43,6 +43,9 @@ typedef struct {
     const char *flag;           /* ok, amplified, reduced, NA */
 } vs_fid_bias_t;
 
+/* Frees report rows and bias rows (their strings too). */
+void vs_fid_rows_free(vs_fid_row_t *rows, int n_rows, vs_fid_bias_t *bias, int n_bias);
+
 /* What the HTML report draws (point estimates). */
 enum { VS_FID_SYN, VS_FID_HOLDOUT, VS_FID_TRAIN, VS_FID_SETS };
 typedef struct {

@@ -342,7 +342,7 @@ static double epoch_start(const vs_kcopy_t *k, int h, int64_t e)
 
 static int64_t epoch_of(const vs_kcopy_t *k, int h, double x)
 {
-    return (int64_t)floor(x / (VS_KCOPY_RESTART_CM / 100.0) - k->phase[h]);
+    return vs_restart_epoch(x, k->phase[h]);
 }
 
 static double breakpoint_gap(const vs_kcopy_t *k, const kgroup_t *g, int h, int64_t e, int32_t j)

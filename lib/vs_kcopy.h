@@ -40,12 +40,21 @@
 #ifndef VS_KCOPY_H
 #define VS_KCOPY_H
 
+#include <math.h>
 #include <stdint.h>
 #include "vs_model.h"
 #include "vs_sample.h"
 
 #define VS_KCOPY_RESTART_CM 5.0
 #define VS_KCOPY_FOLLOW 3
+
+/* The restart epoch of genetic position x (Morgans) for a haplotype whose
+ * restart points have phase `phase` (0-1): points VS_KCOPY_RESTART_CM apart.
+ * Shared by every engine whose state depends on history. */
+static inline int64_t vs_restart_epoch(double x, double phase)
+{
+    return (int64_t)floor(x / (VS_KCOPY_RESTART_CM / 100.0) - phase);
+}
 
 typedef struct vs_kcopy_t vs_kcopy_t;
 

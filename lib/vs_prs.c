@@ -711,15 +711,6 @@ vs_prs_t *vs_prs_run(const vs_cohorts_t *co, const vs_prs_opts_t *o)
 void vs_prs_destroy(vs_prs_t *p)
 {
     if (!p) return;
-    for (int i = 0; i < p->n_rows; i++) {
-        free(p->rows[i].group);
-        free(p->rows[i].metric);
-    }
-    for (int i = 0; i < p->n_bias; i++) {
-        free(p->bias[i].metric);
-        free(p->bias[i].worst_group);
-    }
-    free(p->rows);
-    free(p->bias);
+    vs_fid_rows_free(p->rows, p->n_rows, p->bias, p->n_bias);
     free(p);
 }

@@ -529,11 +529,11 @@ static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, c
     k->stream_start = 0;
     k->contig = contig;
     k->site = s;
-    double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / VS_KCOPY_RESTART_CM;
+    double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / 100.0;
     int invalid = 0;
 #pragma omp parallel for schedule(static) reduction(+ : invalid)
     for (int h = 0; h < k->n_hap; h++) {
-        int64_t e = (int64_t)floor(x - k->phase[h]);
+        int64_t e = vs_restart_epoch(x, k->phase[h]);
         if (k->epoch[h] == NO_EPOCH_MK) k->cur[h] = contig_start ? 0 : -1;     /* inside a contig: wait */
         else if (e != k->epoch[h]) k->cur[h] = 0;                               /* a restart point: afresh */
         k->epoch[h] = e;
