@@ -25,6 +25,7 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
     o->min_group = 20;
     o->seed = 1;
     o->context_sites = VS_MARKOV_CONTEXT_DEFAULT;
+    o->context_cm = VS_MARKOV_CONTEXT_CM_DEFAULT;
     o->min_carriers = VS_MARKOV_K_DEFAULT;
 }
 
@@ -190,6 +191,7 @@ static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *
     if (!p->site_name) vs_die("internal error: a markov fit needs the panel's site names");
     m->markov = 1;
     m->context_sites = o->context_sites;
+    m->context_cm = o->context_cm;
     m->min_carriers = o->min_carriers;
     markov_sites(p, m);
     int G = m->n_groups, C = p->n_contigs;
@@ -200,11 +202,15 @@ static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *
         for (int t = 0; t < gm->K; t++) haps[g][t] = 2 * gm->members[t / 2] + (t & 1);
         gm->chain = vs_calloc(C + 1, sizeof *gm->chain);
     }
+    int32_t **reach = vs_malloc((C + 1) * sizeof *reach);
+    for (int k = 0; k < C; k++) reach[k] = vs_model_markov_reach(m, k);
 #pragma omp parallel for schedule(dynamic) collapse(2)
     for (int g = 0; g < G; g++)
         for (int k = 0; k < C; k++)
             m->groups[g].chain[k] = vs_markov_fit(p, p->contigs[k].first_site, p->contigs[k].n_sites, haps[g],
-                                                  m->groups[g].K, o->context_sites, o->min_carriers);
+                                                  m->groups[g].K, reach[k], o->min_carriers);
+    for (int k = 0; k < C; k++) free(reach[k]);
+    free(reach);
     if (o->dp_epsilon > 0) {
         m->dp_epsilon = o->dp_epsilon;
         for (int g = 0; g < G; g++)
@@ -215,8 +221,8 @@ static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *
     for (int g = 0; g < G; g++) {
         int64_t nodes = 0;
         for (int k = 0; k < C; k++) nodes += m->groups[g].chain[k]->first[m->groups[g].chain[k]->n_sites];
-        vs_info("group %s: %d samples, %lld context nodes (contexts of up to %d sites, %s)", m->groups[g].name,
-                m->groups[g].n_members, (long long)nodes, o->context_sites,
+        vs_info("group %s: %d samples, %lld context nodes (contexts of up to %d sites and %g cM, %s)",
+                m->groups[g].name, m->groups[g].n_members, (long long)nodes, o->context_sites, o->context_cm,
                 o->min_carriers ? "each carried by at least --min-carriers individuals" : "unpruned");
         free(haps[g]);
     }
@@ -248,6 +254,22 @@ static void same_sites(const vs_model_t *a, const char *pa, const vs_model_t *b,
     }
 }
 
+/* Dies naming the first site where two models' contexts reach back differently (their maps differ). */
+static void same_reach(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb)
+{
+    for (int i = 0; i < a->n_contigs; i++) {
+        int32_t *x = vs_model_markov_reach(a, i), *y = vs_model_markov_reach(b, i);
+        for (int64_t s = 0; s < a->contigs[i].n_sites; s++)
+            if (x[s] != y[s])
+                vs_die("--merge: at %s:%lld contexts reach back %d sites in %s but %d in %s: their genetic maps "
+                       "differ (%s, %s); fit every part with the same --map", a->contigs[i].name,
+                       (long long)a->contigs[i].site_pos[s], x[s], pa, y[s], pb, a->contigs[i].map_source,
+                       b->contigs[i].map_source);
+        free(x);
+        free(y);
+    }
+}
+
 vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_carriers)
 {
     for (int i = 0; i < n; i++) {
@@ -257,10 +279,12 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
             vs_die("--merge: %s is %s but %s is %s; merge unpruned models (a trusted hub prunes the sum) or pruned "
                    "ones (each owner pruned), not both", paths[i], ms[i]->min_carriers ? "pruned" : "unpruned",
                    paths[0], ms[0]->min_carriers ? "pruned" : "unpruned");
-        if (ms[i]->context_sites != ms[0]->context_sites)
-            vs_die("--merge: %s has contexts of %d sites, %s of %d; fit every part with the same --context-sites",
-                   paths[i], ms[i]->context_sites, paths[0], ms[0]->context_sites);
+        if (ms[i]->context_sites != ms[0]->context_sites || ms[i]->context_cm != ms[0]->context_cm)
+            vs_die("--merge: %s has contexts of up to %d sites and %g cM, %s of %d and %g; fit every part with the "
+                   "same --context-sites and --context-cM", paths[i], ms[i]->context_sites, ms[i]->context_cm,
+                   paths[0], ms[0]->context_sites, ms[0]->context_cm);
         if (i) same_sites(ms[0], paths[0], ms[i], paths[i]);
+        if (i) same_reach(ms[0], paths[0], ms[i], paths[i]);
     }
     /* pruned parts: every count of each is 0 or carried by K_i individuals, so the sum's are at least min K_i */
     int pruned_k = 0;
@@ -284,7 +308,9 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
                 continue;
             }
             for (int k = 0; k < acc->n_contigs; k++) {
-                vs_mchain_t *sum = vs_markov_merge(to->chain[k], from->chain[k]);
+                int32_t *reach = vs_model_markov_reach(acc, k);
+                vs_mchain_t *sum = vs_markov_merge(to->chain[k], from->chain[k], reach);
+                free(reach);
                 vs_markov_destroy(to->chain[k]);
                 to->chain[k] = sum;
             }

@@ -24,12 +24,14 @@ typedef struct {
     int small_groups_error;   /* else merge small groups into NA */
     uint64_t seed;
     int markov;               /* --kind markov: the shareable chain, not Li-Stephens */
-    int context_sites;        /* markov: the longest context */
+    int context_sites;        /* markov: the longest context, sites */
+    double context_cm;        /* markov: ... and centimorgans; 0: no limit */
     int min_carriers;         /* markov: prune to K carriers; 0: unpruned */
     double dp_epsilon;        /* markov: noise on the released counts; 0: none */
 } vs_fit_opts_t;
 
-#define VS_MARKOV_CONTEXT_DEFAULT 16
+#define VS_MARKOV_CONTEXT_DEFAULT VS_MARKOV_CONTEXT_MAX
+#define VS_MARKOV_CONTEXT_CM_DEFAULT 0.05
 #define VS_MARKOV_K_DEFAULT 5
 
 void vs_fit_opts_init(vs_fit_opts_t *o);

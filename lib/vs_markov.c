@@ -61,60 +61,94 @@ int vs_markov_equal(const vs_mchain_t *a, const vs_mchain_t *b)
     return 1;
 }
 
+/* ---------- how far contexts reach ---------- */
+
+int32_t *vs_markov_reach(const double *cm, int64_t n_sites, int context_sites, double context_cm)
+{
+    int32_t *reach = vs_malloc((n_sites + 1) * sizeof *reach);
+    int64_t q = 0;            /* the oldest site a context at s may start at: never moves back */
+    for (int64_t s = 0; s < n_sites; s++) {
+        if (q < s - context_sites) q = s - context_sites;
+        while (context_cm > 0 && cm && cm[s] - cm[q] > context_cm) q++;
+        reach[s] = (int32_t)(s - q);
+    }
+    return reach;
+}
+
 /* ---------- the fit ---------- */
 
-/* The positional BWT of the group's haplotypes and the contexts it shows. */
+/* Contexts are compacted: a context whose haplotypes are exactly those of
+ * its suffix (the context less its oldest allele) is not stored, since each
+ * of its extensions would again hold the same haplotypes as its suffix's.
+ * Each distinct block of the positional BWT is stored once, at the shortest
+ * context that gives it, so a site holds at most 2H - 1 nodes whatever the
+ * context length, and a walk that backs off to the longest stored suffix
+ * draws from the same haplotypes as an uncompacted chain would. */
+
+/* A site's nodes while they are built: per node its block of the sort order
+ * (fit) or the nodes of the two parts holding its haplotypes (merge), its
+ * longest stored proper suffix, and its stored extensions at the next site. */
 typedef struct {
-    int H, L, K;
+    int32_t n, m;
+    int32_t *lo, *hi;        /* fit: the block a[lo..hi); merge: part a's and part b's node, -1: none */
+    int32_t *sfx;            /* the longest stored proper suffix, -1: none (the empty context) */
+    int32_t *child;          /* child[2 k + a]: the extension by allele a at the next site, -1: not stored */
+} level_t;
+
+static void level_push(level_t *v, int32_t lo, int32_t hi, int32_t sfx)
+{
+    if (v->n == v->m) {
+        v->m = v->m ? 2 * v->m : 256;
+        v->lo = vs_realloc(v->lo, v->m * sizeof *v->lo);
+        v->hi = vs_realloc(v->hi, v->m * sizeof *v->hi);
+        v->sfx = vs_realloc(v->sfx, v->m * sizeof *v->sfx);
+        v->child = vs_realloc(v->child, 2 * (size_t)v->m * sizeof *v->child);
+    }
+    int32_t k = v->n++;
+    v->lo[k] = lo;
+    v->hi[k] = hi;
+    v->sfx[k] = sfx;
+    v->child[2 * k] = v->child[2 * k + 1] = -1;
+}
+
+static void level_free(level_t *v)
+{
+    free(v->lo);
+    free(v->hi);
+    free(v->sfx);
+    free(v->child);
+}
+
+static void level_swap(level_t *x, level_t *y)
+{
+    level_t t = *x;
+    *x = *y;
+    *y = t;
+    y->n = 0;
+}
+
+/* The longest stored proper suffix of the extension by allele a of node p of
+ * the previous site: the longest stored suffix of p's suffix that extends by a. */
+static int32_t extension_suffix(const level_t *prev, int32_t p, int a)
+{
+    for (p = prev->sfx[p]; p >= 0; p = prev->sfx[p])
+        if (prev->child[2 * p + a] >= 0) return prev->child[2 * p + a];
+    return 0;
+}
+
+/* The positional BWT of the group's haplotypes (Durbin 2014): at site s the
+ * haplotypes are sorted by their alleles before s read backwards, so those
+ * that share a context form a block. */
+typedef struct {
+    int H, K;
     const int *haps;
-    int *a, *a1, *ones;
-    int64_t *d, *d1, *d_ones;
-    uint8_t *y, *y_prev;
-    int32_t *node_prev, *node_cur;     /* per depth x haplotype: its node at the last / this site, -1: none */
+    const int32_t *reach;              /* per site, the longest context */
+    int *a, *a1;                       /* the order at this site; scratch */
+    int *zeros;                        /* zeros[j]: allele-0 haplotypes among a[0..j) of the previous site */
+    uint8_t *y;                        /* this site's alleles, by group haplotype */
     uint32_t *stamp, gen;              /* distinct individuals */
     uint8_t *side;
 } fit_t;
-
-typedef struct {
-    vs_mnode_t n;
-    int lo, hi;                        /* its block of the sort order */
-} cand_t;
-
-static int cand_order(const void *x, const void *y)
-{
-    const cand_t *a = x, *b = y;
-    int o = node_order(&a->n, &b->n);
-    return o ? o : (a->lo > b->lo) - (a->lo < b->lo);
-}
-
-/* Durbin's algorithm 2: the order and divergences after site s. */
-static void pbwt_step(fit_t *f, int64_t s)
-{
-    int n0 = 0, n1 = 0;
-    int64_t p = s + 1, q = s + 1;
-    for (int j = 0; j < f->H; j++) {
-        if (f->d[j] > p) p = f->d[j];
-        if (f->d[j] > q) q = f->d[j];
-        int t = f->a[j];
-        if (f->y[t] == 0) {
-            f->a1[n0] = t;
-            f->d1[n0++] = p;
-            p = 0;
-        } else {
-            f->ones[n1] = t;
-            f->d_ones[n1++] = q;
-            q = 0;
-        }
-    }
-    memcpy(f->a1 + n0, f->ones, n1 * sizeof *f->ones);
-    memcpy(f->d1 + n0, f->d_ones, n1 * sizeof *f->d_ones);
-    int *ta = f->a;
-    f->a = f->a1;
-    f->a1 = ta;
-    int64_t *td = f->d;
-    f->d = f->d1;
-    f->d1 = td;
-}
 
 /* Counts of the block a[lo..hi): haplotypes and distinct individuals by allele here, and carriers. */
 static void block_counts(fit_t *f, int lo, int hi, vs_mnode_t *n)
@@ -136,87 +170,96 @@ static void block_counts(fit_t *f, int lo, int hi, vs_mnode_t *n)
     }
 }
 
-/* The contexts of site s: every block of every depth up to L, less those
- * fewer than K individuals carry, in canonical order. */
-static void site_nodes(fit_t *f, vs_mchain_t *c, int64_t *cap, int64_t s, cand_t **cand, int *m_cand)
+/* The order at the next site: a stable partition by this site's allele. */
+static void pbwt_step(fit_t *f)
 {
-    int nc = 0, top = s < f->L ? (int)s : f->L;
-    for (int l = 0; l <= top; l++)
-        for (int lo = 0, hi; lo < f->H; lo = hi) {
-            for (hi = lo + 1; hi < f->H && f->d[hi] <= s - l; hi++) {}
-            int t0 = f->a[lo];
-            int32_t pred = l ? f->node_prev[(l - 1) * f->H + t0] : -1;
-            if (l && pred < 0) continue;                   /* its shorter context was dropped */
-            if (nc == *m_cand) *cand = vs_realloc(*cand, (*m_cand = 2 * *m_cand + 64) * sizeof **cand);
-            cand_t *x = &(*cand)[nc];
-            x->n.pred = pred;
-            x->n.allele = l ? f->y_prev[t0] : 0;
-            x->n.depth = (uint8_t)l;
-            x->lo = lo;
-            x->hi = hi;
-            block_counts(f, lo, hi, &x->n);
-            if (f->K && x->n.carriers < f->K) continue;
-            nc++;
-        }
-    qsort(*cand, nc, sizeof **cand, cand_order);
-    for (int i = 0; i < (top + 1) * f->H; i++) f->node_cur[i] = -1;
-    for (int i = 0; i < nc; i++) {
-        cand_t *x = &(*cand)[i];
-        for (int j = x->lo; j < x->hi; j++) f->node_cur[x->n.depth * f->H + f->a[j]] = (int32_t)i;
-        chain_push(c, cap, s, &x->n);
+    int n0 = 0;
+    for (int j = 0; j < f->H; j++) {
+        f->zeros[j] = n0;
+        n0 += f->y[f->a[j]] == 0;
     }
+    f->zeros[f->H] = n0;
+    for (int j = 0, n1 = 0; j < f->H; j++) {
+        int t = f->a[j];
+        if (f->y[t] == 0) f->a1[f->zeros[j]] = t;
+        else f->a1[n0 + n1++] = t;
+    }
+    int *ta = f->a;
+    f->a = f->a1;
+    f->a1 = ta;
+}
+
+/* Where boundary j of the previous site's order falls among the haplotypes that took allele a. */
+static int32_t ranked(const fit_t *f, int32_t j, int a)
+{
+    return a ? f->zeros[f->H] + j - f->zeros[j] : f->zeros[j];
+}
+
+/* Stores the context of the block a[lo..hi) unless fewer than K individuals carry it. */
+static int fit_push(fit_t *f, vs_mchain_t *c, int64_t *cap, int64_t s, level_t *cur, vs_mnode_t *n, int32_t lo,
+                    int32_t hi, int32_t sfx)
+{
+    block_counts(f, lo, hi, n);
+    if (f->K && n->carriers < f->K) return 0;
+    level_push(cur, lo, hi, sfx);
+    chain_push(c, cap, s, n);
+    return 1;
+}
+
+/* The nodes of site s: the empty context, then each node of the site before
+ * extended by each allele, where the extension holds haplotypes, is no longer
+ * than the site's reach, holds other haplotypes than its suffix does, and (pruning) is
+ * carried by K individuals.  They come out in canonical order. */
+static void fit_site(fit_t *f, vs_mchain_t *c, int64_t *cap, int64_t s, level_t *prev, level_t *cur)
+{
+    vs_mnode_t n = { .pred = -1 };
+    if (!fit_push(f, c, cap, s, cur, &n, 0, f->H, -1) || !s) return;
+    const int64_t base = c->first[s - 1];      /* c->node moves as nodes are pushed: indices, not pointers */
+    for (int32_t p = 0; p < prev->n; p++)
+        for (int a = 0; a < 2; a++) {
+            int32_t size = c->node[base + p].n[a], depth = c->node[base + p].depth + 1;
+            int32_t suffix_size = prev->sfx[p] < 0 ? f->H : c->node[base + prev->sfx[p]].n[a];
+            if (!size || depth > f->reach[s] || size == suffix_size) continue;
+            n = (vs_mnode_t){ .pred = p, .allele = (uint8_t)a, .depth = depth };
+            if (fit_push(f, c, cap, s, cur, &n, ranked(f, prev->lo[p], a), ranked(f, prev->hi[p], a),
+                         extension_suffix(prev, p, a)))
+                prev->child[2 * p + a] = cur->n - 1;
+        }
 }
 
 vs_mchain_t *vs_markov_fit(const vs_panel_t *p, int64_t first_site, int64_t n_sites, const int *haps, int n_haps,
-                           int context_sites, int min_carriers)
+                           const int32_t *reach, int min_carriers)
 {
-    fit_t f = { .H = n_haps, .L = context_sites, .K = min_carriers, .haps = haps };
+    fit_t f = { .H = n_haps, .K = min_carriers, .haps = haps, .reach = reach };
     size_t H = (size_t)n_haps + 1;
     f.a = vs_malloc(H * sizeof *f.a);
     f.a1 = vs_malloc(H * sizeof *f.a1);
-    f.ones = vs_malloc(H * sizeof *f.ones);
-    f.d = vs_calloc(H, sizeof *f.d);
-    f.d1 = vs_calloc(H, sizeof *f.d1);
-    f.d_ones = vs_malloc(H * sizeof *f.d_ones);
+    f.zeros = vs_malloc(H * sizeof *f.zeros);
     f.y = vs_calloc(H, 1);
-    f.y_prev = vs_calloc(H, 1);
-    f.node_prev = vs_malloc((context_sites + 1) * H * sizeof *f.node_prev);
-    f.node_cur = vs_malloc((context_sites + 1) * H * sizeof *f.node_cur);
     f.stamp = vs_calloc(p->n_samples + 1, sizeof *f.stamp);
     f.side = vs_calloc(p->n_samples + 1, 1);
     for (int t = 0; t < n_haps; t++) f.a[t] = t;
     vs_mchain_t *c = chain_new(n_sites);
     int64_t cap = 0;
-    cand_t *cand = NULL;
-    int m_cand = 0;
+    level_t prev = { 0 }, cur = { 0 };
     for (int64_t s = 0; s < n_sites; s++) {
+        if (s) pbwt_step(&f);
         for (int t = 0; t < n_haps; t++) f.y[t] = (uint8_t)vs_panel_allele(p, first_site + s, haps[t]);
         c->first[s + 1] = c->first[s];
-        site_nodes(&f, c, &cap, s, &cand, &m_cand);
-        pbwt_step(&f, s);
-        uint8_t *ty = f.y_prev;
-        f.y_prev = f.y;
-        f.y = ty;
-        int32_t *tn = f.node_prev;
-        f.node_prev = f.node_cur;
-        f.node_cur = tn;
+        fit_site(&f, c, &cap, s, &prev, &cur);
+        level_swap(&prev, &cur);
     }
     if (min_carriers) {         /* allele counts of fewer than K individuals; individual counts are not kept */
         vs_mchain_t *pruned = vs_markov_prune(c, min_carriers);
         vs_markov_destroy(c);
         c = pruned;
     }
-    free(cand);
+    level_free(&prev);
+    level_free(&cur);
     free(f.a);
     free(f.a1);
-    free(f.ones);
-    free(f.d);
-    free(f.d1);
-    free(f.d_ones);
+    free(f.zeros);
     free(f.y);
-    free(f.y_prev);
-    free(f.node_prev);
-    free(f.node_cur);
     free(f.stamp);
     free(f.side);
     return c;
@@ -244,7 +287,7 @@ void vs_markov_noise(vs_mchain_t *c, double eps, uint64_t seed, uint64_t key)
         }
 }
 
-/* ---------- pruning and merging ---------- */
+/* ---------- pruning ---------- */
 
 vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int K)
 {
@@ -277,69 +320,12 @@ vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int K)
     return out;
 }
 
-vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b)
-{
-    if (a->n_sites != b->n_sites) vs_die("internal error: merging chains of %lld and %lld sites",
-                                         (long long)a->n_sites, (long long)b->n_sites);
-    vs_mchain_t *out = chain_new(a->n_sites);
-    int64_t cap = 0, max_site = 0;
-    for (int64_t s = 0; s < a->n_sites; s++) {
-        int64_t na = a->first[s + 1] - a->first[s], nb = b->first[s + 1] - b->first[s];
-        if (na > max_site) max_site = na;
-        if (nb > max_site) max_site = nb;
-    }
-    /* each side's node index at the last site -> the merged one (monotonic: the merged order
-     * restricted to one side is that side's order) */
-    int32_t *ma = vs_malloc((max_site + 1) * sizeof *ma), *mb = vs_malloc((max_site + 1) * sizeof *mb);
-    int32_t *ma1 = vs_malloc((max_site + 1) * sizeof *ma1), *mb1 = vs_malloc((max_site + 1) * sizeof *mb1);
-    for (int64_t s = 0; s < a->n_sites; s++) {
-        out->first[s + 1] = out->first[s];
-        int64_t i = a->first[s], j = b->first[s];
-        int32_t k = 0;
-        while (i < a->first[s + 1] || j < b->first[s + 1]) {
-            vs_mnode_t x, y;
-            int has_x = i < a->first[s + 1], has_y = j < b->first[s + 1];
-            if (has_x) {
-                x = a->node[i];
-                x.pred = x.pred < 0 ? -1 : ma[x.pred];
-            }
-            if (has_y) {
-                y = b->node[j];
-                y.pred = y.pred < 0 ? -1 : mb[y.pred];
-            }
-            int o = !has_x ? 1 : !has_y ? -1 : node_order(&x, &y);
-            vs_mnode_t n = o <= 0 ? x : y;
-            if (o == 0)
-                for (int v = 0; v < 2; v++) {
-                    n.n[v] += y.n[v];
-                    n.ind[v] += y.ind[v];
-                }
-            if (o == 0) n.carriers += y.carriers;
-            if (o <= 0) ma1[i++ - a->first[s]] = k;
-            if (o >= 0) mb1[j++ - b->first[s]] = k;
-            chain_push(out, &cap, s, &n);
-            k++;
-        }
-        int32_t *t = ma;
-        ma = ma1;
-        ma1 = t;
-        t = mb;
-        mb = mb1;
-        mb1 = t;
-    }
-    free(ma);
-    free(mb);
-    free(ma1);
-    free(mb1);
-    return out;
-}
-
 /* ---------- sampling ---------- */
 
 /* Node (depth, pred, allele) of site s, index within the site, or -1. */
 static int32_t find_node(const vs_mchain_t *c, int64_t s, int depth, int32_t pred, int allele)
 {
-    vs_mnode_t key = { .pred = pred, .allele = (uint8_t)allele, .depth = (uint8_t)depth };
+    vs_mnode_t key = { .pred = pred, .allele = (uint8_t)allele, .depth = depth };
     int64_t lo = c->first[s], hi = c->first[s + 1];
     while (lo < hi) {
         int64_t mid = lo + (hi - lo) / 2;
@@ -374,10 +360,15 @@ void vs_markov_links(vs_mchain_t *c)
                 c->suffix[k] = n->depth ? 0 : -1;
                 continue;
             }
-            /* (x1..xd) less x1 = (suffix of (x1..x{d-1})) extended by xd; it carries at least as many */
-            int32_t p = c->suffix[c->first[s - 1] + n->pred];
-            c->suffix[k] = find_node(c, s, n->depth - 1, p, n->allele);
-            if (c->suffix[k] < 0) c->suffix[k] = 0;       /* not stored (pruned unevenly by a merge): the root */
+            /* (x1..xd) less x1: the longest stored suffix of (x1..x{d-1}) less x1 that extends by xd */
+            c->suffix[k] = 0;
+            for (int32_t p = c->suffix[c->first[s - 1] + n->pred]; p >= 0; p = c->suffix[c->first[s - 1] + p]) {
+                int32_t x = find_node(c, s, c->node[c->first[s - 1] + p].depth + 1, p, n->allele);
+                if (x >= 0) {
+                    c->suffix[k] = x;
+                    break;
+                }
+            }
         }
     free(c->draw_from);
     free(c->next);
@@ -391,6 +382,84 @@ void vs_markov_links(vs_mchain_t *c)
             c->draw_from[k] = n->n[0] + n->n[1] > 0 || self == 0 ? self : c->draw_from[c->first[s] + c->suffix[k]];
             for (int a = 0; a < 2; a++) c->next[2 * k + a] = walk_next(c, s, self, a);
         }
+}
+
+/* ---------- merging ---------- */
+
+/* The node of part x that holds the haplotypes of the extension by allele a
+ * of its node r of site s (the extension itself, or its longest stored
+ * suffix when compacted away), -1: none (no haplotype of x, or a count of
+ * fewer than K individuals stored as 0). */
+static int32_t part_extension(const vs_mchain_t *x, int64_t s, int32_t r, int a)
+{
+    if (r < 0) return -1;
+    const vs_mnode_t *n = &x->node[x->first[s] + r];
+    if (!n->n[a] && find_node(x, s + 1, n->depth + 1, r, a) < 0) return -1;
+    return vs_markov_next(x, s, r, a);
+}
+
+static int32_t part_root(const vs_mchain_t *x, int64_t s) { return x->first[s + 1] > x->first[s] ? 0 : -1; }
+
+static vs_mnode_t part_node(const vs_mchain_t *x, int64_t s, int32_t r)
+{
+    return r < 0 ? (vs_mnode_t){ .pred = -1 } : x->node[x->first[s] + r];
+}
+
+/* Stores a node of the merge: the sum of the parts' nodes ra and rb. */
+static void merge_push(vs_mchain_t *out, int64_t *cap, const vs_mchain_t *a, const vs_mchain_t *b, int64_t s,
+                       level_t *cur, vs_mnode_t n, int32_t ra, int32_t rb, int32_t sfx)
+{
+    vs_mnode_t x = part_node(a, s, ra), y = part_node(b, s, rb);
+    for (int v = 0; v < 2; v++) {
+        n.n[v] = x.n[v] + y.n[v];
+        n.ind[v] = x.ind[v] + y.ind[v];
+    }
+    n.carriers = x.carriers + y.carriers;
+    level_push(cur, ra, rb, sfx);
+    chain_push(out, cap, s, &n);
+}
+
+/* As fit_site, from the parts: an extension of a node of the merge holds the
+ * union of the parts' haplotypes, so it is stored where either part's differ
+ * from those of its suffix. */
+static void merge_site(vs_mchain_t *out, int64_t *cap, const vs_mchain_t *a, const vs_mchain_t *b,
+                       const int32_t *reach, int64_t s, level_t *prev, level_t *cur)
+{
+    int32_t root_a = part_root(a, s), root_b = part_root(b, s);
+    if (root_a < 0 && root_b < 0) return;
+    merge_push(out, cap, a, b, s, cur, (vs_mnode_t){ .pred = -1 }, root_a, root_b, -1);
+    if (!s) return;
+    const int64_t base = out->first[s - 1];    /* out->node moves as nodes are pushed */
+    for (int32_t p = 0; p < prev->n; p++)
+        for (int v = 0; v < 2; v++) {
+            int32_t depth = out->node[base + p].depth + 1, q = prev->sfx[p];
+            int32_t ra = part_extension(a, s - 1, prev->lo[p], v), rb = part_extension(b, s - 1, prev->hi[p], v);
+            int32_t sa = q < 0 ? root_a : part_extension(a, s - 1, prev->lo[q], v);
+            int32_t sb = q < 0 ? root_b : part_extension(b, s - 1, prev->hi[q], v);
+            if (depth > reach[s] || (ra < 0 && rb < 0) || (ra == sa && rb == sb)) continue;
+            merge_push(out, cap, a, b, s, cur, (vs_mnode_t){ .pred = p, .allele = (uint8_t)v, .depth = depth }, ra,
+                       rb, extension_suffix(prev, p, v));
+            prev->child[2 * p + v] = cur->n - 1;
+        }
+}
+
+vs_mchain_t *vs_markov_merge(vs_mchain_t *a, vs_mchain_t *b, const int32_t *reach)
+{
+    if (a->n_sites != b->n_sites) vs_die("internal error: merging chains of %lld and %lld sites",
+                                         (long long)a->n_sites, (long long)b->n_sites);
+    if (!a->next) vs_markov_links(a);
+    if (!b->next) vs_markov_links(b);
+    vs_mchain_t *out = chain_new(a->n_sites);
+    int64_t cap = 0;
+    level_t prev = { 0 }, cur = { 0 };
+    for (int64_t s = 0; s < a->n_sites; s++) {
+        out->first[s + 1] = out->first[s];
+        merge_site(out, &cap, a, b, reach, s, &prev, &cur);
+        level_swap(&prev, &cur);
+    }
+    level_free(&prev);
+    level_free(&cur);
+    return out;
 }
 
 /* ---------- text form ---------- */
@@ -428,7 +497,7 @@ static int parse_node(const char **p, int unpruned, vs_mnode_t *n)
     return 1;
 }
 
-vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, int max_depth, const char **err)
+vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, const int32_t *reach, const char **err)
 {
     vs_mchain_t *c = chain_new(n_sites);
     int64_t cap = 0;
@@ -445,10 +514,10 @@ vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, i
             vs_mnode_t n;
             if (!parse_node(&p, unpruned, &n)) *err = "a node is not pred:allele:n0:n1";
             else if (n.pred >= prev_n || (s == 0 && n.pred >= 0)) *err = "a node extends a node the site before lacks";
-            else if (n.pred >= 0 && c->node[c->first[s - 1] + n.pred].depth >= max_depth)
-                *err = "a context is longer than the model's context_sites";
+            else if (n.pred >= 0 && c->node[c->first[s - 1] + n.pred].depth >= reach[s])
+                *err = "a context is longer than the model's context_sites and context_cM allow";
             else {
-                n.depth = n.pred < 0 ? 0 : (uint8_t)(c->node[c->first[s - 1] + n.pred].depth + 1);
+                n.depth = n.pred < 0 ? 0 : c->node[c->first[s - 1] + n.pred].depth + 1;
                 if (c->first[s + 1] > c->first[s] && node_order(&c->node[c->first[s + 1] - 1], &n) >= 0)
                     *err = "the nodes of a site are not in order (depth, pred, allele)";
                 else

@@ -10,6 +10,14 @@
  * less its last allele) by that allele, so contexts are never stored as
  * strings and two models of the same sites match node for node.
  *
+ * Compaction: a context that holds the same haplotypes as its suffix (the
+ * context less its oldest allele) is not stored, and so none of its
+ * extensions: each distinct block is stored once, at the shortest context
+ * that gives it, a site holds at most 2H - 1 nodes whatever L, and a walk
+ * backing off to the longest stored suffix draws from the same haplotypes
+ * as the full tree of contexts would.  Long contexts (thousands of sites)
+ * therefore cost no more than the blocks they tell apart.
+ *
  * Pruning (vs_markov_prune, min carriers K): a context carried by fewer than
  * K distinct individuals is dropped (its longer contexts with it), and an
  * allele count of fewer than K individuals is stored as 0: the file then
@@ -22,13 +30,15 @@
 #ifndef VS_MARKOV_H
 #define VS_MARKOV_H
 
+#define VS_MARKOV_CONTEXT_MAX 1000000    /* --context-sites: the longest context a model may have */
+
 #include <stdint.h>
 #include "vs_panel.h"
 
 typedef struct {
     int32_t pred;            /* node of the previous site this extends; -1: the empty context */
     uint8_t allele;          /* the allele at the previous site that extends it */
-    uint8_t depth;           /* context length, sites */
+    int32_t depth;           /* context length, sites */
     int32_t n[2];            /* haplotypes with the context and allele 0, 1 here */
     int32_t ind[2];          /* distinct individuals among them (unpruned models) */
     int32_t carriers;        /* distinct individuals with the context (unpruned models) */
@@ -44,16 +54,23 @@ typedef struct {
     int32_t *next;           /* ... next[2 k + a]: the longest stored context at the next site after allele a */
 } vs_mchain_t;
 
+/* How far back a context may reach at each site: at most context_sites
+ * sites, and (context_cm > 0) no further than context_cm centimorgans from
+ * the site (cm: each site's map position).  Never reaches back past where
+ * the previous site's could, so a context cut off stays cut off. */
+int32_t *vs_markov_reach(const double *cm, int64_t n_sites, int context_sites, double context_cm);
 /* A fit: the counts of one group's haplotypes (panel haplotype indices) on
  * the sites [first_site, first_site + n_sites) of the panel, contexts of up
- * to context_sites sites; min_carriers 0: unpruned. */
+ * to reach[s] sites at site s; min_carriers 0: unpruned. */
 vs_mchain_t *vs_markov_fit(const vs_panel_t *p, int64_t first_site, int64_t n_sites, const int *haps, int n_haps,
-                           int context_sites, int min_carriers);
+                           const int32_t *reach, int min_carriers);
 /* Drops what fewer than K individuals carry (see above); the result holds
  * no individual counts. */
 vs_mchain_t *vs_markov_prune(const vs_mchain_t *c, int min_carriers);
-/* The sum of two unpruned chains of the same sites. */
-vs_mchain_t *vs_markov_merge(const vs_mchain_t *a, const vs_mchain_t *b);
+/* The sum of two chains of the same sites fitted with the same reach: for
+ * unpruned chains, the chain of the union of their haplotypes.  Computes
+ * the parts' links if they lack them. */
+vs_mchain_t *vs_markov_merge(vs_mchain_t *a, vs_mchain_t *b, const int32_t *reach);
 int vs_markov_equal(const vs_mchain_t *a, const vs_mchain_t *b);
 /* --dp-epsilon: adds two-sided geometric noise of scale exp(-eps / 2) to
  * every allele count (one individual changes a count by at most 2: its two
@@ -85,9 +102,9 @@ static inline int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cu
 
 /* Text form for the model file: one line per site, one token per node,
  * "pred:allele:n0:n1" (pruned) or "pred:allele:n0:n1:i0:i1:carriers"
- * (unpruned); depth follows from pred, at most max_depth.  Returns NULL with
+ * (unpruned); depth follows from pred, at most reach[s].  Returns NULL with
  * *err set on a malformed text. */
 char *vs_markov_encode(const vs_mchain_t *c, int unpruned);
-vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, int max_depth, const char **err);
+vs_mchain_t *vs_markov_decode(const char *text, int64_t n_sites, int unpruned, const int32_t *reach, const char **err);
 
 #endif

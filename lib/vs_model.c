@@ -135,6 +135,7 @@ static cJSON *markov_json(const vs_model_t *m)
     cJSON *root = head_json(m, VS_MODEL_KIND_MARKOV);
     cJSON *mk = cJSON_AddObjectToObject(root, "markov");
     cJSON_AddNumberToObject(mk, "context_sites", m->context_sites);
+    cJSON_AddNumberToObject(mk, "context_cM", m->context_cm);
     cJSON_AddNumberToObject(mk, "min_carriers", m->min_carriers);
     cJSON_AddNumberToObject(mk, "dp_epsilon", m->dp_epsilon);
     panel_json(root, m);
@@ -434,6 +435,16 @@ static void sites_from_text(const ctx_t *c, const char *text, vs_model_contig_t 
     if (*p) bad(c, "a contig's \"sites\" has more lines than its n_sites");
 }
 
+int32_t *vs_model_markov_reach(const vs_model_t *m, int contig)
+{
+    const vs_model_contig_t *k = &m->contigs[contig];
+    double *cm = vs_malloc((k->n_sites + 1) * sizeof *cm);
+    for (int64_t s = 0; s < k->n_sites; s++) cm[s] = vs_cmap_cm(k->map, k->site_pos[s]);
+    int32_t *reach = vs_markov_reach(cm, k->n_sites, m->context_sites, m->context_cm);
+    free(cm);
+    return reach;
+}
+
 static vs_model_t *markov_from_json(const ctx_t *c)
 {
     cJSON *root = c->root;
@@ -442,7 +453,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     cJSON *cb = cJSON_GetObjectItemCaseSensitive(root, "created_by");
     if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
     cJSON *mk = need(c, root, "markov", cJSON_Object);
-    m->context_sites = int_in(c, mk, "context_sites", 0, 255);
+    m->context_sites = int_in(c, mk, "context_sites", 0, VS_MARKOV_CONTEXT_MAX);
+    m->context_cm = num_in(c, mk, "context_cM", 0, 1e6);
     m->min_carriers = int_in(c, mk, "min_carriers", 0, 1e6);
     m->dp_epsilon = num_in(c, mk, "dp_epsilon", 0, 1e6);
     cJSON *panel = need(c, root, "panel", cJSON_Object);
@@ -478,8 +490,9 @@ static vs_model_t *markov_from_json(const ctx_t *c)
         cJSON_ArrayForEach(ch, chains) {
             const char *err;
             if (!cJSON_IsString(ch)) bad(c, "a group's chain is not a string");
-            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0,
-                                          m->context_sites, &err);
+            int32_t *reach = vs_model_markov_reach(m, k);
+            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, reach, &err);
+            free(reach);
             if (!g->chain[k]) {
                 char what[256];
                 snprintf(what, sizeof what, "group %s, contig %s: %s", g->name, m->contigs[k].name, err);

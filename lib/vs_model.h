@@ -48,7 +48,8 @@ typedef struct {
 
 typedef struct {
     int markov;               /* the shareable kind (VS_MODEL_KIND_MARKOV) */
-    int context_sites;        /* markov: the longest context */
+    int context_sites;        /* markov: the longest context, sites */
+    double context_cm;        /* markov: ... and centimorgans; 0: no limit */
     int min_carriers;         /* markov: K its counts were pruned to; 0: unpruned (for a trusted hub) */
     double dp_epsilon;        /* markov: the noise on its counts (vcf-fit --dp-epsilon); 0: none */
     int n_samples;
@@ -72,6 +73,9 @@ vs_model_t *vs_model_new(void);
 void vs_model_write(vs_model_t *m, const char *path);
 vs_model_t *vs_model_read(const char *path);
 int vs_model_find_contig(const vs_model_t *m, const char *name);
+/* A markov model's reach (vs_markov_reach) on one contig, from its map and
+ * context limits: what its fit, its merges and its reading all use. */
+int32_t *vs_model_markov_reach(const vs_model_t *m, int contig);
 void vs_model_destroy(vs_model_t *m);
 
 #endif

@@ -509,8 +509,8 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_mo
     const vs_sample_opts_t *so = &o->sample;
     char line[512];
     if (m->markov) {
-        snprintf(line, sizeof line, "##vcfsynthPrivacy=<Model=markov,MinCarriers=%d,ContextSites=%d,RestartCM=%g>",
-                 m->min_carriers, m->context_sites, (double)VS_KCOPY_RESTART_CM);
+        snprintf(line, sizeof line, "##vcfsynthPrivacy=<Model=markov,MinCarriers=%d,ContextSites=%d,ContextCM=%g,RestartCM=%g>",
+                 m->min_carriers, m->context_sites, m->context_cm, (double)VS_KCOPY_RESTART_CM);
         vs_hdr_add_line(hdr, line);
         return;
     }

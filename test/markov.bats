@@ -44,7 +44,7 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
 
 @test "merge: two owners' unpruned models add up to the whole panel's, count for count; pruned after the merge = pruned whole" {
     for x in a b part; do
-        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
+        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --map "$SHARED/maps/chr1.b37.gmap.gz" \
             --min-carriers 0 --no-version -q -o $x.json
     done
     vcf-fit --merge --min-carriers 0 --no-version -q -o ab.json a.json b.json
@@ -52,13 +52,13 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     cmp <(jq -S . ab.json) <(jq -S . part.json)
     # a trusted hub prunes the sum: the same as pruning the whole panel's model
     vcf-fit --merge --min-carriers 5 --no-version -q -o ab5.json a.json b.json
-    vcf-fit "$W/part.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
-        --no-version -q -o part5.json
+    vcf-fit "$W/part.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov \
+        --map "$SHARED/maps/chr1.b37.gmap.gz" --no-version -q -o part5.json
     cmp <(jq -S . ab5.json) <(jq -S . part5.json)
     # owners that prune their own counts: the sum holds no count below K either
     for x in a b; do
-        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --context-sites 6 \
-            --no-version -q -o ${x}5.json
+        vcf-fit "$W/$x.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov \
+            --map "$SHARED/maps/chr1.b37.gmap.gz" --no-version -q -o ${x}5.json
     done
     vcf-fit --merge --no-version -q -o pre.json a5.json b5.json
     [ "$(jq .markov.min_carriers pre.json)" -eq 5 ]
@@ -79,6 +79,13 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     run vcf-fit --merge -o m.json a.json b5.json
     assert_failure 1
     assert_output --partial "not both"
+    # contexts are limited in cM: owners must use the same map
+    vcf-fit "$W/b.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov --min-carriers 0 \
+        --cM-per-Mb 3 -q -o b3.json
+    run vcf-fit --merge -o m.json a.json b3.json
+    assert_failure 1
+    assert_output --partial "their genetic maps differ"
+    assert_output --partial "fit every part with the same --map"
     vcf-fit "$W/b.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop -q -o ls.json
     run vcf-fit --merge -o m.json a.json ls.json
     assert_failure 1
@@ -95,7 +102,7 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     run awk -F'\t' 'NR > 1 && $4 < 0.99' cmp.tsv
     assert_output ""
     [ "$(bcftools view -H syn.bcf | wc -l)" -eq 4296 ]
-    bcftools view -h syn.bcf | grep -q '^##vcfsynthPrivacy=<Model=markov,MinCarriers=5,ContextSites=16,RestartCM=5>'
+    bcftools view -h syn.bcf | grep -q '^##vcfsynthPrivacy=<Model=markov,MinCarriers=5,ContextSites=1000000,ContextCM=0.05,RestartCM=5>'
     synth_split_equal 1:1-11760000 1:11760001-11900000 -m "$W/mk.json" -n 300 --seed 4 -q --no-version
 }
 

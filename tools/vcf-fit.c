@@ -51,7 +51,9 @@ static void usage(FILE *fp)
 "                                 variable-order Markov chain that needs no panel and may\n"
 "                                 leave the data owner (no sample name, no count below k)\n"
 "                                 [li-stephens]\n"
-"        --context-sites INT      markov: the longest context, in sites [16]\n"
+"        --context-cM FLOAT       markov: the longest context, in centimorgans of the map;\n"
+"                                 0: no limit [0.05]\n"
+"        --context-sites INT      markov: ... and in sites [no limit]\n"
 "        --min-carriers INT       markov: every context and allele count is carried by at\n"
 "                                 least k individuals, else left out; 0: unpruned, for a\n"
 "                                 trusted hub that merges and prunes [5]\n"
@@ -89,7 +91,7 @@ static void usage(FILE *fp)
 
 enum { O_GROUP_COLUMN = 1000, O_MIN_GROUP, O_SMALL, O_MAP, O_CM, O_MAP_EXTRAPOLATE, O_FIT_HAPS, O_FIT_SITES, O_FIT_EPS, O_NE_RANGE,
        O_MULTI, O_SEED, O_THREADS, O_REPORT, O_NO_VERSION, O_VERSION, O_KIND, O_CONTEXT_SITES, O_MIN_CARRIERS,
-       O_MERGE, O_DP };
+       O_MERGE, O_DP, O_CONTEXT_CM };
 
 static void parse_ne_range(const char *s, vs_fit_opts_t *f)
 {
@@ -116,6 +118,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "output", required_argument, 0, 'o' }, { "report", required_argument, 0, O_REPORT },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "quiet", no_argument, 0, 'q' },
         { "kind", required_argument, 0, O_KIND }, { "context-sites", required_argument, 0, O_CONTEXT_SITES },
+        { "context-cM", required_argument, 0, O_CONTEXT_CM },
         { "min-carriers", required_argument, 0, O_MIN_CARRIERS }, { "merge", no_argument, 0, O_MERGE },
         { "dp-epsilon", required_argument, 0, O_DP },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
@@ -158,7 +161,8 @@ static void parse(int argc, char **argv, opts_t *o)
                 vs_die_usage("--kind must be li-stephens or markov, got '%s'", optarg);
             o->fit.markov = !strcmp(optarg, "markov");
             break;
-        case O_CONTEXT_SITES: o->fit.context_sites = (int)vs_parse_long("--context-sites", optarg, 0, 255); break;
+        case O_CONTEXT_SITES: o->fit.context_sites = (int)vs_parse_long("--context-sites", optarg, 0, VS_MARKOV_CONTEXT_MAX); break;
+        case O_CONTEXT_CM: o->fit.context_cm = vs_parse_double("--context-cM", optarg, 0, 1000); break;
         case O_MIN_CARRIERS: o->fit.min_carriers = (int)vs_parse_long("--min-carriers", optarg, 0, 1000000); break;
         case O_MERGE: o->merge = 1; break;
         case O_DP: o->fit.dp_epsilon = vs_parse_double("--dp-epsilon", optarg, 1e-6, 100); break;
