@@ -467,13 +467,14 @@ typedef struct markov_t {
     uint64_t seed, seed_key;
     int n_hap, contig, stream_start;
     int64_t site;              /* index of the last site in its contig, -1: none */
+    double x;                  /* its genetic position, Morgans */
     int *group_of_hap;
     int32_t *cur;              /* longest stored context at the next site, -1: waiting for a restart */
     int64_t *epoch;
     double *phase;
 } markov_t;
 
-static markov_t *markov_new(const vs_model_t *m, const int *group_of_sample, int n_samples, uint64_t seed)
+static markov_t *markov_new(const vs_model_t *m, const int *group_of_hap, int n_samples, uint64_t seed)
 {
     markov_t *k = vs_calloc(1, sizeof *k);
     k->m = m;
@@ -484,7 +485,7 @@ static markov_t *markov_new(const vs_model_t *m, const int *group_of_sample, int
     k->site = -1;
     size_t n = k->n_hap + 1;
     k->group_of_hap = vs_malloc(n * sizeof *k->group_of_hap);
-    for (int h = 0; h < k->n_hap; h++) k->group_of_hap[h] = group_of_sample[h / 2];
+    memcpy(k->group_of_hap, group_of_hap, k->n_hap * sizeof *group_of_hap);
     k->cur = vs_malloc(n * sizeof *k->cur);
     k->epoch = vs_malloc(n * sizeof *k->epoch);
     k->phase = vs_malloc(n * sizeof *k->phase);
@@ -517,6 +518,22 @@ static int64_t markov_site_index(const markov_t *k, int contig, int64_t pos, con
     vs_die("internal error: %s:%lld %s>%s is not a site of the markov model", c->name, (long long)pos, ref, alt);
 }
 
+/* Admixed haplotypes that entered a local-ancestry tract since the last
+ * site walk their new group's chain from the empty context.  At the first
+ * site of a run every haplotype reports a tract: only its group is set, and
+ * it waits for its restart point as any other (so -r runs stay exact). */
+static void markov_tracts(markov_t *k, vs_ancestry_t *anc, int contig, int64_t pos)
+{
+    const int *changed;
+    double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / 100.0;
+    int n = vs_ancestry_site(anc, contig, x, &changed), seen = k->contig == contig && !k->stream_start;
+    for (int i = 0; i < n; i++) {
+        int h = changed[i];
+        k->group_of_hap[h] = vs_ancestry_group(anc, h);
+        if (seen && vs_ancestry_tract_start(anc, h) > k->x && k->cur[h] >= 0) k->cur[h] = 0;
+    }
+}
+
 static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, const char *alt, uint64_t key,
                         int write, uint8_t *out)
 {
@@ -530,6 +547,7 @@ static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, c
     k->contig = contig;
     k->site = s;
     double x = vs_cmap_cm(k->m->contigs[contig].map, pos) / 100.0;
+    k->x = x;
     int invalid = 0;
 #pragma omp parallel for schedule(static) reduction(+ : invalid)
     for (int h = 0; h < k->n_hap; h++) {
@@ -631,8 +649,11 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->o = *o;
     plain_init(&s->p, m, group_of_sample, n_samples, o);
+    int admixed = 0;
+    for (int i = 0; i < n_samples; i++) admixed |= group_of_sample[i] >= m->n_groups;
+    if (admixed) s->anc = vs_ancestry_new(o->groups, group_of_sample, n_samples, o->seed);
     if (m->markov) {
-        s->mk = markov_new(m, group_of_sample, n_samples, o->seed);
+        s->mk = markov_new(m, s->p.group_of_hap, n_samples, o->seed);
         s->alt_here = vs_malloc(s->p.n_hap + 1);
         return s;
     }
@@ -646,10 +667,7 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     for (int h = 0; h < s->p.n_hap; h++) sample_group_of_hap[h] = group_of_sample[h / 2];
     if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, sample_group_of_hap, s->p.n_hap, o);
     free(sample_group_of_hap);
-    int admixed = 0;
-    for (int i = 0; i < n_samples; i++) admixed |= group_of_sample[i] >= m->n_groups;
     if (admixed) {
-        s->anc = vs_ancestry_new(o->groups, group_of_sample, n_samples, o->seed);
         s->p.floor_x = vs_malloc((s->p.n_hap + 1) * sizeof *s->p.floor_x);
         s->p.tract_key = vs_calloc(s->p.n_hap + 1, sizeof *s->p.tract_key);
         for (int h = 0; h < s->p.n_hap; h++) s->p.floor_x[h] = -INFINITY;
@@ -733,6 +751,7 @@ void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, 
     uint64_t key = site_key(contig, pos, ref, alt);
     s->n_pieces = 0;
     if (s->mk) {
+        if (s->anc) markov_tracts(s->mk, s->anc, contig, pos);
         markov_site(s->mk, contig, pos, ref, alt, key, write, out);
         return;
     }

@@ -121,6 +121,22 @@ gt_counts() { bcftools query -r "$2" -S "$3" -f '[%GT\n]' "$1" | sort | uniq -c 
     done
 }
 
+@test "admixture from a markov model (no panel): tracts cover every site once, AFR share 0.80 +- 0.03, genotypes follow the tracts' groups; --threads 1 = 2 and -r halves = one run" {
+    vcf-fit "$W/chr22.bcf" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --map "$SHARED/maps/chr22.b37.gmap.gz" \
+        --kind markov --threads 2 -q -o mk.json
+    vcf-synth -m mk.json -n 200 --admix ASWlike=AFR:0.8,EUR:0.2,gen=7 --seed 11 --threads 2 -q \
+        --local-ancestry t.tsv.gz -Ob -o asw.bcf
+    python3 "$ROOT/test/helpers/admix-check.py" t.tsv.gz asw.bcf "$SHARED/maps/chr22.b37.gmap.gz" "$W/chr22.bcf" \
+        "$SHARED/1kg_panel.tsv" AFR EUR > c.txt
+    grep -E 'coverage|share|ls_' c.txt >&3
+    # ls_bias: the mean over 200 samples of a per-sample estimate with sd ~0.11 on chr22 (se ~0.01);
+    # a chain that ignored the tracts would be off by 0.2 or 0.8
+    awk '{ v[$1] = $2 } END { exit !(v["coverage_errors"] == 0 && v["share_A"] > 0.77 && v["share_A"] < 0.83 &&
+                                     v["ls_bias"] > -0.04 && v["ls_bias"] < 0.04) }' c.txt
+    synth_split_equal 22:1-30000000 22:30000001-60000000 -m mk.json -n 60 --admix ASWlike=AFR:0.8,EUR:0.2,gen=7 \
+        --mix ASWlike=0.5,EUR=0.25,AFR=0.25 --seed 4 -q --no-version
+}
+
 @test "--admix and --local-ancestry: bad values are usage errors naming the problem" {
     a=(-m "$W/c22.json" "$W/chr22.bcf" -n 10 -o out.vcf)
     run vcf-synth "${a[@]}" --admix ASWlike=AFR:0.8,XYZ:0.2

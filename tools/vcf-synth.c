@@ -253,7 +253,8 @@ static void parse(int argc, char **argv, opts_t *o)
 }
 
 /* A markov model brings its own sites and copies no one: no panel, and none
- * of the options that need one.  A usage error frees the model first. */
+ * of the options that need one (--admix walks each tract's group's chain).
+ * A usage error frees the model first. */
 static void check_kind(opts_t *o, vs_model_t *m)
 {
     char why[1024] = "";
@@ -262,8 +263,7 @@ static void check_kind(opts_t *o, vs_model_t *m)
         if (!strcmp(o->panel, "-") && isatty(0)) { usage(stderr); exit(2); }
         return;
     }
-    const char *bad = o->n_admix ? "--admix" : o->n_cond ? "--condition" : o->provenance ? "--provenance" :
-                      o->local_ancestry ? "--local-ancestry" : NULL;
+    const char *bad = o->n_cond ? "--condition" : o->provenance ? "--provenance" : NULL;
     if (o->panel)
         snprintf(why, sizeof why, "%s is a markov model (vcf-fit --kind markov): it needs no panel; leave out %s",
                  o->model, o->panel);
