@@ -33,8 +33,7 @@ void vs_markov_destroy(vs_mchain_t *c)
 {
     if (!c) return;
     free(c->suffix);
-    free(c->draw_from);
-    free(c->next);
+    free(c->step);
     free(c->first);
     free(c->node);
     free(c);
@@ -337,51 +336,57 @@ static int32_t find_node(const vs_mchain_t *c, int64_t s, int depth, int32_t pre
     return -1;
 }
 
+/* child[2 k + a]: the node of the next site that extends node k (global
+ * index) by allele a, -1: none stored. */
+static int32_t *child_table(const vs_mchain_t *c)
+{
+    int64_t n = c->first[c->n_sites];
+    int32_t *child = vs_malloc((2 * n + 1) * sizeof *child);
+    for (int64_t k = 0; k < 2 * n; k++) child[k] = -1;
+    for (int64_t s = 1; s < c->n_sites; s++)
+        for (int64_t k = c->first[s]; k < c->first[s + 1]; k++)
+            if (c->node[k].pred >= 0)
+                child[2 * (c->first[s - 1] + c->node[k].pred) + c->node[k].allele] = (int32_t)(k - c->first[s]);
+    return child;
+}
+
 /* The longest stored context at site s + 1 after allele a from node cur of site s: (context, a)
  * if stored, else the same from the context's longest stored suffix. */
-static int32_t walk_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
+static int32_t walk_next(const vs_mchain_t *c, const int32_t *child, int64_t s, int32_t cur, int a)
 {
-    if (s + 1 >= c->n_sites) return 0;
-    for (;;) {
-        int32_t next = find_node(c, s + 1, c->node[c->first[s] + cur].depth + 1, cur, a);
-        if (next >= 0 || cur == 0) return next >= 0 ? next : 0;
-        cur = c->suffix[c->first[s] + cur];
-    }
+    for (; cur >= 0; cur = c->suffix[c->first[s] + cur])
+        if (child[2 * (c->first[s] + cur) + a] >= 0) return child[2 * (c->first[s] + cur) + a];
+    return 0;
 }
 
 void vs_markov_links(vs_mchain_t *c)
 {
+    int32_t *child = child_table(c);
     free(c->suffix);
     c->suffix = vs_malloc((c->first[c->n_sites] + 1) * sizeof *c->suffix);
     for (int64_t s = 0; s < c->n_sites; s++)
         for (int64_t k = c->first[s]; k < c->first[s + 1]; k++) {
+            /* (x1..xd) less x1: the longest stored suffix of (x1..x{d-1}) less x1, extended by xd */
             const vs_mnode_t *n = &c->node[k];
-            if (n->depth <= 1) {
-                c->suffix[k] = n->depth ? 0 : -1;
-                continue;
-            }
-            /* (x1..xd) less x1: the longest stored suffix of (x1..x{d-1}) less x1 that extends by xd */
-            c->suffix[k] = 0;
-            for (int32_t p = c->suffix[c->first[s - 1] + n->pred]; p >= 0; p = c->suffix[c->first[s - 1] + p]) {
-                int32_t x = find_node(c, s, c->node[c->first[s - 1] + p].depth + 1, p, n->allele);
-                if (x >= 0) {
-                    c->suffix[k] = x;
-                    break;
-                }
-            }
+            c->suffix[k] = n->depth == 0 ? -1 : n->depth == 1 ? 0
+                                                 : walk_next(c, child, s - 1, c->suffix[c->first[s - 1] + n->pred], n->allele);
         }
-    free(c->draw_from);
-    free(c->next);
-    c->draw_from = vs_malloc((c->first[c->n_sites] + 1) * sizeof *c->draw_from);
-    c->next = vs_malloc((2 * c->first[c->n_sites] + 1) * sizeof *c->next);
+    free(c->step);
+    c->step = vs_malloc((c->first[c->n_sites] + 1) * sizeof *c->step);
+    int32_t *draw_from = vs_malloc((c->first[c->n_sites] + 1) * sizeof *draw_from);
     for (int64_t s = 0; s < c->n_sites; s++)
         for (int64_t k = c->first[s]; k < c->first[s + 1]; k++) {
             /* nodes come in depth order: a suffix's draw_from is set before its extensions' */
             const vs_mnode_t *n = &c->node[k];
             int32_t self = (int32_t)(k - c->first[s]);
-            c->draw_from[k] = n->n[0] + n->n[1] > 0 || self == 0 ? self : c->draw_from[c->first[s] + c->suffix[k]];
-            for (int a = 0; a < 2; a++) c->next[2 * k + a] = walk_next(c, s, self, a);
+            draw_from[k] = n->n[0] + n->n[1] > 0 || self == 0 ? self : draw_from[c->first[s] + c->suffix[k]];
+            const vs_mnode_t *d = &c->node[c->first[s] + draw_from[k]];
+            int64_t total = (int64_t)d->n[0] + d->n[1];
+            c->step[k].p0 = total > 0 ? (double)d->n[0] / (double)total : 1.0;
+            for (int a = 0; a < 2; a++) c->step[k].next[a] = s + 1 < c->n_sites ? walk_next(c, child, s, self, a) : 0;
         }
+    free(draw_from);
+    free(child);
 }
 
 /* ---------- merging ---------- */
@@ -447,8 +452,8 @@ vs_mchain_t *vs_markov_merge(vs_mchain_t *a, vs_mchain_t *b, const int32_t *reac
 {
     if (a->n_sites != b->n_sites) vs_die("internal error: merging chains of %lld and %lld sites",
                                          (long long)a->n_sites, (long long)b->n_sites);
-    if (!a->next) vs_markov_links(a);
-    if (!b->next) vs_markov_links(b);
+    if (!a->step) vs_markov_links(a);
+    if (!b->step) vs_markov_links(b);
     vs_mchain_t *out = chain_new(a->n_sites);
     int64_t cap = 0;
     level_t prev = { 0 }, cur = { 0 };

@@ -50,9 +50,17 @@ typedef struct {
     int64_t *first;          /* first[s]: index of site s's first node; first[n_sites]: the total */
     vs_mnode_t *node;
     int32_t *suffix;         /* after vs_markov_links: each node's context less its oldest allele (index in its site) */
-    int32_t *draw_from;      /* ... the longest suffix of its context (itself first) with counts */
-    int32_t *next;           /* ... next[2 k + a]: the longest stored context at the next site after allele a */
+    struct vs_mstep_t *step; /* ... and what a walk does there */
 } vs_mchain_t;
+
+/* A walk's step from a node, in one place so that a step reads one cache
+ * line: the share of allele 0 in the counts it draws from (those of the
+ * longest suffix of its context, itself first, that has any; 1 when none
+ * has), and the longest stored context at the next site after each allele. */
+typedef struct vs_mstep_t {
+    double p0;
+    int32_t next[2];
+} vs_mstep_t;
 
 /* How far back a context may reach at each site: at most context_sites
  * sites, and (context_cm > 0) no further than context_cm centimorgans from
@@ -89,15 +97,13 @@ void vs_markov_links(vs_mchain_t *c);
  * any. */
 static inline int vs_markov_draw(const vs_mchain_t *c, int64_t s, int32_t cur, double u)
 {
-    const vs_mnode_t *n = &c->node[c->first[s] + c->draw_from[c->first[s] + cur]];
-    int64_t total = (int64_t)n->n[0] + n->n[1];
-    return total > 0 && u * (double)total >= n->n[0];
+    return u >= c->step[c->first[s] + cur].p0;
 }
 /* The longest stored context at site s + 1 of a haplotype at node cur of
  * site s that then took allele a. */
 static inline int32_t vs_markov_next(const vs_mchain_t *c, int64_t s, int32_t cur, int a)
 {
-    return c->next[2 * (c->first[s] + cur) + a];
+    return c->step[c->first[s] + cur].next[a];
 }
 
 /* Text form for the model file: one line per site, one token per node,
