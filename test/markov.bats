@@ -106,6 +106,30 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     synth_split_equal 1:1-11760000 1:11760001-11900000 -m "$W/mk.json" -n 300 --seed 4 -q --no-version
 }
 
+@test "LD from the markov model (1kg slice, 80/20, -n 2000): r2 ratios to the panel's 0.9-1.4 below 0.03 cM and 0.8-1.8 at 0.03-0.1 cM in every group; 16-site contexts lose it" {
+    awk 'NR > 1 { print $1 "\t" $3 }' "$SHARED/1kg_panel.tsv" > groups.tsv
+    bcftools query -l "$SHARED/1kg_chr1_11.7M.vcf.gz" | awk 'NR == FNR { g[$1] = $2; next }
+        { print > (n[g[$1]]++ % 5 == 4 ? "hold.txt" : "train.txt") }' groups.tsv -
+    for r in train hold; do bcftools view -S $r.txt "$SHARED/1kg_chr1_11.7M.vcf.gz" -Ob -o $r.bcf; done
+    m=(-g groups.tsv --map "$SHARED/maps/chr1.b37.gmap.gz" --threads 2 -q)
+    for setting in default short; do
+        opts=(); [ $setting = short ] && opts=(--context-sites 16 --context-cM 0)
+        vcf-fit train.bcf "${m[@]}" --kind markov "${opts[@]}" -o $setting.json
+        vcf-synth -m $setting.json -n 2000 --seed 7 --threads 2 -q -Ob -o $setting.bcf
+        vcf-fidelity $setting.bcf --train train.bcf --holdout hold.bcf "${m[@]}" -o $setting.tsv
+    done
+    awk -F'\t' '$2 ~ /^ld_r2/ { printf "%s %s %.2f\n", $1, $2, $5 }' default.tsv | sort -k2,2 | awk '{ r[$2] = r[$2] " " $3 }
+        END { for (b in r) print "default", b, r[b] }' | sort >&3
+    # synthetic/holdout ratio of mean r2 per distance bin (column 5)
+    run awk -F'\t' '$2 ~ /^ld_r2_(0-0.001|0.001-0.003|0.003-0.01|0.01-0.03)cM$/ && ($5 < 0.9 || $5 > 1.4) ||
+                     $2 == "ld_r2_0.03-0.1cM" && ($5 < 0.8 || $5 > 1.8)' default.tsv
+    assert_output ""
+    [ "$(awk -F'\t' '$2 ~ /^ld_r2_/' default.tsv | wc -l)" -ge 30 ]
+    # the control: contexts of 16 sites keep under half of the r2 at 0.003-0.03 cM in every group
+    run awk -F'\t' '$2 ~ /^ld_r2_(0.003-0.01|0.01-0.03)cM$/ && $5 > 0.5' short.tsv
+    assert_output ""
+}
+
 @test "--dp-epsilon: noisy counts, the same for the same seed, recorded in the model; AF r still >= 0.99 at epsilon 1" {
     a=("$SHARED/1kg_chr1_11.7M.vcf.gz" -g "$SHARED/1kg_panel.tsv" --group-column super_pop --kind markov -q --no-version)
     vcf-fit "${a[@]}" --dp-epsilon 1 -o dp.json
