@@ -454,7 +454,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
     cJSON *mk = need(c, root, "markov", cJSON_Object);
     m->context_sites = int_in(c, mk, "context_sites", 0, VS_MARKOV_CONTEXT_MAX);
-    m->context_cm = num_in(c, mk, "context_cM", 0, 1e6);
+    /* models written before contexts had a genetic limit have none */
+    m->context_cm = cJSON_HasObjectItem(mk, "context_cM") ? num_in(c, mk, "context_cM", 0, 1e6) : 0;
     m->min_carriers = int_in(c, mk, "min_carriers", 0, 1e6);
     m->dp_epsilon = num_in(c, mk, "dp_epsilon", 0, 1e6);
     cJSON *panel = need(c, root, "panel", cJSON_Object);
