@@ -100,7 +100,9 @@ refused() {
 interrupt_synth() {
     echo old > big.bcf
     set -m                    # job control: a background job keeps SIGINT
-    vcf-synth -m model.json toy.vcf.gz -n 60000 -q -Ob -o big.bcf --provenance p.tsv &
+    # and every signal at its default even when this suite runs in the background or under nohup
+    # (which ignore SIGINT and SIGHUP)
+    env --default-signal vcf-synth -m model.json toy.vcf.gz -n 60000 -q -Ob -o big.bcf --provenance p.tsv &
     local pid=$! i
     set +m
     # up to a minute: a sanitizer build starts slowly
