@@ -83,7 +83,7 @@ static void dcr_one(const vs_geno_t *t, const vs_attack_data_t *d, int is_holdou
 {
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
-        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 6, (uint64_t)i) * d->holdout->n);
+        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_LEAVE_OUT, 6, (uint64_t)i) * d->holdout->n);
         int to_syn = nearest(t, i, d->syn, NULL, d->syn->n, -1, vs_geno_distance);
         int to_ref = nearest_unrelated(t, i, d->holdout, left_out);
         geno[i] = -to_syn;
@@ -231,7 +231,7 @@ static void homer_one(const vs_attack_data_t *d, const vs_geno_t *t, int is_hold
     const vs_geno_t *h = d->holdout;
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
-        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_SPLIT, 7, (uint64_t)i) * h->n);
+        int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_LEAVE_OUT, 7, (uint64_t)i) * h->n);
         /* the target's relatives leave the reference too (see nearest_unrelated) */
         int het = vs_geno_het(t, i), n_out = 1, *out = vs_malloc((h->n + 1) * sizeof *out);
         out[0] = left_out;
@@ -350,7 +350,7 @@ static void partial_one(const vs_attack_data_t *d, const vs_geno_t *t, uint64_t 
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < t->n; i++) {
         uint64_t *mask = vs_calloc(t->nw + 1, sizeof *mask);
-        int *known = vs_rng_permutation((int)t->n_sites, d->seed, VS_RNG_SPLIT, (role << 32) | (uint64_t)i);
+        int *known = vs_rng_permutation((int)t->n_sites, d->seed, VS_RNG_PARTIAL, (role << 32) | (uint64_t)i);
         for (int k = 0; k < m; k++) mask[known[k] >> 6] |= 1ull << (known[k] & 63);
         int best = INT_MAX;
         for (int j = 0; j < d->syn->n; j++) {

@@ -176,7 +176,7 @@ static int *members_of(const int *group_of, int n, int g, int *count)
 /* A seeded random k of the listed members, in their original order. */
 static int *pick(const int *members, int n, int k, uint64_t seed, uint64_t stream)
 {
-    int *perm = vs_rng_permutation(n, seed, VS_RNG_SPLIT, stream), *out = vs_malloc((k + 1) * sizeof *out);
+    int *perm = vs_rng_permutation(n, seed, VS_RNG_SUBSET, stream), *out = vs_malloc((k + 1) * sizeof *out);
     uint8_t *take = vs_calloc(n + 1, 1);
     for (int i = 0; i < k; i++) take[perm[i]] = 1;
     for (int i = 0, j = 0; i < n; i++) if (take[i]) out[j++] = members[i];

@@ -136,7 +136,7 @@ vs_pca_t *vs_pca_fit(const vs_geno_t *g, int k, double min_maf, uint64_t seed)
 
     gsl_matrix *Z = gsl_matrix_alloc(p->n_sites, L), *Y = gsl_matrix_alloc(g->n, L);
     vs_stream_t st;
-    vs_stream_set(&st, seed, VS_RNG_SPLIT, 0x9ca, 0);
+    vs_stream_set(&st, seed, VS_RNG_PCA, 0x9ca, 0);
     for (int64_t j = 0; j < p->n_sites; j++)
         for (int c = 0; c < L; c++) gsl_matrix_set(Z, j, c, gsl_ran_gaussian(vs_stream_gsl(&st), 1));
     for (int step = 0; step < POWER_STEPS; step++) {

@@ -531,7 +531,7 @@ static void resample(const prs_run_t *r, int b, double *out)
     for (int g = 0; g < G; g++) {
         int n = r->n_members[g], *idx = vs_malloc((n + 1) * sizeof *idx);
         for (int k = 0; k < n; k++) {
-            int j = b < 0 ? k : (int)(vs_rng_unif(r->o->seed, VS_RNG_PRS, ((uint64_t)b << 20) + (uint64_t)g, 1000 + k) * n);
+            int j = b < 0 ? k : (int)(vs_rng_unif(r->o->seed, VS_RNG_PRS_RESAMPLE, ((uint64_t)b << 20) + (uint64_t)g, 1000 + k) * n);
             idx[k] = all[na++] = r->members[g][j];
         }
         for (int x = 0; x < 2; x++) out[2 * g + x] = n ? accuracy(r->prs[x], r->y_h, idx, n, r->binary) : NAN;
@@ -624,7 +624,7 @@ static void recovery_row(const prs_run_t *r, vs_prs_t *p, int bit, const char *m
     for (int b = 0; b < B; b++) {
         double s[2] = { 0, 0 };
         for (int k = 0; k < n; k++) {
-            int v = loci[(int)(vs_rng_unif(r->o->seed, VS_RNG_PRS, 0xfeedULL << 32 | (uint64_t)b, k) * n)];
+            int v = loci[(int)(vs_rng_unif(r->o->seed, VS_RNG_PRS_RESAMPLE, 0xfeedULL << 32 | (uint64_t)b, k) * n)];
             for (int x = 0; x < 2; x++) s[x] += r->rec[x][v] >> bit & 1;
         }
         rep[b] = ratio(s[0], s[1]);

@@ -558,8 +558,8 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
     if (ncopy < 1)
         vs_die("--self-test %g copies no training sample of the %d in %s; give a larger fraction", fraction,
                train->n, o->train);
-    int *order = vs_rng_permutation(nh, o->seed, VS_RNG_SPLIT, 11);
-    int *pick = vs_rng_permutation(train->n, o->seed, VS_RNG_SPLIT, 12);
+    int *order = vs_rng_permutation(nh, o->seed, VS_RNG_RISK, 11);
+    int *pick = vs_rng_permutation(train->n, o->seed, VS_RNG_RISK, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
     co->geno[VS_HOLDOUT] = vs_geno_subset(all_holdout, order + half, nh - half);
     vs_geno_t *copies = vs_geno_subset(train, pick, ncopy);

@@ -11,14 +11,19 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
-/* Purposes keep independent uses of one seed apart. */
+/* Purposes keep independent uses of one seed apart.  The key layout: a
+ * draw is keyed by (seed, purpose, a, b); shuffles and permutations use
+ * a = the position and b = the caller's `which`, so single draws (a, b of
+ * the caller's choosing) never share a purpose with shuffles, and each use
+ * has a purpose of its own.  New purposes go at the end: a purpose's number
+ * is part of every output drawn with it. */
 enum {
     VS_RNG_FIT_SUBSET = 1,  /* which haplotypes vcf-fit holds out */
     VS_RNG_GROUP_ORDER,     /* which synthetic sample gets which group */
     VS_RNG_BREAKPOINT,      /* template switches along the map */
     VS_RNG_TEMPLATE,        /* which template a segment copies */
     VS_RNG_MISCOPY,         /* allele flips */
-    VS_RNG_SPLIT,           /* train/holdout splits in tests and tools */
+    VS_RNG_SPLIT,           /* vcf-linkage-attack: equal-size subsets of the cohorts */
     VS_RNG_BOOTSTRAP,       /* bootstrap resamples of attack scores */
     VS_RNG_RESTART,         /* where each synthetic haplotype's copying restarts */
     VS_RNG_JUMP,            /* which neighbour a k-anonymous jump lands on */
@@ -28,8 +33,16 @@ enum {
     VS_RNG_CAUSAL,          /* which sites vcf-pheno makes causal */
     VS_RNG_EFFECT,          /* their effect sizes */
     VS_RNG_ENV,             /* each sample's environmental noise (keyed by its name) */
-    VS_RNG_PRS,             /* vcf-fidelity --utility-pheno: subsets, splits, resamples */
+    VS_RNG_PRS,             /* vcf-fidelity --utility-pheno: subsets and splits */
     VS_RNG_DP,              /* vcf-fit --dp-epsilon: noise on a markov model's counts */
+    VS_RNG_LEAVE_OUT,       /* vcf-linkage-attack: the holdout sample left out for each scored sample */
+    VS_RNG_PARTIAL,         /* vcf-linkage-attack: the sites a partial-genotype attacker knows */
+    VS_RNG_RISK,            /* vcf-linkage-attack --self-test: the samples copied and the holdout filling */
+    VS_RNG_SHADOW,          /* shadow-model runs: each run's split of the pool */
+    VS_RNG_HYBRID,          /* vcf-hybrid: which samples are kept or replaced */
+    VS_RNG_SUBSET,          /* vcf-fidelity: equal-size subsets */
+    VS_RNG_PCA,             /* the randomised PCA's start */
+    VS_RNG_PRS_RESAMPLE,    /* vcf-fidelity --utility-pheno: bootstrap resamples */
 };
 
 /* --seed range: cJSON writes numbers with 15 significant digits when they

@@ -168,7 +168,7 @@ static const char *site_contig(const vs_panel_t *p, int64_t site)
 static void shadow_run(shadow_t *sh, int run)
 {
     const vs_panel_t *p = sh->pool;
-    int *order = vs_rng_permutation(p->n_samples, sh->o->seed, VS_RNG_SPLIT, 0x5ad0 + (uint64_t)run);
+    int *order = vs_rng_permutation(p->n_samples, sh->o->seed, VS_RNG_SHADOW, 0x5ad0 + (uint64_t)run);
     char **in = vs_malloc((sh->n_in + 1) * sizeof *in);
     for (int i = 0; i < sh->n_in; i++) in[i] = p->samples[order[i]];
     char train[4096], out[4096], model[4096], n[32], seed[32];
