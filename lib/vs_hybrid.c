@@ -221,11 +221,11 @@ static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const c
         int n = count_in(real, groups[g]), k = (int)lround(o->fraction * n), cursor = 0;
         int *members = vs_malloc((n + 1) * sizeof *members), m = 0;
         for (int i = 0; i < real->n; i++) if (!strcmp(real->group[i], groups[g])) members[m++] = i;
-        vs_rng_shuffle(members, n, o->seed, VS_RNG_SPLIT, 100 + (uint64_t)g);
+        vs_rng_shuffle(members, n, o->seed, VS_RNG_HYBRID, 100 + (uint64_t)g);
         for (int j = 0; j < k; j++) src[members[j]] = (vs_gt_source_t){ SYN, next_synthetic(syn, groups[g], &cursor, k) };
         free(members);
     }
-    int *order = vs_rng_permutation(real->n, o->seed, VS_RNG_SPLIT, 99);
+    int *order = vs_rng_permutation(real->n, o->seed, VS_RNG_HYBRID, 99);
     plan_t *p = plan_new(real->n);
     int width = 1;
     for (int x = real->n; x >= 10; x /= 10) width++;
@@ -336,6 +336,7 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
     vs_pool_t *pool = vs_pool_new(o->threads - 1);     /* the calling thread is one of --threads */
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
+    vs_vcfw_index(w, o->write_index, o->threads);
     vs_vcfw_header(w, hdr);
     long used = 0, only[2] = { 0, 0 }, inside = 0;
     vs_pair_site_t s;

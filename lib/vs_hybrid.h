@@ -24,6 +24,7 @@ typedef struct {
     int sites_intersect;        /* else sites must match exactly */
     uint64_t seed;
     const char *output, *otype;
+    int write_index;            /* VS_INDEX_NONE, _CSI or _TBI (--write-index) */
     int threads, no_version;
 } vs_hybrid_opts_t;
 

@@ -602,6 +602,7 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     admix_header(hdr, o, m);
     condition_header(hdr, o, m, cond_of_sample);
     vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
+    vs_vcfw_index(w, o->write_index, o->threads);
     vs_vcfw_header(w, hdr);
     bcf_hdr_t *full = hdr;                     /* written: its ##SAMPLE lines are no longer needed */
     hdr = vs_hdr_lean(full);

@@ -22,6 +22,7 @@ typedef struct {
     const char *provenance;   /* --provenance FILE, or NULL */
     const char *privacy;      /* the --privacy preset, or NULL (knobs set one by one) */
     const char *output, *otype;
+    int write_index;          /* VS_INDEX_NONE, _CSI or _TBI (--write-index) */
     int threads, no_version, progress;
     const char *model_path;
 } vs_synth_opts_t;

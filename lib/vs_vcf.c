@@ -670,7 +670,45 @@ struct vs_vcfw_t {
     int is_bcf;
     int32_t *gt;              /* VCF output: genotypes for bcf_update_genotypes */
     int mgt;
+    int index_fmt, index_threads;   /* --write-index */
+    char *fname;
 };
+
+int vs_write_index_parse(const char *arg, const char *otype, const char *fname)
+{
+    int fmt = !arg || !strcmp(arg, "csi") ? VS_INDEX_CSI : !strcmp(arg, "tbi") ? VS_INDEX_TBI : VS_INDEX_NONE;
+    if (fmt == VS_INDEX_NONE) vs_die_usage("--write-index takes csi or tbi, got '%s'", arg);
+    char mode[8];
+    vs_output_mode(otype, fname, mode);
+    if (!strcmp(fname, "-") || !vs_output_compressed(otype, fname))
+        vs_die_usage("--write-index needs a compressed output file (-o FILE with -Ob or -Oz, or a .bcf or .vcf.gz "
+                     "name); %s is %s", strcmp(fname, "-") ? fname : "standard output",
+                     strcmp(fname, "-") ? "not compressed" : "not a file");
+    if (fmt == VS_INDEX_TBI && mode[1] == 'b')
+        vs_die_usage("--write-index=tbi indexes bgzipped VCF only; a BCF file takes --write-index (CSI)");
+    return fmt;
+}
+
+void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads)
+{
+    w->index_fmt = fmt;
+    w->index_threads = threads;
+}
+
+/* The written file's index, built from it as 'bcftools index' would (CSI with 2^14 bins, or TBI). */
+static void write_index(vs_vcfw_t *w)
+{
+    kstring_t name = { 0, 0, NULL };
+    ksprintf(&name, "%s.%s", w->fname, w->index_fmt == VS_INDEX_TBI ? "tbi" : "csi");
+    vs_outfile_t *of = vs_outfile_begin(name.s);
+    int ret = bcf_index_build3(vs_outfile_path(w->of), vs_outfile_path(of), w->index_fmt == VS_INDEX_TBI ? 0 : 14,
+                               w->index_threads);
+    if (ret < 0)
+        vs_die("cannot write the index %s of %s (htslib error %d)%s", name.s, w->name, ret,
+               ret == -2 ? ": the file is not BGZF-compressed" : ret == -3 ? ": the file cannot be indexed" : "");
+    vs_outfile_finish(of);
+    free(name.s);
+}
 
 vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
 {
@@ -678,6 +716,7 @@ vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
     vs_output_mode(otype, fname, mode);
     vs_vcfw_t *w = vs_calloc(1, sizeof *w);
     w->name = vs_strdup(strcmp(fname, "-") ? fname : "standard output");
+    w->fname = vs_strdup(fname);
     w->of = vs_outfile_begin(fname);
     w->is_bcf = mode[1] == 'b';
     w->rec = bcf_init();
@@ -848,12 +887,14 @@ void vs_vcfw_close(vs_vcfw_t *w)
 {
     errno = 0;
     if (w->bz ? vs_bgzfw_close(w->bz) != 0 || hclose(w->hf) != 0 : hts_close(w->fp) != 0) write_failed(w);
+    if (w->index_fmt) write_index(w);
     vs_outfile_finish(w->of);
     if (w->synced) bcf_destroy(w->synced);
     free(w->text.s);
     bcf_destroy(w->rec);
     free(w->gt);
     free(w->name);
+    free(w->fname);
     free(w);
 }
 

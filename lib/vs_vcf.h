@@ -114,6 +114,12 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
 /* 1 when that output is BGZF-compressed at a level above 0 (-Ob, -Oz, 1-9). */
 int vs_output_compressed(const char *otype, const char *fname);
 
+enum { VS_INDEX_NONE, VS_INDEX_CSI, VS_INDEX_TBI };
+/* --write-index[=csi|tbi], as bcftools: the index format (arg NULL: CSI);
+ * a usage error when the output cannot be indexed (standard output, not
+ * BGZF-compressed, TBI for BCF). */
+int vs_write_index_parse(const char *arg, const char *otype, const char *fname);
+
 typedef struct vs_vcfw_t vs_vcfw_t;
 /* BGZF-compressed output (-Ob, -Oz, levels 1-9) is compressed by vs_bgzfw:
  * in pool (may be NULL) and in the calling thread; other output by htslib. */
@@ -123,6 +129,9 @@ void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
 /* One record of new samples: the site's CHROM, POS, ID, REF and ALT, INFO/AC
  * and AN counted from the alleles, and phased GT (n_hap = 2 x samples). */
 void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap);
+/* --write-index: after the output is written, index it (CSI, or TBI for
+ * bgzipped VCF) as PATH.csi / PATH.tbi, moved into place with it. */
+void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads);
 void vs_vcfw_close(vs_vcfw_t *w);
 
 /* Where an output sample's genotype comes from: file 0 or 1 of a pair, and

@@ -98,6 +98,28 @@ bad_vcf() {
     assert_output 300
 }
 
+@test "--write-index: FILE.csi (or FILE.tbi) as bcftools index writes it, usable by bcftools view -r at once; bad uses are usage errors" {
+    vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 5 --seed 2 -q --write-index -o a.bcf
+    vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 5 --seed 2 -q --write-index=tbi -o a.vcf.gz
+    vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 5 --seed 2 -q --write-index=csi -Oz -o c.out
+    [ -s a.bcf.csi ] && [ -s a.vcf.gz.tbi ] && [ -s c.out.csi ]
+    # the same index bcftools builds from the same file
+    cp a.bcf b.bcf && bcftools index b.bcf && cmp <(zcat a.bcf.csi) <(zcat b.bcf.csi)
+    cp a.vcf.gz b.vcf.gz && bcftools index -t b.vcf.gz && cmp <(zcat a.vcf.gz.tbi) <(zcat b.vcf.gz.tbi)
+    region=$(bcftools query -f '%CHROM:%POS\n' a.bcf | sed -n '100p;200p' | paste -sd- | sed 's/-[^:]*:/-/')
+    [ "$(bcftools view -H -r "$region" a.bcf | wc -l)" -eq 101 ]
+    [ "$(bcftools view -H -r "$region" a.vcf.gz | wc -l)" -eq 101 ]
+    vcf-hybrid augment "$TOY/toy.vcf.gz" a.bcf -g "$TOY/groups.tsv" --target max -q --write-index -o aug.bcf
+    [ "$(bcftools view -H -r "$region" aug.bcf | wc -l)" -eq 101 ]
+    for bad in "-o x.vcf --write-index" "--write-index" "-Ou -o x.bcf --write-index" "-o x.bcf --write-index=tbi" \
+               "-o x.bcf --write-index=bai"; do
+        run vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 5 $bad
+        assert_failure 2
+        assert_output --partial "--write-index"
+    done
+    [ ! -e x.bcf ] && [ ! -e x.vcf ]
+}
+
 @test "records: phased GT only, INFO/AC and AN equal bcftools +fill-tags" {
     vcf-synth -m "$TOY/model.json" "$TOY/toy.vcf.gz" -n 30 -q -o s.vcf
     run bcftools query -f '[%GT\n]' s.vcf

@@ -47,6 +47,8 @@ static void usage(FILE *fp)
 "    -o, --output FILE            output file [standard output]\n"
 "    -O, --output-type b|u|z|v[0-9]  compressed BCF, uncompressed BCF, compressed VCF, VCF\n"
 "                                 [from the -o suffix, else v]\n"
+"        --write-index[=csi|tbi]  index the output as bcftools does: FILE.csi, or FILE.tbi for\n"
+"                                 bgzipped VCF [off; csi]\n"
 "        --threads INT            threads, the calling one and compression [1]\n"
 "        --no-version             leave out the version and command line\n"
 "    -q, --quiet                  no informational messages\n"
@@ -61,7 +63,7 @@ static void usage(FILE *fp)
 }
 
 enum { O_GROUP_COLUMN = 1000, O_SITES, O_TARGET, O_FRACTION, O_PREFIX, O_KEY, O_SEED, O_THREADS,
-       O_NO_VERSION, O_VERSION };
+       O_NO_VERSION, O_VERSION, O_WRITE_INDEX };
 
 /* equal, max, or GROUP=N,... with whole N: checked before any file is read. */
 static void check_target(const char *t)
@@ -79,6 +81,7 @@ static void check_target(const char *t)
 static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
 {
     int prefix_given = 0, seed_given = 0;
+    const char *write_index = NULL;
     static const struct option lo[] = {
         { "groups", required_argument, 0, 'g' }, { "group-column", required_argument, 0, O_GROUP_COLUMN },
         { "sites", required_argument, 0, O_SITES }, { "target", required_argument, 0, O_TARGET },
@@ -86,6 +89,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         { "regions-file", required_argument, 0, 'R' }, { "key", required_argument, 0, O_KEY },
         { "seed", required_argument, 0, O_SEED }, { "output", required_argument, 0, 'o' },
         { "output-type", required_argument, 0, 'O' }, { "threads", required_argument, 0, O_THREADS },
+        { "write-index", optional_argument, 0, O_WRITE_INDEX },
         { "no-version", no_argument, 0, O_NO_VERSION }, { "quiet", no_argument, 0, 'q' },
         { "help", no_argument, 0, 'h' }, { "version", no_argument, 0, O_VERSION }, { 0, 0, 0, 0 }
     };
@@ -121,6 +125,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
             break;
         case 'o': o->output = optarg; break;
         case 'O': o->otype = optarg; break;
+        case O_WRITE_INDEX: write_index = optarg ? optarg : "csi"; break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
         case O_NO_VERSION: o->no_version = 1; break;
         case 'q': vs_set_quiet(1); break;
@@ -159,6 +164,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         char m[8];
         vs_output_mode(o->otype, o->output, m);
     }
+    if (write_index) o->write_index = vs_write_index_parse(write_index, o->otype, o->output);
     vs_path_t in[] = { { "the input REAL", o->real }, { "the input SYNTHETIC", o->syn }, { "-g/--groups", o->groups },
                        { "-R/--regions-file", o->regions } };
     vs_path_t out[] = { { "-o", o->output }, { "--key", o->key } };

@@ -20,11 +20,11 @@ enum { K_MIN_CARRIERS = 1, K_JUMP = 2, K_SCALE = 4, K_SEGMENT = 8, K_RARE = 16, 
 
 typedef struct {
     const char *model, *panel, *mix, *prefix, *output, *otype, *privacy;
-    const char *provenance, *local_ancestry;
+    const char *provenance, *local_ancestry, *write_index_arg;
     const char **admix;        /* --admix values, in order */
     const char **cond;         /* --condition values, in order */
     int n_admix, n_cond, mix_given;
-    int n, threads, no_version, progress;
+    int n, threads, no_version, progress, write_index;
     vs_sample_opts_t sample;
     vs_read_opts_t read;
 } opts_t;
@@ -86,6 +86,8 @@ static void usage(FILE *fp)
 "    -o, --output FILE            output file [standard output]\n"
 "    -O, --output-type b|u|z|v[0-9]  compressed BCF, uncompressed BCF, compressed VCF,\n"
 "                                 VCF; 0-9 compression level [from the -o suffix, else v]\n"
+"        --write-index[=csi|tbi]  index the output as bcftools does: FILE.csi, or FILE.tbi for\n"
+"                                 bgzipped VCF [off; csi]\n"
 "        --threads INT            threads in all, sampling and compression [1]\n"
 "        --no-version             leave out the version and command line\n"
 "        --progress               show progress even when standard error is not a terminal\n"
@@ -103,7 +105,7 @@ static void usage(FILE *fp)
 
 enum { O_MIX = 1000, O_PREFIX, O_SEED, O_THREADS, O_NO_VERSION, O_VERSION, O_PROGRESS, O_PRIVACY, O_MIN_CARRIERS,
        O_JUMP, O_SCALE_SWITCH, O_MAX_SEGMENT, O_RARE, O_PROVENANCE, O_CONTEXT, O_ADMIX, O_LOCAL_ANCESTRY,
-       O_CONDITION };
+       O_CONDITION, O_WRITE_INDEX };
 
 /* -n: a BCF record holds at most VS_MAX_SAMPLES samples; beyond that the
  * cohort must be written as shards. */
@@ -126,6 +128,7 @@ static void parse(int argc, char **argv, opts_t *o)
         { "regions-file", required_argument, 0, 'R' }, { "targets", required_argument, 0, 't' },
         { "targets-file", required_argument, 0, 'T' }, { "output", required_argument, 0, 'o' },
         { "output-type", required_argument, 0, 'O' }, { "threads", required_argument, 0, O_THREADS },
+        { "write-index", optional_argument, 0, O_WRITE_INDEX },
         { "privacy", required_argument, 0, O_PRIVACY }, { "min-carriers", required_argument, 0, O_MIN_CARRIERS },
         { "jump", required_argument, 0, O_JUMP }, { "scale-switch", required_argument, 0, O_SCALE_SWITCH },
         { "max-segment-cM", required_argument, 0, O_MAX_SEGMENT }, { "rare", required_argument, 0, O_RARE },
@@ -206,6 +209,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case 'T': o->read.targets = optarg; o->read.targets_is_file = 1; break;
         case 'o': o->output = optarg; break;
         case 'O': o->otype = optarg; break;
+        case O_WRITE_INDEX: o->write_index_arg = optarg ? optarg : "csi"; break;
         case O_THREADS: o->threads = (int)vs_parse_long("--threads", optarg, 1, 1024); break;
         case O_NO_VERSION: o->no_version = 1; break;
         case O_PROGRESS: o->progress = 1; break;
@@ -244,6 +248,7 @@ static void parse(int argc, char **argv, opts_t *o)
         char mode[8];
         vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
     }
+    if (o->write_index_arg) o->write_index = vs_write_index_parse(o->write_index_arg, o->otype, o->output);
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
                        { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
@@ -315,7 +320,7 @@ int main(int argc, char **argv)
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
                            .cond = cond, .n_cond = o.n_cond,
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
-                           .output = o.output, .otype = o.otype, .threads = o.threads,
+                           .output = o.output, .otype = o.otype, .write_index = o.write_index, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     vs_synth_run(m, o.panel, &o.read, &so);
     vs_out_commit();
