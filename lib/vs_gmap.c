@@ -10,7 +10,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <zlib.h>
+#include <htslib/bgzf.h>
+#include <htslib/kstring.h>
 
 /* ---------- one contig ---------- */
 
@@ -122,7 +123,8 @@ typedef struct { int chr, pos, cm, ncol; const char *format; } layout_t;
 static int split_ws(char *line, char **tok, int max)
 {
     int n = 0;
-    for (char *p = strtok(line, " \t\r\n"); p && n < max; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+    char *save = NULL;
+    for (char *p = strtok_r(line, " \t\r\n", &save); p && n < max; p = strtok_r(NULL, " \t\r\n", &save)) tok[n++] = p;
     return n;
 }
 
@@ -177,25 +179,27 @@ static void flush_contig(vs_gmap_t *g, acc_t *a, const char *path)
 
 vs_gmap_t *vs_gmap_read(const char *path)
 {
-    gzFile fp = gzopen(path, "r");
+    BGZF *fp = bgzf_open(path, "r");          /* gzip, BGZF or plain text */
     if (!fp) vs_die("cannot open genetic map %s: %s", path, strerror(errno));
     vs_gmap_t *g = vs_calloc(1, sizeof *g);
     layout_t L = { -1, -1, -1, 0, NULL };
     acc_t a = { 0 };
-    char line[4096];
+    kstring_t line = { 0, 0, NULL }, copy = { 0, 0, NULL };
     long lineno = 0;
-    while (gzgets(fp, line, sizeof line)) {
+    int ret;
+    while ((ret = bgzf_getline(fp, '\n', &line)) >= 0) {
         lineno++;
-        char copy[4096], *tok[16];
-        memcpy(copy, line, sizeof line);
-        int n = split_ws(copy, tok, 16);
+        char *tok[16];
+        copy.l = 0;
+        kputsn(line.s, line.l, &copy);
+        int n = split_ws(copy.s, tok, 16);
         if (n == 0 || tok[0][0] == '#') continue;
         if (!L.format) {              /* first line: a header, or PLINK's 4 columns */
             if (!is_number(tok[n - 1])) {
                 if (layout_from_header(tok, n, &L) < 0)
                     vs_die("genetic map %s: cannot recognise the header '%.*s'; expected SHAPEIT "
                            "(pos chr cM), HapMap, Eagle or PLINK .map columns", path,
-                           (int)strcspn(line, "\r\n"), line);
+                           (int)strcspn(line.s, "\r\n"), line.s);
                 continue;
             }
             if (n != 4)
@@ -222,9 +226,9 @@ vs_gmap_t *vs_gmap_read(const char *path)
         a.pos[a.n] = pos;
         a.cm[a.n++] = cm;
     }
-    int truncated = !gzeof(fp);
-    gzclose(fp);
-    if (truncated) vs_die("genetic map %s: read error or truncated gzip file", path);
+    free(line.s);
+    free(copy.s);
+    if (bgzf_close(fp) < 0 || ret < -1) vs_die("genetic map %s: read error or truncated gzip file", path);
     flush_contig(g, &a, path);
     free(a.pos);
     free(a.cm);
@@ -298,7 +302,8 @@ static char *find_in_dir(const char *dir, const char *contig)
     while ((e = readdir(d))) {
         char name[512];
         snprintf(name, sizeof name, "%s", e->d_name);
-        for (char *t = strtok(name, "._-"); t; t = strtok(NULL, "._-")) {
+        char *save = NULL;
+        for (char *t = strtok_r(name, "._-", &save); t; t = strtok_r(NULL, "._-", &save)) {
             if (!vs_contig_match(t, contig)) continue;
             if (strncasecmp(t, "chr", 3) != 0 && t != name) continue;  /* bare "20" only as the first token */
             if (found) vs_die("genetic map directory %s has more than one file for contig %s", dir, contig);

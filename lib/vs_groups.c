@@ -28,7 +28,9 @@ static int split(char *line, char **tok)
 {
     int n = 0;
     if (!strchr(line, '\t')) {
-        for (char *p = strtok(line, " \t\r\n"); p && n < MAX_COLS; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+        char *save = NULL;
+        for (char *p = strtok_r(line, " \t\r\n", &save); p && n < MAX_COLS; p = strtok_r(NULL, " \t\r\n", &save))
+            tok[n++] = p;
         return n;
     }
     line[strcspn(line, "\r\n")] = 0;

@@ -537,7 +537,8 @@ static void list_read(const char *path, list_t *l)
     while (getline(&line, &cap, fp) > 0) {
         lineno++;
         int n = 0;
-        for (char *p = strtok(line, " \t\r\n"); p && n < 5; p = strtok(NULL, " \t\r\n")) tok[n++] = p;
+        char *save = NULL;
+        for (char *p = strtok_r(line, " \t\r\n", &save); p && n < 5; p = strtok_r(NULL, " \t\r\n", &save)) tok[n++] = p;
         if (n == 0 || tok[0][0] == '#') continue;
         char *end;
         long long pos = n >= 2 ? strtoll(tok[1], &end, 10) : 0;

@@ -57,6 +57,15 @@ int main(void)
     check_points(put("e.txt", "Chromosome Position.bp. Rate.cM.Mb. Map.cM.\nchr4 1000 1 0.5\n"
                               "chr4 2000 1 1.5\nchr4 4000 1 2.0\n", 0), "HapMap", "chr4");
 
+    /* a comment line longer than any line buffer, and CRLF line ends: read whole, as bgzf_getline reads them */
+    size_t long_n = 3 * 4096 + 100;
+    char *text = calloc(long_n + 200, 1);
+    strcpy(text, "pos chr cM\r\n#");
+    memset(text + strlen(text), 'x', long_n);
+    strcat(text, "\r\n1000 4 0.5\r\n2000 4 1.5\r\n4000 4 2.0\r\n");
+    check_points(put("long.txt", text, 1), "SHAPEIT", "4");
+    free(text);
+
     vs_gmap_t *multi = vs_gmap_read(put("m.txt", "pos chr cM\n100 1 0\n200 1 1\n100 2 5\n300 2 6\n", 0));
     CHECK(multi->n == 2, "a file with two contigs has two maps");
     CHECK_NEAR(vs_cmap_cm(vs_gmap_find(multi, "2"), 200), 5.5, 1e-12, "the second contig of a file");
