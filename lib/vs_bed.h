@@ -1,22 +1,16 @@
-/* vs_bed: regions from a BED file (0-based, half-open), sorted and
- * non-overlapping within each contig, for testing whether a site is inside. */
+/* vs_bed: regions from a BED file (0-based, half-open; plain or gzipped;
+ * '#', track and browser lines skipped; in any order, overlaps allowed, as
+ * bcftools -R reads them), for testing whether a site is inside.  An htslib
+ * region index (regidx) holds them. */
 #ifndef VS_BED_H
 #define VS_BED_H
 
 #include <stdint.h>
 
-typedef struct {
-    char *contig;
-    int n;
-    int64_t *start, *end;     /* 0-based, half-open */
-} vs_bed_contig_t;
+typedef struct vs_bed_t vs_bed_t;
 
-typedef struct {
-    int n;
-    vs_bed_contig_t *c;
-} vs_bed_t;
-
-/* Dies, naming the line, on a malformed, unsorted or overlapping file. */
+/* Dies, naming the file and line, on a line that is not 'contig start end'
+ * with 0 <= start < end, and on a file with no region. */
 vs_bed_t *vs_bed_read(const char *path);
 /* Whether the 1-based position lies in a region (contigs match with or without "chr"). */
 int vs_bed_contains(const vs_bed_t *b, const char *contig, int64_t pos);

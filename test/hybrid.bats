@@ -124,18 +124,29 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
         <(bcftools +fill-tags rep.vcf -- -t AC,AN,AF | bcftools query -f '%INFO/AC %INFO/AN %INFO/AF\n')
 }
 
-@test "replace: overlapping, unsorted or malformed BED files are refused" {
-    printf 'chr4\t1000\t5000\nchr4\t4000\t6000\n' > overlap.bed
-    run vcf-hybrid replace "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" -g "$TOY/groups.tsv" -R overlap.bed -o x.vcf
+@test "replace: BED regions in any order, overlapping, gzipped or CHR-named read as their union (as bcftools -R); malformed lines are refused, named" {
+    a=("$TOY/toy.vcf.gz" "$TOY/synsrc.bcf" -g "$TOY/groups.tsv" --no-version -q)
+    printf 'chr4\t19999\t20000\nchr4\t20500\t21000\nchr4\t100000\t105000\n' > r.bed
+    vcf-hybrid replace "${a[@]}" -R r.bed -o ref.vcf
+    # the same regions cut in overlapping pieces, out of order, with comments and a track line, gzipped
+    printf '# regions\ntrack name=x\nchr4\t100000\t103000\nchr4\t20500\t20800\nchr4\t102000\t105000\n' > o.bed
+    printf 'chr4\t20700\t21000\nchr4\t19999\t20000\n' >> o.bed
+    bgzip -c o.bed > o.bed.gz
+    vcf-hybrid replace "${a[@]}" -R o.bed.gz -o o.vcf
+    cmp ref.vcf o.vcf
+    sed 's/^chr4/CHR4/' r.bed > upper.bed
+    vcf-hybrid replace "${a[@]}" -R upper.bed -o u.vcf
+    cmp ref.vcf u.vcf
+    for bad in 'chr4\t5000\n' 'chr4\t6000\t5000\n' 'chr4\tx\t5000\n'; do
+        printf "chr4\t1\t2\n$bad" > bad.bed
+        run vcf-hybrid replace "${a[@]}" -R bad.bed -o x.vcf
+        assert_failure 1
+        assert_output --partial "BED file bad.bed line 2 is not 'contig start end' with 0 <= start < end"
+    done
+    printf '# nothing\n' > none.bed
+    run vcf-hybrid replace "${a[@]}" -R none.bed -o x.vcf
     assert_failure 1
-    assert_output --partial "overlap.bed line 2: chr4:4000-6000 overlaps the region before it"
-    printf 'chr4\t5000\t6000\nchr4\t1000\t2000\n' > unsorted.bed
-    run vcf-hybrid replace "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" -g "$TOY/groups.tsv" -R unsorted.bed -o x.vcf
-    assert_failure 1
-    assert_output --partial "unsorted.bed line 2: chr4:1000 comes after 5000"
-    printf 'chr4\t5000\n' > bad.bed
-    run vcf-hybrid replace "$TOY/toy.vcf.gz" "$TOY/syn40.bcf" -g "$TOY/groups.tsv" -R bad.bed -o x.vcf
-    assert_failure 1
+    assert_output --partial "BED file none.bed has no regions"
     [ ! -e x.vcf ]
 }
 
