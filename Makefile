@@ -14,7 +14,7 @@ CC      ?= cc
 PKGS     = htslib gsl libcjson zlib liblzma libcrypto
 
 OPT      ?= -O2 -g
-CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Ilib
+CPPFLAGS += -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE -Ilib -DVS_VERSION='"$(VERSION)"'
 CFLAGS   += -std=c11 $(OPT) -Wall -Wextra -Werror -fopenmp \
             $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lhts -lgsl -lgslcblas -lcjson -lz -llzma -lcrypto) -lm

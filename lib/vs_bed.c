@@ -1,4 +1,5 @@
 #include "vs_bed.h"
+#include "vs_bgzf.h"
 #include "vs_err.h"
 #include "vs_gmap.h"
 
@@ -6,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <htslib/regidx.h>
 
@@ -25,8 +25,7 @@ static int parse_line(const char *line, char **chr_beg, char **chr_end, hts_pos_
                       void *payload, void *usr)
 {
     bed_ctx_t *x = usr;
-    x->lineno++;
-    const char *p = line + strspn(line, " \t");
+    const char *p = line + strspn(line, " \t\r");
     if (!*p || *p == '#' || !strncmp(p, "track", 5) || !strncmp(p, "browser", 7)) return -1;
     int ret = regidx_parse_bed(line, chr_beg, chr_end, beg, end, payload, NULL);
     /* regidx stores [beg, end] 0-based inclusive: BED's [start, end) less one at the end */
@@ -39,11 +38,16 @@ static int parse_line(const char *line, char **chr_beg, char **chr_end, hts_pos_
 
 vs_bed_t *vs_bed_read(const char *path)
 {
-    struct stat sb;
-    if (stat(path, &sb) != 0) vs_die("cannot open BED file %s: %s", path, strerror(errno));
+    size_t len;
+    char *text = vs_side_text(path, "BED file", &len), *rest = text, *line;
     bed_ctx_t x = { path, 0, 0 };
-    regidx_t *idx = regidx_init(path, parse_line, NULL, 0, &x);
-    if (!idx) vs_die("cannot read BED file %s", path);
+    regidx_t *idx = regidx_init(NULL, parse_line, NULL, 0, &x);
+    if (!idx) vs_die("out of memory reading BED file %s", path);
+    while ((line = vs_next_line(&rest))) {
+        x.lineno++;
+        if (regidx_insert(idx, line) < 0) vs_die("out of memory reading BED file %s", path);
+    }
+    free(text);
     if (x.n == 0) {
         regidx_destroy(idx);
         vs_die("BED file %s has no regions", path);

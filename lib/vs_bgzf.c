@@ -3,9 +3,12 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <htslib/bgzf.h>
+#include <htslib/kstring.h>
 #include <htslib/thread_pool.h>
 
 /* ---------- the pool ---------- */
@@ -182,4 +185,50 @@ int vs_bgzfw_close(vs_bgzfw_t *w)
     free(w->ring);
     free(w);
     return err ? -1 : 0;
+}
+
+char *vs_slurp(const char *path, size_t *len)
+{
+    BGZF *fp = bgzf_open(path, "r");
+    if (!fp) return NULL;
+    kstring_t ks = { 0, 0, NULL };
+    char buf[65536];
+    ssize_t n;
+    while ((n = bgzf_read(fp, buf, sizeof buf)) > 0) kputsn(buf, (size_t)n, &ks);
+    if (bgzf_close(fp) < 0 || n < 0) {
+        free(ks.s);
+        errno = 0;
+        return NULL;
+    }
+    *len = ks.l;
+    return ks.s ? ks.s : vs_strdup("");
+}
+
+/* A side file's text for a line-by-line parser: dies when it cannot be
+ * read or is not text. */
+char *vs_side_text(const char *path, const char *what, size_t *len)
+{
+    char *text = vs_slurp(path, len);
+    if (!text && errno) vs_die("cannot open %s %s: %s", what, path, strerror(errno));
+    if (!text) vs_die("%s %s: read error or truncated gzip file", what, path);
+    if (strlen(text) != *len) {
+        size_t at = strlen(text);
+        free(text);
+        vs_die("%s %s has a NUL byte at offset %zu: it is not a text file", what, path, at);
+    }
+    return text;
+}
+
+/* The next line of a text, NUL-terminated in place; NULL at its end. */
+char *vs_next_line(char **p)
+{
+    if (!**p) return NULL;
+    char *line = *p, *nl = strchr(line, '\n');
+    if (nl) {
+        *nl = 0;
+        *p = nl + 1;
+    } else {
+        *p = line + strlen(line);
+    }
+    return line;
 }

@@ -35,4 +35,15 @@ int vs_bgzfw_flush_try(vs_bgzfw_t *w, size_t len);
 /* Writes what is left and the end-of-file block, and frees the writer. */
 int vs_bgzfw_close(vs_bgzfw_t *w);
 
+/* Reading a small side file (a map, a BED file): the whole text of a plain,
+ * gzip or BGZF file, NUL-terminated, its length in *len; NULL when it cannot
+ * be opened (errno set) or read (errno 0).  Read whole and closed at once,
+ * so that a parser that stops on an error holds no file open. */
+char *vs_slurp(const char *path, size_t *len);
+/* vs_slurp for a parser: dies, naming `what` and the file, when the file
+ * cannot be read or holds a NUL byte (not text). */
+char *vs_side_text(const char *path, const char *what, size_t *len);
+/* The next line of such a text (its '\n' replaced by NUL); NULL at the end. */
+char *vs_next_line(char **p);
+
 #endif

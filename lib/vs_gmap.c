@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <htslib/bgzf.h>
+#include "vs_bgzf.h"
 #include <htslib/kstring.h>
 
 /* ---------- one contig ---------- */
@@ -179,19 +179,18 @@ static void flush_contig(vs_gmap_t *g, acc_t *a, const char *path)
 
 vs_gmap_t *vs_gmap_read(const char *path)
 {
-    BGZF *fp = bgzf_open(path, "r");          /* gzip, BGZF or plain text */
-    if (!fp) vs_die("cannot open genetic map %s: %s", path, strerror(errno));
+    size_t len;
+    char *text = vs_side_text(path, "genetic map", &len), *rest = text, *line;
     vs_gmap_t *g = vs_calloc(1, sizeof *g);
     layout_t L = { -1, -1, -1, 0, NULL };
     acc_t a = { 0 };
-    kstring_t line = { 0, 0, NULL }, copy = { 0, 0, NULL };
+    kstring_t copy = { 0, 0, NULL };
     long lineno = 0;
-    int ret;
-    while ((ret = bgzf_getline(fp, '\n', &line)) >= 0) {
+    while ((line = vs_next_line(&rest))) {
         lineno++;
         char *tok[16];
         copy.l = 0;
-        kputsn(line.s, line.l, &copy);
+        kputs(line, &copy);
         int n = split_ws(copy.s, tok, 16);
         if (n == 0 || tok[0][0] == '#') continue;
         if (!L.format) {              /* first line: a header, or PLINK's 4 columns */
@@ -199,7 +198,7 @@ vs_gmap_t *vs_gmap_read(const char *path)
                 if (layout_from_header(tok, n, &L) < 0)
                     vs_die("genetic map %s: cannot recognise the header '%.*s'; expected SHAPEIT "
                            "(pos chr cM), HapMap, Eagle or PLINK .map columns", path,
-                           (int)strcspn(line.s, "\r\n"), line.s);
+                           (int)strcspn(line, "\r\n"), line);
                 continue;
             }
             if (n != 4)
@@ -226,9 +225,8 @@ vs_gmap_t *vs_gmap_read(const char *path)
         a.pos[a.n] = pos;
         a.cm[a.n++] = cm;
     }
-    free(line.s);
     free(copy.s);
-    if (bgzf_close(fp) < 0 || ret < -1) vs_die("genetic map %s: read error or truncated gzip file", path);
+    free(text);
     flush_contig(g, &a, path);
     free(a.pos);
     free(a.cm);

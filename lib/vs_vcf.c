@@ -20,7 +20,9 @@
 
 KHASH_MAP_INIT_STR(str2int, int)
 
-#define VS_VERSION "0.1.0"
+#ifndef VS_VERSION
+#error "VS_VERSION comes from the Makefile (VERSION): build with make"
+#endif
 
 const char *vs_version(void) { return VS_VERSION; }
 
