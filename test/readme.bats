@@ -81,9 +81,15 @@ readme_commands() {
     [ "$(bcftools view -H markov1000.bcf | wc -l)" -eq "$(bcftools view -H train.bcf | wc -l)" ]
     run bash -c "bcftools view -h markov1000.bcf | grep -c -F -w -f train.txt"
     assert_output 0
-    # judged like any release: no high row; allele frequencies as close to the training ones as the
-    # holdout's are (the ratio; a group of 80 synthetic samples alone has r near 0.99), not flagged
-    [ "$(awk -F'\t' 'NR > 1 && $11 == "high"' markov-risk.tsv | wc -l)" -eq 0 ]
+    # judged like any release: every attack on every group and all; no copy, duplicate or first-degree
+    # relative of a member or a non-member; no name
+    [ "$(jq '.rows | length' markov-risk.json)" -eq 60 ]
+    [ "$(jq -c '.exact_copies' markov-risk.json)" = '{"members":0,"nonmembers":0}' ]
+    [ "$(jq '[.king_bands[] | select(.band == "duplicate" or .band == "first") | .member_pairs + .nonmember_pairs] | add' \
+        markov-risk.json)" -eq 0 ]
+    [ "$(jq -r '.rows[] | select(.attack == "names") | .auc' markov-risk.json | sort -u)" = 0.5 ]
+    # allele frequencies as close to the training ones as the holdout's are (the ratio; a group of 80
+    # synthetic samples alone has r near 0.99), not flagged
     run awk -F'\t' '$2 == "af_r" && ($5 < 0.98 || $8 != "ok")' markov-fidelity.tsv
     assert_output ""
     [ "$(awk -F'\t' '$2 == "af_r"' markov-fidelity.tsv | wc -l)" -ge 5 ]
