@@ -6,10 +6,12 @@
 #include "vs_json.h"
 #include "vs_metrics.h"
 #include "vs_out.h"
+#include "vs_panel.h"
+#include <htslib/kstring.h>
 #include "vs_pca.h"
 #include "vs_prs.h"
 #include "vs_rng.h"
-#include "vs_vcf.h"
+#include "vs_out.h"
 
 #include <math.h>
 #include <stdlib.h>

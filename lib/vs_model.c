@@ -2,8 +2,10 @@
 #include "vs_err.h"
 #include "vs_hash.h"
 #include "vs_out.h"
+#include "vs_panel.h"
+#include <htslib/kstring.h>
 #include "vs_rng.h"
-#include "vs_vcf.h"
+#include "vs_out.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>

@@ -5,6 +5,7 @@
 
 #include <htslib/bgzf.h>
 #include <htslib/tbx.h>
+#include <htslib/kstring.h>
 
 #include <errno.h>
 #include <ftw.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---------- inputs against outputs ---------- */
@@ -388,4 +390,42 @@ int vs_run_shell(const char *cmd)
         }
     child = 0;
     return status;
+}
+
+/* ---------- what a run records of itself ---------- */
+
+#ifndef VS_VERSION
+#error "VS_VERSION comes from the Makefile (VERSION): build with make"
+#endif
+const char *vs_version(void) { return VS_VERSION; }
+
+char *vs_command_line(void)
+{
+    kstring_t s = { 0, 0, NULL };
+    kputs(vs_command(), &s);
+    time_t t = time(NULL);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        /* reproducible-builds.org: a whole number of seconds since 1970; anything else is an error */
+        char *end;
+        errno = 0;
+        long long v = strtoll(epoch, &end, 10);
+        if (errno || *end || v < 0 || v > 253402300799LL)
+            vs_die_at(NULL, "unset it, or give whole seconds since 1970-01-01 (date +%s), up to the year 9999",
+                      "SOURCE_DATE_EPOCH='%s' is not a date", epoch);
+        t = (time_t)v;
+    }
+    char date[64];
+    struct tm tm;
+    if (!gmtime_r(&t, &tm)) vs_die("cannot convert the time %lld to a date", (long long)t);
+    strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", &tm);
+    ksprintf(&s, "; Date=%s", date);
+    return s.s;
+}
+
+void vs_free_strings(char **v, int n)
+{
+    if (!v) return;
+    for (int i = 0; i < n; i++) free(v[i]);
+    free(v);
 }

@@ -60,4 +60,12 @@ void vs_scratch_remove(char *dir);
  * this run is passed on to.  Returns the wait status. */
 int vs_run_shell(const char *cmd);
 
+/* The version (the Makefile's VERSION), and "the command as typed;
+ * Date=..." honouring SOURCE_DATE_EPOCH (caller frees): what every output
+ * records of the run that wrote it. */
+const char *vs_version(void);
+char *vs_command_line(void);
+/* Frees an array of n strings. */
+void vs_free_strings(char **v, int n);
+
 #endif

@@ -6,6 +6,9 @@
 
 #include <stdint.h>
 
+/* The most samples one BCF record holds (htslib vcf.h: 24 bits). */
+#define VS_MAX_SAMPLES 16777215
+
 typedef struct {
     char *name;
     int64_t first_site, n_sites;   /* sites [first_site, first_site + n_sites) */

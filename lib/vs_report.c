@@ -1,7 +1,7 @@
 #include "vs_report.h"
 #include "vs_err.h"
 #include "vs_out.h"
-#include "vs_vcf.h"
+#include "vs_out.h"
 
 #include <math.h>
 #include <stdio.h>

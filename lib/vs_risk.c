@@ -5,7 +5,7 @@
 #include "vs_groups.h"
 #include "vs_rng.h"
 #include "vs_shadow.h"
-#include "vs_vcf.h"
+#include "vs_out.h"
 
 #include <errno.h>
 #include <math.h>

@@ -20,11 +20,6 @@
 
 KHASH_MAP_INIT_STR(str2int, int)
 
-#ifndef VS_VERSION
-#error "VS_VERSION comes from the Makefile (VERSION): build with make"
-#endif
-
-const char *vs_version(void) { return VS_VERSION; }
 
 /* Contigs met so far, by header id; the table grows, since htslib adds
  * contigs missing from the header as it meets them. */
@@ -938,34 +933,10 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
     return h;
 }
 
-char *vs_command_line(void)
-{
-    kstring_t s = { 0, 0, NULL };
-    kputs(vs_command(), &s);
-    time_t t = time(NULL);
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        /* reproducible-builds.org: a whole number of seconds since 1970; anything else is an error */
-        char *end;
-        errno = 0;
-        long long v = strtoll(epoch, &end, 10);
-        if (errno || *end || v < 0 || v > 253402300799LL)
-            vs_die_at(NULL, "unset it, or give whole seconds since 1970-01-01 (date +%s), up to the year 9999",
-                      "SOURCE_DATE_EPOCH='%s' is not a date", epoch);
-        t = (time_t)v;
-    }
-    char date[64];
-    struct tm tm;
-    if (!gmtime_r(&t, &tm)) vs_die("cannot convert the time %lld to a date", (long long)t);
-    strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", &tm);
-    ksprintf(&s, "; Date=%s", date);
-    return s.s;
-}
-
 void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov)
 {
     if (prov == VS_PROV_NONE) return;
-    bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), VS_VERSION, hts_version());
+    bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), vs_version(), hts_version());
     if (prov == VS_PROV_VERSION) return;
     char *cmd = vs_command_line();
     bcf_hdr_printf(hdr, "##%sCommand=%s", vs_prog(), cmd);
@@ -1042,12 +1013,6 @@ char **vs_hdr_sample_meta(const bcf_hdr_t *h)
     return meta;
 }
 
-void vs_free_strings(char **v, int n)
-{
-    if (!v) return;
-    for (int i = 0; i < n; i++) free(v[i]);
-    free(v);
-}
 
 /* ---------- two files in step ---------- */
 

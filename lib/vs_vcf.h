@@ -12,9 +12,8 @@
 #include <htslib/vcf.h>
 #include "vs_panel.h"
 #include "vs_bgzf.h"
+#include "vs_out.h"
 
-/* The most samples one BCF record holds (htslib vcf.h: 24 bits). */
-#define VS_MAX_SAMPLES 16777215
 
 
 typedef struct {
@@ -78,7 +77,6 @@ void vs_reader_close(vs_reader_t *r);
 /* Group= of each sample's ##SAMPLE=<ID,Group=...> line, NULL where none
  * (an array of bcf_hdr_nsamples strings; free with vs_free_strings). */
 char **vs_hdr_sample_groups(const bcf_hdr_t *h);
-void vs_free_strings(char **v, int n);
 
 /* Two files read in step, record by record, streamed (no index needed). */
 typedef struct vs_pair_reader_t vs_pair_reader_t;
@@ -170,8 +168,5 @@ void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n);
 void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov);
 /* Appends one ## line (dies if htslib refuses it). */
 void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line);
-/* "the command as typed; Date=..." honouring SOURCE_DATE_EPOCH; caller frees. */
-char *vs_command_line(void);
-const char *vs_version(void);
 
 #endif
