@@ -81,26 +81,6 @@ typedef struct {
 } vs_fidelity_t;
 
 vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o);
-/* The interval of the rows: around the estimate x, from the resamples v
- * (reordered), at level (for modules that add rows, vs_prs). */
-void vs_fidelity_interval(double x, double *v, int n, double level, double *lo, double *hi);
-void vs_fidelity_tsv(const vs_fidelity_t *f, FILE *fp);
-/* {"rows": [...], "bias": [...]} with the TSV keys, plus "sites" and "verdict". */
-void vs_fidelity_json(const vs_fidelity_t *f, const char *path);
-/* One line: how many rows and metrics are flagged, and the worst. */
-char *vs_fidelity_verdict(const vs_fidelity_t *f);
-/* 1 when the verdict is FLAGGED: more rows flagged than chance allows (a
- * one-sided binomial test on the count, at VS_FIDELITY_FLAG_ALPHA) or a bias
- * amplified. */
-#define VS_FIDELITY_FLAG_ALPHA 0.05
-int vs_fidelity_flagged(const vs_fidelity_t *f);
-/* On standard error: the verdict and each flagged amplification. */
-void vs_fidelity_summary(const vs_fidelity_t *f);
-/* Per site: CHROM POS REF ALT, then the ALT frequency of each group of the
- * whole synthetic, holdout and training cohorts (columns GROUP:SET). */
-void vs_fidelity_af_table(const vs_fidelity_t *f, const char *path);
-/* Per LD pair, group and set: the haplotype r^2 the LD metrics use. */
-void vs_fidelity_ld_table(const vs_fidelity_t *f, const char *path);
 void vs_fidelity_destroy(vs_fidelity_t *f);
 
 #endif

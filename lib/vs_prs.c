@@ -1,4 +1,5 @@
 #include "vs_prs.h"
+#include "vs_resample.h"
 #include "vs_err.h"
 #include "vs_pheno.h"
 #include "vs_rng.h"
@@ -559,7 +560,7 @@ static void add_row(vs_prs_t *p, const char *group, const char *metric, double s
     w->syn = syn;
     w->base = base;
     w->ratio = ratio(syn, base);
-    vs_fidelity_interval(w->ratio, rep, B, level, &w->lo, &w->hi);
+    vs_interval_normal(w->ratio, rep, B, level, &w->lo, &w->hi);
     w->flag = ok ? flag_of(w->lo, w->hi) : "insufficient";
 }
 
@@ -605,7 +606,7 @@ static void prs_rows(const prs_run_t *r, vs_prs_t *p)
             const double *x = rep + (size_t)b * 2 * (G + 1);
             v[b] = gap(r, x, 0, NULL) - gap(r, x, 1, NULL);
         }
-        vs_fidelity_interval(bi->amp, v, B, r->o->level, &bi->lo, &bi->hi);
+        vs_interval_normal(bi->amp, v, B, r->o->level, &bi->lo, &bi->hi);
         bi->flag = isnan(bi->amp) || isnan(bi->lo) ? "NA" : bi->lo > 0 ? "amplified" : bi->hi < 0 ? "reduced" : "ok";
     }
     free(v);

@@ -1,6 +1,6 @@
 #include "vs_report.h"
 #include "vs_err.h"
-#include "vs_out.h"
+#include "vs_fidreport.h"
 #include "vs_out.h"
 
 #include <math.h>

@@ -1,4 +1,5 @@
 #include "vs_roc.h"
+#include "vs_resample.h"
 #include "vs_err.h"
 #include "vs_rng.h"
 
@@ -110,12 +111,6 @@ int vs_roc_copies(int cm, int nm, int cn, int nn, int real_identical, double *p)
     return cm > 0 && ((cn == 0 && real_identical == 0) || *p < VS_ROC_COPIES_ALPHA);
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 /* Percentile bootstrap interval of the AUC. */
 static void bootstrap_auc(const double *member, int nm, const double *nonmember, int nn, int B, double level,
                           uint64_t seed, uint64_t stream, double *lo, double *hi)
@@ -128,10 +123,7 @@ static void bootstrap_auc(const double *member, int nm, const double *nonmember,
         for (int i = 0; i < nn; i++) n[i] = nonmember[(int)(vs_stream_unif(&st) * nn)];
         auc[b] = vs_auc(m, nm, n, nn);
     }
-    qsort(auc, B, sizeof *auc, cmp_double);
-    double tail = (1 - level) / 2;
-    *lo = auc[(int)floor(tail * (B - 1))];
-    *hi = auc[(int)ceil((1 - tail) * (B - 1))];
+    vs_interval_percentile(auc, B, level, lo, hi);
     free(m);
     free(n);
     free(auc);

@@ -9,7 +9,7 @@
 
 #include "vs_err.h"
 #include "vs_threads.h"
-#include "vs_fidelity.h"
+#include "vs_fidreport.h"
 #include "vs_out.h"
 #include "vs_report.h"
 #include "vs_rng.h"

@@ -1,0 +1,17 @@
+/* vs_resample: bootstrap intervals, for the fidelity report (vs_fidelity,
+ * vs_prs) and the attacks' AUCs (vs_roc).  The resamples themselves are
+ * drawn by each caller from its own keyed stream (vs_rng). */
+#ifndef VS_RESAMPLE_H
+#define VS_RESAMPLE_H
+
+/* The normal bootstrap interval around the estimate x: x +- z sd(v) over the
+ * finite resamples v (reordered; NaN when fewer than half are finite), on
+ * the log scale when x and every resample are positive (ratios).  Unlike
+ * the percentile interval it always holds x: the percentile interval of a
+ * biased statistic (a distance, an r^2) can miss its own estimate. */
+void vs_interval_normal(double x, double *v, int n, double level, double *lo, double *hi);
+/* The percentile interval of the n resamples v (sorted in place): the
+ * (1 - level) / 2 and (1 + level) / 2 points, rounded outwards. */
+void vs_interval_percentile(double *v, int n, double level, double *lo, double *hi);
+
+#endif
