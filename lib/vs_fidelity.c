@@ -22,7 +22,6 @@
 #define COMMON_MAF 0.05         /* sites for HWE and LD: this common in the training group */
 #define SFS_BINS 20
 #define PCA_K 4                 /* components for the PCA metric */
-#define KNN 5                   /* neighbours of the detection classifier */
 #define HWE_X2_CRIT 3.841458820694124   /* chi-square (1 df) at p = 0.05 */
 #define PLOT_POINTS 1500        /* PCA points per set in the report */
 
@@ -297,36 +296,6 @@ static int *pooled_members(const fid_t *f, int set, int g, int *n)
     return m;
 }
 
-/* k-nearest-neighbour two-sample classifier: a sample's score is the share
- * of its KNN nearest others (genotype distance) that come from the X set. */
-static void knn_scores(const vs_geno_t *X, const int *x, const vs_geno_t *T, const int *t, int n, double *sx,
-                       double *st)
-{
-#pragma omp parallel for schedule(dynamic, 8)
-    for (int a = 0; a < 2 * n; a++) {
-        const vs_geno_t *ga = a < n ? X : T;
-        int ia = a < n ? x[a] : t[a - n];
-        int best_d[KNN], best_x[KNN], found = 0;
-        for (int b = 0; b < 2 * n; b++) {
-            if (b == a) continue;
-            int d = vs_geno_distance(ga, ia, b < n ? X : T, b < n ? x[b] : t[b - n]);
-            int pos = found < KNN ? found++ : KNN;
-            if (pos == KNN && d >= best_d[KNN - 1]) continue;
-            if (pos == KNN) pos = KNN - 1;
-            while (pos > 0 && best_d[pos - 1] > d) {
-                best_d[pos] = best_d[pos - 1];
-                best_x[pos] = best_x[pos - 1];
-                pos--;
-            }
-            best_d[pos] = d;
-            best_x[pos] = b < n;
-        }
-        double share = 0;
-        for (int k = 0; k < found; k++) share += best_x[k];
-        (a < n ? sx : st)[a < n ? a : a - n] = found ? share / found : 0.5;
-    }
-}
-
 static void per_sample_scores(fid_t *f)
 {
     const vs_geno_t *train = f->co->geno[VS_TRAIN];
@@ -345,7 +314,7 @@ static void per_sample_scores(fid_t *f)
                 f->det_x[x][g] = vs_malloc((n + 1) * sizeof(double));
                 f->det_t[x][g] = vs_malloc((n + 1) * sizeof(double));
                 vs_aats_indicators(train, tm, X, xm, n, f->aats_t[x][g], f->aats_x[x][g]);
-                knn_scores(X, xm, train, tm, n, f->det_x[x][g], f->det_t[x][g]);
+                vs_knn_two_sample(X, xm, train, tm, n, f->det_x[x][g], f->det_t[x][g]);
             }
             free(xm);
             free(tm);
@@ -534,13 +503,13 @@ static double weighted_mean(const double *v, const double *w, int n)
 /* AUC of scores x (positives) against t, with weights, a tie counting 1/2. */
 static double weighted_auc(const double *x, const double *wx, const double *t, const double *wt, int n)
 {
-    /* scores are shares of KNN neighbours: k/KNN for k = 0..KNN */
-    double px[KNN + 1] = { 0 }, pt[KNN + 1] = { 0 }, below = 0, wins = 0, tx = 0, tt = 0;
+    /* scores are shares of VS_KNN neighbours: k/VS_KNN for k = 0..VS_KNN */
+    double px[VS_KNN + 1] = { 0 }, pt[VS_KNN + 1] = { 0 }, below = 0, wins = 0, tx = 0, tt = 0;
     for (int i = 0; i < n; i++) {
-        px[(int)lround(x[i] * KNN)] += wx[i];
-        pt[(int)lround(t[i] * KNN)] += wt[i];
+        px[(int)lround(x[i] * VS_KNN)] += wx[i];
+        pt[(int)lround(t[i] * VS_KNN)] += wt[i];
     }
-    for (int b = 0; b <= KNN; b++) {
+    for (int b = 0; b <= VS_KNN; b++) {
         wins += px[b] * (below + 0.5 * pt[b]);
         below += pt[b];
         tx += px[b];

@@ -151,3 +151,31 @@ double vs_king_kinship(const vs_king_counts_t *c)
     if (mn == 0) return NAN;
     return (2.0 * c->hethet - 4.0 * c->ibs0 - c->het_a - c->het_b + 2.0 * mn) / (4.0 * mn);
 }
+
+void vs_knn_two_sample(const vs_geno_t *X, const int *x, const vs_geno_t *T, const int *t, int n, double *sx,
+                       double *st)
+{
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int a = 0; a < 2 * n; a++) {
+        const vs_geno_t *ga = a < n ? X : T;
+        int ia = a < n ? x[a] : t[a - n];
+        int best_d[VS_KNN], best_x[VS_KNN], found = 0;
+        for (int b = 0; b < 2 * n; b++) {
+            if (b == a) continue;
+            int d = vs_geno_distance(ga, ia, b < n ? X : T, b < n ? x[b] : t[b - n]);
+            int pos = found < VS_KNN ? found++ : VS_KNN;
+            if (pos == VS_KNN && d >= best_d[VS_KNN - 1]) continue;
+            if (pos == VS_KNN) pos = VS_KNN - 1;
+            while (pos > 0 && best_d[pos - 1] > d) {
+                best_d[pos] = best_d[pos - 1];
+                best_x[pos] = best_x[pos - 1];
+                pos--;
+            }
+            best_d[pos] = d;
+            best_x[pos] = b < n;
+        }
+        double share = 0;
+        for (int k = 0; k < found; k++) share += best_x[k];
+        (a < n ? sx : st)[a < n ? a : a - n] = found ? share / found : 0.5;
+    }
+}

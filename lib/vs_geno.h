@@ -46,4 +46,12 @@ int vs_geno_het(const vs_geno_t *g, int i);
 int vs_geno_same(const vs_geno_t *a, int i, const vs_geno_t *b, int j);
 double vs_king_kinship(const vs_king_counts_t *c);
 
+/* The k-nearest-neighbour two-sample classifier (the fidelity report's
+ * detector): samples x[0..n) of X and t[0..n) of T pooled; each one's score
+ * (into sx, st) is the share of its VS_KNN nearest others by genotype
+ * distance that come from X (ties: the earlier in the pooled order). */
+#define VS_KNN 5
+void vs_knn_two_sample(const vs_geno_t *X, const int *x, const vs_geno_t *T, const int *t, int n, double *sx,
+                       double *st);
+
 #endif
