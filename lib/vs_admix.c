@@ -16,42 +16,57 @@ static int model_group(const vs_model_t *m, const char *name)
     return -1;
 }
 
-void vs_admix_parse(const vs_model_t *m, const char *spec, vs_admix_t *a)
+/* One GROUP:SHARE or gen=T item of --admix NAME=... */
+static int admix_item(const vs_model_t *m, vs_admix_t *a, char *item, double *sum, vs_error_t *e)
+{
+    if (!strncmp(item, "gen=", 4)) return vs_try_double("--admix gen", item + 4, 0, 1e6, &a->gen, e);
+    char *colon = strrchr(item, ':');
+    if (!colon) return vs_error(e, VS_EXIT_USAGE, "--admix %s: '%s' is not GROUP:SHARE or gen=T", a->name, item);
+    *colon = 0;
+    int g = model_group(m, item);
+    if (g < 0)
+        return vs_error(e, VS_EXIT_USAGE, "--admix %s names group '%s', which the model does not have", a->name, item);
+    for (int i = 0; i < a->n; i++)
+        if (a->group[i] == g) return vs_error(e, VS_EXIT_USAGE, "--admix %s names group '%s' twice", a->name, item);
+    a->group = vs_realloc(a->group, (a->n + 1) * sizeof *a->group);
+    a->share = vs_realloc(a->share, (a->n + 1) * sizeof *a->share);
+    a->group[a->n] = g;
+    if (vs_try_double("--admix share", colon + 1, 0, 1, &a->share[a->n], e)) return -1;
+    *sum += a->share[a->n++];
+    return 0;
+}
+
+int vs_admix_parse(const vs_model_t *m, const char *spec, vs_admix_t *a, vs_error_t *e)
 {
     memset(a, 0, sizeof *a);
     a->gen = VS_ADMIX_GEN_DEFAULT;
     const char *eq = strchr(spec, '=');
     if (!eq || eq == spec)
-        vs_die_usage("--admix expects NAME=GROUP:SHARE,GROUP:SHARE[,gen=T], e.g. ASWlike=AFR:0.8,EUR:0.2,gen=7; "
-                     "got '%s'", spec);
+        return vs_error(e, VS_EXIT_USAGE, "--admix expects NAME=GROUP:SHARE,GROUP:SHARE[,gen=T], e.g. "
+                        "ASWlike=AFR:0.8,EUR:0.2,gen=7; got '%s'", spec);
     a->name = vs_malloc(eq - spec + 1);
     memcpy(a->name, spec, eq - spec);
     a->name[eq - spec] = 0;
-    if (strpbrk(a->name, " \t,:;<>=\"")) vs_die_usage("--admix: the name '%s' must be one word", a->name);
-    char *copy = vs_strdup(eq + 1), *save = NULL;
+    int ret = 0;
     double sum = 0;
-    for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        if (!strncmp(item, "gen=", 4)) {
-            a->gen = vs_parse_double("--admix gen", item + 4, 0, 1e6);
-            continue;
-        }
-        char *colon = strrchr(item, ':');
-        if (!colon) vs_die_usage("--admix %s: '%s' is not GROUP:SHARE or gen=T", a->name, item);
-        *colon = 0;
-        int g = model_group(m, item);
-        if (g < 0) vs_die_usage("--admix %s names group '%s', which the model does not have", a->name, item);
-        for (int i = 0; i < a->n; i++)
-            if (a->group[i] == g) vs_die_usage("--admix %s names group '%s' twice", a->name, item);
-        a->group = vs_realloc(a->group, (a->n + 1) * sizeof *a->group);
-        a->share = vs_realloc(a->share, (a->n + 1) * sizeof *a->share);
-        a->group[a->n] = g;
-        a->share[a->n] = vs_parse_double("--admix share", colon + 1, 0, 1);
-        sum += a->share[a->n++];
-    }
+    if (strpbrk(a->name, " \t,:;<>=\""))
+        ret = vs_error(e, VS_EXIT_USAGE, "--admix: the name '%s' must be one word", a->name);
+    char *copy = vs_strdup(eq + 1), *save = NULL;
+    for (char *item = strtok_r(copy, ",", &save); item && !ret; item = strtok_r(NULL, ",", &save))
+        ret = admix_item(m, a, item, &sum, e);
     free(copy);
-    if (a->n < 2) vs_die_usage("--admix %s mixes %d group%s; name at least two", a->name, a->n, a->n == 1 ? "" : "s");
-    if (fabs(sum - 1) > 1e-3) vs_die_usage("--admix %s: the shares sum to %g, not 1", a->name, sum);
+    if (!ret && a->n < 2)
+        ret = vs_error(e, VS_EXIT_USAGE, "--admix %s mixes %d group%s; name at least two", a->name, a->n,
+                       a->n == 1 ? "" : "s");
+    if (!ret && fabs(sum - 1) > 1e-3)
+        ret = vs_error(e, VS_EXIT_USAGE, "--admix %s: the shares sum to %g, not 1", a->name, sum);
+    if (ret) {
+        vs_admix_free(a);
+        memset(a, 0, sizeof *a);
+        return ret;
+    }
     for (int i = 0; i < a->n; i++) a->share[i] /= sum;
+    return 0;
 }
 
 void vs_admix_free(vs_admix_t *a)
@@ -61,14 +76,16 @@ void vs_admix_free(vs_admix_t *a)
     free(a->share);
 }
 
-void vs_admix_check(const vs_model_t *m, const vs_admix_t *a, int n)
+int vs_admix_check(const vs_model_t *m, const vs_admix_t *a, int n, vs_error_t *e)
 {
     for (int i = 0; i < n; i++) {
         if (model_group(m, a[i].name) >= 0)
-            vs_die_usage("--admix %s: the model already has a group of that name; choose another", a[i].name);
+            return vs_error(e, VS_EXIT_USAGE, "--admix %s: the model already has a group of that name; choose "
+                            "another", a[i].name);
         for (int j = 0; j < i; j++)
-            if (!strcmp(a[i].name, a[j].name)) vs_die_usage("--admix %s is defined twice", a[i].name);
+            if (!strcmp(a[i].name, a[j].name)) return vs_error(e, VS_EXIT_USAGE, "--admix %s is defined twice", a[i].name);
     }
+    return 0;
 }
 
 char *vs_admix_describe(const vs_model_t *m, const vs_admix_t *a)

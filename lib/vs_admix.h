@@ -16,6 +16,7 @@
 #define VS_ADMIX_H
 
 #include <stdint.h>
+#include "vs_err.h"
 #include "vs_model.h"
 
 #define VS_ADMIX_GEN_DEFAULT 10.0
@@ -28,11 +29,11 @@ typedef struct {
     double gen;        /* generations since the pulse: tract boundaries per Morgan */
 } vs_admix_t;
 
-/* Parses one --admix value; usage errors exit 2. */
-void vs_admix_parse(const vs_model_t *m, const char *spec, vs_admix_t *a);
+/* Parses one --admix value: 0, or -1 with a usage error in e (a left empty). */
+int vs_admix_parse(const vs_model_t *m, const char *spec, vs_admix_t *a, vs_error_t *e);
 void vs_admix_free(vs_admix_t *a);
 /* Checks a set of definitions: names unique and unlike the model's groups. */
-void vs_admix_check(const vs_model_t *m, const vs_admix_t *a, int n);
+int vs_admix_check(const vs_model_t *m, const vs_admix_t *a, int n, vs_error_t *e);
 /* "AFR:0.8;EUR:0.2" (allocated), for headers. */
 char *vs_admix_describe(const vs_model_t *m, const vs_admix_t *a);
 

@@ -9,24 +9,43 @@
 #define FORM "--condition expects CHR:POS:REF:ALT=k[,fraction=F][,group=G], e.g. 1:11700000:A:G=1,fraction=0.5"
 
 /* CHR:POS:REF:ALT, split from the right (a contig name may hold ':'). */
-static void parse_site(const char *spec, char *site, vs_condition_t *c)
+static int parse_site(const char *spec, char *site, vs_condition_t *c, vs_error_t *e)
 {
-    char *alt = strrchr(site, ':');
-    if (!alt) vs_die_usage("%s; got '%s'", FORM, spec);
-    *alt++ = 0;
-    char *ref = strrchr(site, ':');
-    if (!ref) vs_die_usage("%s; got '%s'", FORM, spec);
-    *ref++ = 0;
-    char *pos = strrchr(site, ':');
-    if (!pos || pos == site || !*ref || !*alt) vs_die_usage("%s; got '%s'", FORM, spec);
+    char *alt = strrchr(site, ':'), *ref = NULL, *pos = NULL;
+    if (alt) {
+        *alt++ = 0;
+        ref = strrchr(site, ':');
+    }
+    if (ref) {
+        *ref++ = 0;
+        pos = strrchr(site, ':');
+    }
+    if (!pos || pos == site || !*ref || !*alt) return vs_error(e, VS_EXIT_USAGE, "%s; got '%s'", FORM, spec);
     *pos++ = 0;
+    long p;
+    if (vs_try_long("--condition position", pos, 1, 1L << 40, &p, e)) return -1;
+    c->pos = p;
     c->contig = vs_strdup(site);
-    c->pos = vs_parse_long("--condition position", pos, 1, 1L << 40);
     c->ref = vs_strdup(ref);
     c->alt = vs_strdup(alt);
+    return 0;
 }
 
-void vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c)
+/* One fraction=F or group=G setting. */
+static int parse_setting(const vs_model_t *m, const char *spec, const char *item, vs_condition_t *c, vs_error_t *e)
+{
+    if (!strncmp(item, "fraction=", 9)) return vs_try_double("--condition fraction", item + 9, 0, 1, &c->fraction, e);
+    if (strncmp(item, "group=", 6))
+        return vs_error(e, VS_EXIT_USAGE, "--condition %s: unknown setting '%s' (fraction=F or group=G)", spec, item);
+    for (int g = 0; g < m->n_groups; g++)
+        if (!strcmp(m->groups[g].name, item + 6)) c->group = g;
+    if (c->group < 0)
+        return vs_error(e, VS_EXIT_USAGE, "--condition %s names group '%s', which the model does not have (admixed "
+                        "groups are not conditioned)", spec, item + 6);
+    return 0;
+}
+
+int vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c, vs_error_t *e)
 {
     memset(c, 0, sizeof *c);
     c->spec = vs_strdup(spec);
@@ -36,24 +55,19 @@ void vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c
     char *copy = vs_strdup(spec), *save = NULL;
     char *head = strtok_r(copy, ",", &save);
     char *eq = head ? strrchr(head, '=') : NULL;
-    if (!eq) vs_die_usage("%s; got '%s'", FORM, spec);
-    *eq = 0;
-    c->k = (int)vs_parse_long("--condition copies", eq + 1, 0, 2);
-    parse_site(spec, head, c);
-    for (char *item = strtok_r(NULL, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-        if (!strncmp(item, "fraction=", 9)) {
-            c->fraction = vs_parse_double("--condition fraction", item + 9, 0, 1);
-        } else if (!strncmp(item, "group=", 6)) {
-            for (int g = 0; g < m->n_groups; g++)
-                if (!strcmp(m->groups[g].name, item + 6)) c->group = g;
-            if (c->group < 0)
-                vs_die_usage("--condition %s names group '%s', which the model does not have (admixed groups are "
-                             "not conditioned)", spec, item + 6);
-        } else {
-            vs_die_usage("--condition %s: unknown setting '%s' (fraction=F or group=G)", spec, item);
-        }
+    long k = 0;
+    int ret = !eq ? vs_error(e, VS_EXIT_USAGE, "%s; got '%s'", FORM, spec) : 0;
+    if (!ret) {
+        *eq = 0;
+        ret = vs_try_long("--condition copies", eq + 1, 0, 2, &k, e);
     }
+    if (!ret) ret = parse_site(spec, head, c, e);
+    c->k = (int)k;
+    for (char *item = strtok_r(NULL, ",", &save); item && !ret; item = strtok_r(NULL, ",", &save))
+        ret = parse_setting(m, spec, item, c, e);
     free(copy);
+    if (ret) vs_condition_free(c);
+    return ret;
 }
 
 void vs_condition_locate(const vs_model_t *m, vs_condition_t *c)

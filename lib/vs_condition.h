@@ -11,6 +11,7 @@
 #define VS_CONDITION_H
 
 #include <stdint.h>
+#include "vs_err.h"
 #include "vs_model.h"
 
 typedef struct {
@@ -26,8 +27,9 @@ typedef struct {
     uint8_t *panel_alleles;    /* the record's allele on each panel haplotype */
 } vs_condition_t;
 
-/* Parses one --condition value (groups named as in the model); usage errors exit 2. */
-void vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c);
+/* Parses one --condition value (groups named as in the model): 0, or -1
+ * with a usage error in e (c left freed). */
+int vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c, vs_error_t *e);
 /* Sets model_contig and x; dies (exit 1) when the model has no such contig
  * or the position lies outside its sites. */
 void vs_condition_locate(const vs_model_t *m, vs_condition_t *c);

@@ -138,26 +138,57 @@ void *vs_calloc(size_t n, size_t size) { return check_alloc(calloc(n, size), n *
 void *vs_realloc(void *p, size_t n) { return check_alloc(realloc(p, n), n); }
 char *vs_strdup(const char *s) { return check_alloc(strdup(s), strlen(s) + 1); }
 
-long vs_parse_long(const char *opt, const char *s, long lo, long hi)
+int vs_error(vs_error_t *e, int status, const char *fmt, ...)
+{
+    if (!e) return -1;
+    e->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void vs_exit_error(const vs_error_t *e)
+{
+    if (e->status == VS_EXIT_USAGE) vs_die_usage("%s", e->msg);
+    vs_die("%s", e->msg);
+}
+
+int vs_try_long(const char *opt, const char *s, long lo, long hi, long *v, vs_error_t *e)
 {
     char *end;
     errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end)
-        vs_die_usage("%s expects an integer, got '%s'", opt, s);
-    if (v < lo || v > hi)
-        vs_die_usage("%s must be between %ld and %ld, got %ld", opt, lo, hi, v);
+    *v = strtol(s, &end, 10);
+    if (errno || end == s || *end) return vs_error(e, VS_EXIT_USAGE, "%s expects an integer, got '%s'", opt, s);
+    if (*v < lo || *v > hi)
+        return vs_error(e, VS_EXIT_USAGE, "%s must be between %ld and %ld, got %ld", opt, lo, hi, *v);
+    return 0;
+}
+
+int vs_try_double(const char *opt, const char *s, double lo, double hi, double *v, vs_error_t *e)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    if (errno || end == s || *end || !isfinite(*v))
+        return vs_error(e, VS_EXIT_USAGE, "%s expects a number, got '%s'", opt, s);
+    if (*v < lo || *v > hi) return vs_error(e, VS_EXIT_USAGE, "%s must be between %g and %g, got %g", opt, lo, hi, *v);
+    return 0;
+}
+
+long vs_parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    vs_error_t e;
+    long v;
+    if (vs_try_long(opt, s, lo, hi, &v, &e)) vs_exit_error(&e);
     return v;
 }
 
 double vs_parse_double(const char *opt, const char *s, double lo, double hi)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end || !isfinite(v))
-        vs_die_usage("%s expects a number, got '%s'", opt, s);
-    if (v < lo || v > hi)
-        vs_die_usage("%s must be between %g and %g, got %g", opt, lo, hi, v);
+    vs_error_t e;
+    double v;
+    if (vs_try_double(opt, s, lo, hi, &v, &e)) vs_exit_error(&e);
     return v;
 }

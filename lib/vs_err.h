@@ -44,7 +44,23 @@ void *vs_calloc(size_t n, size_t size);
 void *vs_realloc(void *p, size_t n);
 char *vs_strdup(const char *s);
 
-/* Numeric option parsing with range checks; a bad value is a usage error. */
+/* An error as a value: a library function that can fail fills one and
+ * returns -1 (freeing what it had allocated), and the tool reports it and
+ * exits with its status (vs_exit_error), so that the library can be
+ * embedded and its errors tested. */
+typedef struct {
+    int status;               /* VS_EXIT_USAGE or VS_EXIT_DATA */
+    char msg[1024];
+} vs_error_t;
+/* Fills e (may be NULL) and returns -1. */
+int vs_error(vs_error_t *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* In tools: reports e as vs_die_usage or vs_die would, and exits with its status. */
+void vs_exit_error(const vs_error_t *e) __attribute__((noreturn));
+
+/* Numeric option values with range checks: 0, or -1 with a usage error in e. */
+int vs_try_long(const char *opt, const char *s, long lo, long hi, long *v, vs_error_t *e);
+int vs_try_double(const char *opt, const char *s, double lo, double hi, double *v, vs_error_t *e);
+/* The same for tools: a bad value exits as a usage error. */
 long vs_parse_long(const char *opt, const char *s, long lo, long hi);
 double vs_parse_double(const char *opt, const char *s, double lo, double hi);
 

@@ -10,25 +10,27 @@
 
 /* ---------- --mix ---------- */
 
-double *vs_mix_parse(const vs_groupset_t *gs, const char *spec)
+int vs_mix_parse(const vs_groupset_t *gs, const char *spec, double **shares, vs_error_t *e)
 {
     const vs_model_t *m = gs->m;
     int n_groups = vs_groupset_size(gs);
     double *share = vs_calloc(n_groups, sizeof *share);
+    *shares = share;
     int total = 0;
     for (int g = 0; g < m->n_groups; g++) total += m->groups[g].n_members;
     if (!strcmp(spec, "source")) {
         for (int g = 0; g < m->n_groups; g++) share[g] = (double)m->groups[g].n_members / total;
-        return share;
+        return 0;
     }
     if (!strcmp(spec, "equal")) {
         for (int g = 0; g < n_groups; g++) share[g] = 1.0 / n_groups;
-        return share;
+        return 0;
     }
-    char *copy = vs_strdup(spec), *save = NULL, why[512] = "";
+    char *copy = vs_strdup(spec), *save = NULL;
     double sum = 0;
     uint8_t *named = vs_calloc(n_groups, 1);
-    for (char *item = strtok_r(copy, ",", &save); item && !*why; item = strtok_r(NULL, ",", &save)) {
+    int ret = 0;
+    for (char *item = strtok_r(copy, ",", &save); item && !ret; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         int g = -1;
         if (eq) {
@@ -37,23 +39,25 @@ double *vs_mix_parse(const vs_groupset_t *gs, const char *spec)
                 if (!strcmp(vs_groupset_name(gs, i), item)) g = i;
         }
         if (!eq)
-            snprintf(why, sizeof why, "--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
+            ret = vs_error(e, VS_EXIT_USAGE, "--mix expects source, equal or GROUP=SHARE,...; got '%s'", item);
         else if (g < 0)
-            snprintf(why, sizeof why, "--mix names group '%s', which neither the model nor --admix defines", item);
+            ret = vs_error(e, VS_EXIT_USAGE, "--mix names group '%s', which neither the model nor --admix defines",
+                           item);
         else if (named[g]++)
-            snprintf(why, sizeof why, "--mix names group '%s' twice", item);
-        else
-            sum += share[g] = vs_parse_double("--mix", eq + 1, 0, 1);
+            ret = vs_error(e, VS_EXIT_USAGE, "--mix names group '%s' twice", item);
+        else if (!(ret = vs_try_double("--mix", eq + 1, 0, 1, &share[g], e)))
+            sum += share[g];
     }
-    if (!*why && fabs(sum - 1) > 1e-3) snprintf(why, sizeof why, "--mix shares sum to %g, not 1", sum);
+    if (!ret && fabs(sum - 1) > 1e-3) ret = vs_error(e, VS_EXIT_USAGE, "--mix shares sum to %g, not 1", sum);
     free(copy);
     free(named);
-    if (*why) {               /* freed first: a usage error leaves no leak for ASan to report */
+    if (ret) {
         free(share);
-        vs_die_usage("%s", why);
+        *shares = NULL;
+        return ret;
     }
     for (int g = 0; g < n_groups; g++) share[g] /= sum;
-    return share;
+    return 0;
 }
 
 int *vs_mix_assign(int G, const double *shares, int n, uint64_t seed)

@@ -17,15 +17,16 @@
 #define VS_SAMPLE_H
 
 #include <stdint.h>
+#include "vs_err.h"
 #include "vs_model.h"
 #include "vs_admix.h"
 #include "vs_condition.h"
 
 /* Shares of the groups of gs from --mix: "source" (the model's groups as in
  * the source, admixed ones none), "equal" (every group of gs) or
- * "G=p,G=p,..." (groups not named get 0; the shares must sum to 1).
- * Usage errors exit 2. */
-double *vs_mix_parse(const vs_groupset_t *gs, const char *spec);
+ * "G=p,G=p,..." (groups not named get 0; the shares must sum to 1), into
+ * *shares (allocated); -1 with a usage error in e. */
+int vs_mix_parse(const vs_groupset_t *gs, const char *spec, double **shares, vs_error_t *e);
 /* The group (0..n_groups-1) of each of n synthetic samples: counts by
  * largest remainder, order shuffled by the seed. */
 int *vs_mix_assign(int n_groups, const double *shares, int n, uint64_t seed);

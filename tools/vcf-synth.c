@@ -296,6 +296,18 @@ static const char *admix_mix(const opts_t *o, const vs_admix_t *admix)
     return spec;
 }
 
+/* A bad --admix, --mix or --condition value: what was read is freed first
+ * (a usage error leaves no leak for ASan to report), then the error exits. */
+static void usage_failed(opts_t *o, vs_model_t *m, vs_admix_t *admix, const vs_error_t *err)
+{
+    for (int i = 0; i < o->n_admix; i++) vs_admix_free(&admix[i]);
+    free(admix);
+    free(o->admix);
+    free(o->cond);
+    vs_model_destroy(m);
+    vs_exit_error(err);
+}
+
 int main(int argc, char **argv)
 {
     vs_set_prog("vcf-synth");
@@ -307,16 +319,26 @@ int main(int argc, char **argv)
     check_kind(&o, m);
     o.read.skip_multiallelic = m->skip_multiallelic;
     vs_admix_t *admix = vs_calloc(o.n_admix + 1, sizeof *admix);
-    for (int i = 0; i < o.n_admix; i++) vs_admix_parse(m, o.admix[i], &admix[i]);
-    vs_admix_check(m, admix, o.n_admix);
+    vs_error_t err;
+    int bad = 0;
+    for (int i = 0; i < o.n_admix && !bad; i++) bad = vs_admix_parse(m, o.admix[i], &admix[i], &err);
+    if (!bad) bad = vs_admix_check(m, admix, o.n_admix, &err);
     vs_groupset_t groups = { m, admix, o.n_admix };
-    double *shares = vs_mix_parse(&groups, admix_mix(&o, admix));
+    double *shares = NULL;
+    if (!bad) bad = vs_mix_parse(&groups, admix_mix(&o, admix), &shares, &err);
+    if (bad) usage_failed(&o, m, admix, &err);
     for (int i = 0; i < o.n_admix; i++)
         if (shares[m->n_groups + i] == 0)
             vs_warn("--admix %s gets no samples from --mix %s; name it there (e.g. --mix %s=1)", admix[i].name, o.mix,
                     admix[i].name);
     vs_condition_t *cond = vs_calloc(o.n_cond + 1, sizeof *cond);
-    for (int i = 0; i < o.n_cond; i++) vs_condition_parse(m, o.cond[i], &cond[i]);
+    for (int i = 0; i < o.n_cond; i++)
+        if (vs_condition_parse(m, o.cond[i], &cond[i], &err)) {
+            for (int j = 0; j < i; j++) vs_condition_free(&cond[j]);
+            free(cond);
+            free(shares);
+            usage_failed(&o, m, admix, &err);
+        }
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
                            .cond = cond, .n_cond = o.n_cond,
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,

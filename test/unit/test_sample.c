@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
+#include "vs_admix.h"
+#include "vs_condition.h"
 #include "vs_sample.h"
 
 enum { M = 400, NSYN = 500 };
@@ -100,20 +102,68 @@ int main(void)
         m->groups[g].members = calloc(members[g], sizeof(int));
     }
     vs_groupset_t gs = { m, NULL, 0 };
-    double *share = vs_mix_parse(&gs, "source");
+    double *share;
+    vs_error_t err;
+    CHECK(vs_mix_parse(&gs, "source", &share, &err) == 0, "--mix source parses");
     int *grp = vs_mix_assign(3, share, 7, 1), count[3] = { 0 };
     for (int i = 0; i < 7; i++) count[grp[i]]++;
     CHECK(count[0] == 4 && count[1] == 2 && count[2] == 1, "--mix source, n=7 from 5:3:2 gives 4,2,1 (got %d,%d,%d)",
           count[0], count[1], count[2]);
     free(share);
     free(grp);
-    share = vs_mix_parse(&gs, "A=0.25,C=0.75");
+    CHECK(vs_mix_parse(&gs, "A=0.25,C=0.75", &share, &err) == 0, "--mix A=0.25,C=0.75 parses");
     grp = vs_mix_assign(3, share, 8, 1);
     memset(count, 0, sizeof count);
     for (int i = 0; i < 8; i++) count[grp[i]]++;
     CHECK(count[0] == 2 && count[1] == 0 && count[2] == 6, "--mix A=0.25,C=0.75, n=8 gives 2,0,6");
     free(share);
     free(grp);
+    /* every error is a value: -1, a usage status, the message, nothing left allocated (ASan checks) */
+    const char *bad[][2] = { { "A=0.5,A=0.5", "names group 'A' twice" }, { "A", "expects source, equal or GROUP=SHARE" },
+                             { "X=1", "names group 'X', which neither the model nor --admix defines" },
+                             { "A=0.5,B=0.2", "shares sum to 0.7, not 1" }, { "A=x", "--mix expects a number, got 'x'" },
+                             { "A=2", "--mix must be between 0 and 1, got 2" } };
+    for (int i = 0; i < 6; i++) {
+        err.status = 0;
+        int ret = vs_mix_parse(&gs, bad[i][0], &share, &err);
+        CHECK(ret == -1 && err.status == VS_EXIT_USAGE && strstr(err.msg, bad[i][1]) && !share,
+              "--mix %s: an error value (%s)", bad[i][0], err.msg);
+    }
+    vs_admix_t ad;
+    const char *badmix[][2] = { { "X", "expects NAME=GROUP:SHARE" }, { "a b=A:0.5,B:0.5", "must be one word" },
+                                { "Q=A:0.5,Z:0.5", "names group 'Z', which the model does not have" },
+                                { "Q=A:0.5,A:0.5", "names group 'A' twice" }, { "Q=A:1", "mixes 1 group;" },
+                                { "Q=A:0.5,B:0.6", "the shares sum to 1.1" }, { "Q=A:0.5,B:0.5,gen=-1", "gen must be" },
+                                { "Q=A:0.5,B", "'B' is not GROUP:SHARE" } };
+    for (int i = 0; i < 8; i++) {
+        int ret = vs_admix_parse(m, badmix[i][0], &ad, &err);
+        CHECK(ret == -1 && err.status == VS_EXIT_USAGE && strstr(err.msg, badmix[i][1]) && !ad.name && !ad.group,
+              "--admix %s: an error value (%s)", badmix[i][0], err.msg);
+    }
+    vs_admix_t two[2];
+    CHECK(vs_admix_parse(m, "Q=A:0.8,B:0.2,gen=7", &two[0], &err) == 0 && two[0].gen == 7 && two[0].n == 2 &&
+          fabs(two[0].share[0] - 0.8) < 1e-12, "--admix Q=A:0.8,B:0.2,gen=7 parses");
+    CHECK(vs_admix_parse(m, "Q=A:0.5,C:0.5", &two[1], &err) == 0 && vs_admix_check(m, two, 2, &err) == -1 &&
+          strstr(err.msg, "--admix Q is defined twice"), "two --admix Q: an error value (%s)", err.msg);
+    vs_admix_free(&two[0]);
+    vs_admix_free(&two[1]);
+    vs_condition_t c;
+    const char *badcond[][2] = { { "1:100:A", "--condition expects CHR:POS:REF:ALT=k" },
+                                 { "1:100:A:G", "--condition expects CHR:POS:REF:ALT=k" },
+                                 { "1:100:A:G=3", "copies must be between 0 and 2" },
+                                 { "1:x:A:G=1", "position expects an integer" },
+                                 { "1:100:A:G=1,fraction=2", "fraction must be between 0 and 1" },
+                                 { "1:100:A:G=1,group=Z", "names group 'Z'" },
+                                 { "1:100:A:G=1,colour=red", "unknown setting 'colour=red'" } };
+    for (int i = 0; i < 7; i++) {
+        int ret = vs_condition_parse(m, badcond[i][0], &c, &err);
+        CHECK(ret == -1 && err.status == VS_EXIT_USAGE && strstr(err.msg, badcond[i][1]),
+              "--condition %s: an error value (%s)", badcond[i][0], err.msg);
+    }
+    CHECK(vs_condition_parse(m, "chr:1:100:A:G=2,fraction=0.5,group=B", &c, &err) == 0 && !strcmp(c.contig, "chr:1") &&
+          c.pos == 100 && c.k == 2 && c.fraction == 0.5 && c.group == 1,
+          "--condition on a contig named with ':' parses from the right");
+    vs_condition_free(&c);
     vs_model_destroy(m);
     UNIT_DONE();
 }
