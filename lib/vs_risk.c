@@ -32,24 +32,26 @@ void vs_risk_opts_init(vs_risk_opts_t *o)
     o->shadow_runs = 4;
 }
 
-unsigned vs_risk_parse_attacks(const char *list, unsigned *named)
+int vs_risk_parse_attacks(const char *list, unsigned *set, unsigned *named, vs_error_t *e)
 {
-    unsigned set = 0;
-    *named = 0;
+    int ret = 0;
+    *set = *named = 0;
     char *copy = vs_strdup(list), *save = NULL;
-    for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
+    for (char *a = strtok_r(copy, ",", &save); a && !ret; a = strtok_r(NULL, ",", &save)) {
         int k = 0;
-        if (!strcmp(a, "all")) { set = VS_ATT_ALL; continue; }
+        if (!strcmp(a, "all")) { *set = VS_ATT_ALL; continue; }
         for (; k < N_ATTACK_NAMES && strcmp(a, attack_names[k].name); k++) {}
         if (k == N_ATTACK_NAMES)
-            vs_die_usage("--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, unique, partial, names, "
-                         "shadow)", a);
-        set |= attack_names[k].bit;
-        *named |= attack_names[k].bit;
+            ret = vs_error(e, VS_EXIT_USAGE, "--attacks: unknown attack '%s' (known: dcr, aats, king, ibd, af, "
+                           "unique, partial, names, shadow)", a);
+        else {
+            *set |= attack_names[k].bit;
+            *named |= attack_names[k].bit;
+        }
     }
     free(copy);
-    if (!set) vs_die_usage("--attacks names no attack");
-    return set;
+    if (!ret && !*set) ret = vs_error(e, VS_EXIT_USAGE, "--attacks names no attack");
+    return ret;
 }
 
 /* ---------- the cohorts ---------- */

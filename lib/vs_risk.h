@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "vs_attack.h"
+#include "vs_err.h"
 #include "vs_roc.h"
 #include "vs_sitemap.h"
 
@@ -29,10 +30,11 @@ typedef struct {
 } vs_risk_opts_t;
 
 void vs_risk_opts_init(vs_risk_opts_t *o);
-/* "dcr,king,..." into a set of VS_ATT_* bits; a usage error for unknown names.
- * *named gets the attacks named one by one (not through "all"): those must be
- * able to run, where "all" quietly leaves out shadow without a --shadow-cmd. */
-unsigned vs_risk_parse_attacks(const char *list, unsigned *named);
+/* "dcr,king,..." into *set, VS_ATT_* bits; -1 with a usage error in e for
+ * unknown names or none.  *named gets the attacks named one by one (not
+ * through "all"): those must be able to run, where "all" quietly leaves out
+ * shadow without a --shadow-cmd. */
+int vs_risk_parse_attacks(const char *list, unsigned *set, unsigned *named, vs_error_t *e);
 
 typedef struct {
     const char *attack;

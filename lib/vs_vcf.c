@@ -629,8 +629,8 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
     char t = 'v';
     int level = -1;
     if (otype) {
-        if (!strchr("buzv", otype[0]) || (otype[1] && (otype[1] < '0' || otype[1] > '9' || otype[2])))
-            vs_die_usage("-O/--output-type must be b, u, z or v, optionally followed by a level 0-9; got '%s'", otype);
+        vs_error_t e;
+        if (vs_output_type_check(otype, &e)) vs_die("internal error: %s, not checked by the tool", e.msg);
         t = otype[0];
         if (otype[1]) level = otype[1] - '0';
     } else if (fname && ends_with(fname, ".bcf")) {
@@ -671,19 +671,29 @@ struct vs_vcfw_t {
     char *fname;
 };
 
-int vs_write_index_parse(const char *arg, const char *otype, const char *fname)
+int vs_output_type_check(const char *otype, vs_error_t *e)
 {
-    int fmt = !arg || !strcmp(arg, "csi") ? VS_INDEX_CSI : !strcmp(arg, "tbi") ? VS_INDEX_TBI : VS_INDEX_NONE;
-    if (fmt == VS_INDEX_NONE) vs_die_usage("--write-index takes csi or tbi, got '%s'", arg);
+    if (!otype || (strchr("buzv", otype[0]) && otype[0] && (!otype[1] || (otype[1] >= '0' && otype[1] <= '9' && !otype[2]))))
+        return 0;
+    return vs_error(e, VS_EXIT_USAGE, "-O/--output-type must be b, u, z or v, optionally followed by a level 0-9; "
+                    "got '%s'", otype);
+}
+
+int vs_write_index_parse(const char *arg, const char *otype, const char *fname, int *fmt, vs_error_t *e)
+{
+    *fmt = !arg || !strcmp(arg, "csi") ? VS_INDEX_CSI : !strcmp(arg, "tbi") ? VS_INDEX_TBI : VS_INDEX_NONE;
+    if (*fmt == VS_INDEX_NONE) return vs_error(e, VS_EXIT_USAGE, "--write-index takes csi or tbi, got '%s'", arg);
+    if (vs_output_type_check(otype, e)) return -1;
     char mode[8];
     vs_output_mode(otype, fname, mode);
     if (!strcmp(fname, "-") || !vs_output_compressed(otype, fname))
-        vs_die_usage("--write-index needs a compressed output file (-o FILE with -Ob or -Oz, or a .bcf or .vcf.gz "
-                     "name); %s is %s", strcmp(fname, "-") ? fname : "standard output",
-                     strcmp(fname, "-") ? "not compressed" : "not a file");
-    if (fmt == VS_INDEX_TBI && mode[1] == 'b')
-        vs_die_usage("--write-index=tbi indexes bgzipped VCF only; a BCF file takes --write-index (CSI)");
-    return fmt;
+        return vs_error(e, VS_EXIT_USAGE, "--write-index needs a compressed output file (-o FILE with -Ob or -Oz, "
+                        "or a .bcf or .vcf.gz name); %s is %s", strcmp(fname, "-") ? fname : "standard output",
+                        strcmp(fname, "-") ? "not compressed" : "not a file");
+    if (*fmt == VS_INDEX_TBI && mode[1] == 'b')
+        return vs_error(e, VS_EXIT_USAGE, "--write-index=tbi indexes bgzipped VCF only; a BCF file takes "
+                        "--write-index (CSI)");
+    return 0;
 }
 
 void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads)

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <htslib/vcf.h>
+#include "vs_err.h"
 #include "vs_panel.h"
 #include "vs_bgzf.h"
 #include "vs_out.h"
@@ -107,16 +108,18 @@ void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char
 
 /* ---- output ---- */
 
-/* hts_open mode for -O (may be NULL) and the -o name, as bcftools chooses it. */
+/* -O: b, u, z or v and an optional level 0-9 (NULL: not given); -1 with a usage error otherwise. */
+int vs_output_type_check(const char *otype, vs_error_t *e);
+/* hts_open mode for -O (checked; may be NULL) and the -o name, as bcftools chooses it. */
 const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
 /* 1 when that output is BGZF-compressed at a level above 0 (-Ob, -Oz, 1-9). */
 int vs_output_compressed(const char *otype, const char *fname);
 
 enum { VS_INDEX_NONE, VS_INDEX_CSI, VS_INDEX_TBI };
-/* --write-index[=csi|tbi], as bcftools: the index format (arg NULL: CSI);
- * a usage error when the output cannot be indexed (standard output, not
- * BGZF-compressed, TBI for BCF). */
-int vs_write_index_parse(const char *arg, const char *otype, const char *fname);
+/* --write-index[=csi|tbi], as bcftools: the index format into *fmt (arg
+ * NULL: CSI); -1 with a usage error when the output cannot be indexed
+ * (standard output, not BGZF-compressed, TBI for BCF). */
+int vs_write_index_parse(const char *arg, const char *otype, const char *fname, int *fmt, vs_error_t *e);
 
 typedef struct vs_vcfw_t vs_vcfw_t;
 /* BGZF-compressed output (-Ob, -Oz, levels 1-9) is compressed by vs_bgzfw:

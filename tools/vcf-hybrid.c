@@ -160,11 +160,10 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     if (o->key && o->mode == VS_AUGMENT) vs_die_usage("--key goes with mix or replace (augment keeps provenance in ##SAMPLE lines)");
     if (o->key && !strcmp(o->key, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--key - and the VCF would both go to standard output; give -o FILE or --key FILE");
-    if (o->otype) {
-        char m[8];
-        vs_output_mode(o->otype, o->output, m);
-    }
-    if (write_index) o->write_index = vs_write_index_parse(write_index, o->otype, o->output);
+    vs_error_t err;
+    if (vs_output_type_check(o->otype, &err) ||
+        (write_index && vs_write_index_parse(write_index, o->otype, o->output, &o->write_index, &err)))
+        vs_exit_error(&err);
     vs_path_t in[] = { { "the input REAL", o->real }, { "the input SYNTHETIC", o->syn }, { "-g/--groups", o->groups },
                        { "-R/--regions-file", o->regions } };
     vs_path_t out[] = { { "-o", o->output }, { "--key", o->key } };

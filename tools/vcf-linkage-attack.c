@@ -97,6 +97,7 @@ static void parse(int argc, char **argv, opts_t *o)
     memset(o, 0, sizeof *o);
     vs_risk_opts_init(&o->risk);
     unsigned attacks_named = 0;
+    vs_error_t err;
     o->output = "-";
     o->threads = 1;
     o->self_test = -1;
@@ -111,7 +112,9 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_MAP: o->risk.map.spec = optarg; break;
         case O_CM: o->risk.map.cm_per_mb = vs_parse_double("--cM-per-Mb", optarg, 1e-6, 1000); break;
         case O_MAP_EXTRAPOLATE: o->risk.map.extrapolate = 1; break;
-        case O_ATTACKS: o->risk.attacks = vs_risk_parse_attacks(optarg, &attacks_named); break;
+        case O_ATTACKS:
+            if (vs_risk_parse_attacks(optarg, &o->risk.attacks, &attacks_named, &err)) vs_exit_error(&err);
+            break;
         case O_SHADOW_CMD: o->risk.shadow_cmd = optarg; break;
         case O_SHADOW_POOL: o->risk.shadow_pool = optarg; break;
         case O_SHADOW_RUNS: o->risk.shadow_runs = (int)vs_parse_long("--shadow-runs", optarg, 1, 1000); break;

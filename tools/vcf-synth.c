@@ -244,11 +244,10 @@ static void parse(int argc, char **argv, opts_t *o)
     if (o->local_ancestry && !strcmp(o->local_ancestry, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--local-ancestry - and the VCF would both go to standard output; give -o FILE or "
                      "--local-ancestry FILE");
-    if (o->otype) {
-        char mode[8];
-        vs_output_mode(o->otype, o->output, mode);     /* checks -O now, as a usage error */
-    }
-    if (o->write_index_arg) o->write_index = vs_write_index_parse(o->write_index_arg, o->otype, o->output);
+    vs_error_t err;
+    if (vs_output_type_check(o->otype, &err) ||
+        (o->write_index_arg && vs_write_index_parse(o->write_index_arg, o->otype, o->output, &o->write_index, &err)))
+        vs_exit_error(&err);
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
                        { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };

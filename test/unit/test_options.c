@@ -1,0 +1,54 @@
+/* Option parsers in lib/: every error path returns -1 with a usage status
+ * and a message naming the option, and never exits (this test would stop). */
+#include <string.h>
+#include "unit.h"
+#include "vs_err.h"
+#include "vs_risk.h"
+#include "vs_vcf.h"
+
+static int usage_error(int ret, const vs_error_t *e, const char *want)
+{
+    return ret == -1 && e->status == VS_EXIT_USAGE && strstr(e->msg, want) != NULL;
+}
+
+int main(void)
+{
+    vs_error_t e;
+    long l;
+    double d;
+    CHECK(vs_try_long("-n", "12", 1, 100, &l, &e) == 0 && l == 12, "an integer in range");
+    CHECK(usage_error(vs_try_long("-n", "12x", 1, 100, &l, &e), &e, "-n expects an integer, got '12x'"), "%s", e.msg);
+    CHECK(usage_error(vs_try_long("-n", "", 1, 100, &l, &e), &e, "-n expects an integer"), "%s", e.msg);
+    CHECK(usage_error(vs_try_long("-n", "101", 1, 100, &l, &e), &e, "-n must be between 1 and 100, got 101"), "%s",
+          e.msg);
+    CHECK(usage_error(vs_try_long("-n", "99999999999999999999", 1, 100, &l, &e), &e, "expects an integer"),
+          "overflow: %s", e.msg);
+    CHECK(vs_try_double("--h2", "0.5", 0, 1, &d, &e) == 0 && d == 0.5, "a number in range");
+    CHECK(usage_error(vs_try_double("--h2", "nan", 0, 1, &d, &e), &e, "--h2 expects a number, got 'nan'"), "%s", e.msg);
+    CHECK(usage_error(vs_try_double("--h2", "1.5", 0, 1, &d, &e), &e, "--h2 must be between 0 and 1, got 1.5"), "%s",
+          e.msg);
+
+    unsigned set, named;
+    CHECK(vs_risk_parse_attacks("dcr,king", &set, &named, &e) == 0 && set == named && set, "--attacks dcr,king");
+    CHECK(vs_risk_parse_attacks("all", &set, &named, &e) == 0 && named == 0 && set, "--attacks all: none named");
+    CHECK(usage_error(vs_risk_parse_attacks("dcr,kinq", &set, &named, &e), &e, "unknown attack 'kinq'"), "%s", e.msg);
+    CHECK(usage_error(vs_risk_parse_attacks(",", &set, &named, &e), &e, "--attacks names no attack"), "%s", e.msg);
+
+    CHECK(vs_output_type_check(NULL, &e) == 0 && vs_output_type_check("b", &e) == 0 &&
+          vs_output_type_check("z9", &e) == 0, "-O b, z9 and none are fine");
+    const char *bad_o[] = { "x", "b10", "", "v-" };
+    for (int i = 0; i < 4; i++)
+        CHECK(usage_error(vs_output_type_check(bad_o[i], &e), &e, "-O/--output-type must be b, u, z or v"),
+              "-O '%s': %s", bad_o[i], e.msg);
+    int fmt;
+    CHECK(vs_write_index_parse(NULL, NULL, "x.bcf", &fmt, &e) == 0 && fmt == VS_INDEX_CSI, "--write-index on x.bcf: CSI");
+    CHECK(vs_write_index_parse("tbi", "z", "x.out", &fmt, &e) == 0 && fmt == VS_INDEX_TBI, "=tbi with -Oz: TBI");
+    CHECK(usage_error(vs_write_index_parse("bai", NULL, "x.bcf", &fmt, &e), &e, "takes csi or tbi, got 'bai'"), "%s",
+          e.msg);
+    CHECK(usage_error(vs_write_index_parse(NULL, NULL, "-", &fmt, &e), &e, "standard output is not a file"), "%s",
+          e.msg);
+    CHECK(usage_error(vs_write_index_parse(NULL, "u", "x.bcf", &fmt, &e), &e, "x.bcf is not compressed"), "%s", e.msg);
+    CHECK(usage_error(vs_write_index_parse("tbi", NULL, "x.bcf", &fmt, &e), &e, "bgzipped VCF only"), "%s", e.msg);
+    CHECK(usage_error(vs_write_index_parse(NULL, "q", "x.bcf", &fmt, &e), &e, "-O/--output-type"), "%s", e.msg);
+    UNIT_DONE();
+}
