@@ -142,12 +142,51 @@ static char *synthetic_meta(const char *meta, const char *group)
     return k.s;
 }
 
+int vs_target_parse(const char *spec, vs_target_t *t, vs_error_t *e)
+{
+    memset(t, 0, sizeof *t);
+    if (!strcmp(spec, "equal") || !strcmp(spec, "max")) {
+        t->kind = !strcmp(spec, "equal") ? VS_TARGET_EQUAL : VS_TARGET_MAX;
+        return 0;
+    }
+    t->kind = VS_TARGET_COUNTS;
+    char *copy = vs_strdup(spec), *save = NULL;
+    int ret = 0;
+    for (char *it = strtok_r(copy, ",", &save); it && !ret; it = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(it, '=');
+        long n = 0;
+        if (!eq || eq == it) {
+            ret = vs_error(e, VS_EXIT_USAGE, "--target expects equal, max or GROUP=N,...; got '%s'", it);
+            break;
+        }
+        *eq = 0;
+        for (int i = 0; i < t->n && !ret; i++)
+            if (!strcmp(t->group[i], it)) ret = vs_error(e, VS_EXIT_USAGE, "--target names group '%s' twice", it);
+        if (ret || (ret = vs_try_long("--target", eq + 1, 0, VS_MAX_SAMPLES, &n, e))) break;
+        t->group = vs_realloc(t->group, (t->n + 1) * sizeof *t->group);
+        t->count = vs_realloc(t->count, (t->n + 1) * sizeof *t->count);
+        t->group[t->n] = vs_strdup(it);
+        t->count[t->n++] = (int)n;
+    }
+    free(copy);
+    if (ret) vs_target_free(t);
+    return ret;
+}
+
+void vs_target_free(vs_target_t *t)
+{
+    for (int i = 0; i < t->n; i++) free(t->group[i]);
+    free(t->group);
+    free(t->count);
+    memset(t, 0, sizeof *t);
+}
+
 /* How many samples each real group ends with. */
-static int augment_goal(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, const char *group)
+static int augment_goal(const vs_target_t *t, const cohort_t *real, const cohort_t *syn, const char *group)
 {
     int have = count_in(real, group);
-    if (!strcmp(o->target, "max")) return have + count_in(syn, group);
-    if (!strcmp(o->target, "equal")) {
+    if (t->kind == VS_TARGET_MAX) return have + count_in(syn, group);
+    if (t->kind == VS_TARGET_EQUAL) {
         int most = 0;
         for (int i = 0; i < real->n; i++) {
             int c = count_in(real, real->group[i]);
@@ -155,43 +194,36 @@ static int augment_goal(const vs_hybrid_opts_t *o, const cohort_t *real, const c
         }
         return most;
     }
-    int goal = have;
-    char *spec = vs_strdup(o->target), *save = NULL;
-    for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(it, '=');
-        if (!eq) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
-        *eq = 0;
-        if (strcmp(it, group)) continue;
-        goal = (int)vs_parse_long("--target", eq + 1, 0, VS_MAX_SAMPLES);
-        if (goal < have)
-            vs_die("--target %s=%d is below the %d real samples of group %s; augment only adds samples", it,
-                   goal, have, it);
-    }
-    free(spec);
-    return goal;
+    for (int i = 0; i < t->n; i++)
+        if (!strcmp(t->group[i], group)) {
+            if (t->count[i] < have)
+                vs_die("--target %s=%d is below the %d real samples of group %s; augment only adds samples", group,
+                       t->count[i], have, group);
+            return t->count[i];
+        }
+    return have;
 }
 
-static void check_target_groups(const vs_hybrid_opts_t *o, const char **groups, int ng)
+static void check_target_groups(const vs_hybrid_opts_t *o, const vs_target_t *t, const char **groups, int ng)
 {
-    if (!strcmp(o->target, "equal") || !strcmp(o->target, "max")) return;
-    char *spec = vs_strdup(o->target), *save = NULL;
-    for (char *it = strtok_r(spec, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(it, '=');
-        if (eq) *eq = 0;
+    for (int i = 0; i < t->n; i++) {
         int k = 0;
-        while (k < ng && strcmp(groups[k], it)) k++;
-        if (k == ng) vs_die("--target names group '%s', which no sample of %s has", it, o->real);
+        while (k < ng && strcmp(groups[k], t->group[i])) k++;
+        if (k == ng) vs_die("--target names group '%s', which no sample of %s has", t->group[i], o->real);
     }
-    free(spec);
 }
 
 static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn)
 {
     const char **groups;
     int ng = real_groups(real, &groups), total = real->n;
-    check_target_groups(o, groups, ng);
+    vs_target_t t;
+    vs_error_t e;
+    if (vs_target_parse(o->target, &t, &e)) vs_die("internal error: %s, not checked by the tool", e.msg);
+    check_target_groups(o, &t, groups, ng);
     int *extra = vs_calloc(ng + 1, sizeof *extra);
-    for (int g = 0; g < ng; g++) total += extra[g] = augment_goal(o, real, syn, groups[g]) - count_in(real, groups[g]);
+    for (int g = 0; g < ng; g++) total += extra[g] = augment_goal(&t, real, syn, groups[g]) - count_in(real, groups[g]);
+    vs_target_free(&t);
     plan_t *p = plan_new(total);
     for (int i = 0; i < real->n; i++) {
         put(p, i, real->name[i], REAL, i, "real", real->name[i]);

@@ -9,6 +9,7 @@
 #define VS_HYBRID_H
 
 #include <stdint.h>
+#include "vs_err.h"
 
 typedef enum { VS_AUGMENT, VS_MIX, VS_REPLACE } vs_hybrid_mode_t;
 
@@ -29,5 +30,16 @@ typedef struct {
 } vs_hybrid_opts_t;
 
 void vs_hybrid_run(const vs_hybrid_opts_t *o);
+
+/* augment --target: equal, max, or GROUP=N,... (whole N, each group once);
+ * -1 with a usage error in e. */
+enum { VS_TARGET_EQUAL, VS_TARGET_MAX, VS_TARGET_COUNTS };
+typedef struct {
+    int kind, n;
+    char **group;
+    int *count;
+} vs_target_t;
+int vs_target_parse(const char *spec, vs_target_t *t, vs_error_t *e);
+void vs_target_free(vs_target_t *t);
 
 #endif

@@ -66,16 +66,12 @@ enum { O_GROUP_COLUMN = 1000, O_SITES, O_TARGET, O_FRACTION, O_PREFIX, O_KEY, O_
        O_NO_VERSION, O_VERSION, O_WRITE_INDEX };
 
 /* equal, max, or GROUP=N,... with whole N: checked before any file is read. */
-static void check_target(const char *t)
+static void check_target(const char *spec)
 {
-    if (!strcmp(t, "equal") || !strcmp(t, "max")) return;
-    char *copy = vs_strdup(t), *save = NULL;
-    for (char *it = strtok_r(copy, ",", &save); it; it = strtok_r(NULL, ",", &save)) {
-        char *eq = strchr(it, '=');
-        if (!eq || eq == it) vs_die_usage("--target expects equal, max or GROUP=N,...; got '%s'", it);
-        vs_parse_long("--target", eq + 1, 0, VS_MAX_SAMPLES);
-    }
-    free(copy);
+    vs_target_t t;
+    vs_error_t e;
+    if (vs_target_parse(spec, &t, &e)) vs_exit_error(&e);
+    vs_target_free(&t);
 }
 
 static void parse(int argc, char **argv, vs_hybrid_opts_t *o)

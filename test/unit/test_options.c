@@ -3,6 +3,7 @@
 #include <string.h>
 #include "unit.h"
 #include "vs_err.h"
+#include "vs_hybrid.h"
 #include "vs_risk.h"
 #include "vs_vcf.h"
 
@@ -50,5 +51,17 @@ int main(void)
     CHECK(usage_error(vs_write_index_parse(NULL, "u", "x.bcf", &fmt, &e), &e, "x.bcf is not compressed"), "%s", e.msg);
     CHECK(usage_error(vs_write_index_parse("tbi", NULL, "x.bcf", &fmt, &e), &e, "bgzipped VCF only"), "%s", e.msg);
     CHECK(usage_error(vs_write_index_parse(NULL, "q", "x.bcf", &fmt, &e), &e, "-O/--output-type"), "%s", e.msg);
+
+    vs_target_t t;
+    CHECK(vs_target_parse("equal", &t, &e) == 0 && t.kind == VS_TARGET_EQUAL, "--target equal");
+    CHECK(vs_target_parse("AFR=100,EUR=5", &t, &e) == 0 && t.kind == VS_TARGET_COUNTS && t.n == 2 &&
+          !strcmp(t.group[1], "EUR") && t.count[1] == 5, "--target AFR=100,EUR=5");
+    vs_target_free(&t);
+    const char *bad_t[][2] = { { "AFR", "expects equal, max or GROUP=N" }, { "=5", "expects equal, max or GROUP=N" },
+                               { "AFR=1,AFR=2", "names group 'AFR' twice" }, { "AFR=-1", "--target must be between 0" },
+                               { "AFR=1.5", "--target expects an integer" } };
+    for (int i = 0; i < 5; i++)
+        CHECK(usage_error(vs_target_parse(bad_t[i][0], &t, &e), &e, bad_t[i][1]) && !t.group,
+              "--target %s: %s", bad_t[i][0], e.msg);
     UNIT_DONE();
 }
