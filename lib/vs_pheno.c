@@ -54,11 +54,12 @@ static const char *parse_shift(const char *spec, vs_effects_t *e)
     return err;
 }
 
-void vs_pheno_parse_shift(const char *spec, vs_effects_t *e)
+int vs_pheno_parse_shift(const char *spec, vs_effects_t *e, vs_error_t *err)
 {
-    const char *err = parse_shift(spec, e);
-    if (err) vs_die_usage("--shift '%s': %s", spec, err);
+    const char *why = parse_shift(spec, e);
+    return why ? vs_error(err, VS_EXIT_USAGE, "--shift '%s': %s", spec, why) : 0;
 }
+
 
 /* ---------- the effects file ---------- */
 
@@ -769,7 +770,6 @@ static void run_init(run_t *r, const vs_pheno_opts_t *o)
         r->reuse = 1;
         r->e = vs_effects_read(o->effects);
         if (o->seed_given) r->e->seed = o->seed;
-        if (o->shift) vs_die_usage("--shift goes without --effects (the shifts are in the effects file)");
         return;
     }
     r->e = effects_new();
@@ -777,9 +777,22 @@ static void run_init(run_t *r, const vs_pheno_opts_t *o)
     r->e->alpha = o->alpha;
     r->e->seed = o->seed;
     r->e->prevalence = o->prevalence;
-    if (o->shift) vs_pheno_parse_shift(o->shift, r->e);
+    vs_error_t err;
+    if (o->shift && vs_pheno_parse_shift(o->shift, r->e, &err))
+        vs_die("internal error: %s, not checked by the tool", err.msg);
     if (is_count(o->causal)) r->n_causal = (int)vs_parse_long("--causal", o->causal, 1, 10000000);
     else list_read(o->causal, &r->list);
+}
+
+int vs_pheno_check(const vs_pheno_opts_t *o, vs_error_t *err)
+{
+    if (o->shift && o->effects)
+        return vs_error(err, VS_EXIT_USAGE, "--shift goes without --effects (the shifts are in the effects file)");
+    if (!o->shift) return 0;
+    vs_effects_t *e = effects_new();
+    int ret = vs_pheno_parse_shift(o->shift, e, err);
+    vs_effects_destroy(e);
+    return ret;
 }
 
 void vs_pheno_run(const vs_pheno_opts_t *o)

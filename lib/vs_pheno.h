@@ -12,6 +12,7 @@
 #define VS_PHENO_H
 
 #include <stdint.h>
+#include "vs_err.h"
 #include <stdio.h>
 
 typedef struct vs_effects_t vs_effects_t;
@@ -55,8 +56,8 @@ typedef struct {
     int *status;                    /* with a prevalence: 1 control, 2 case; else NULL */
 } vs_pheno_t;
 
-/* The parsed --shift list (dies on a malformed one). */
-void vs_pheno_parse_shift(const char *spec, vs_effects_t *e);
+/* The parsed --shift list into e: 0, or -1 with a usage error in err. */
+int vs_pheno_parse_shift(const char *spec, vs_effects_t *e, vs_error_t *err);
 
 /* The model file: ## lines (h2, alpha, mean, env_sd, prevalence, threshold,
  * seed, shift, n_fit, provenance), then #CHROM POS REF ALT AF BETA. */
@@ -83,6 +84,9 @@ double vs_pheno_threshold(const double *liability, int n, double prevalence);
 void vs_pheno_destroy(vs_pheno_t *p);
 
 /* vcf-pheno: reads opts->input, writes the table (and the effects). */
+/* The options' own consistency (--shift well formed, and not with --effects),
+ * before any file is read: 0, or -1 with a usage error in err. */
+int vs_pheno_check(const vs_pheno_opts_t *o, vs_error_t *err);
 void vs_pheno_run(const vs_pheno_opts_t *o);
 
 #endif

@@ -54,7 +54,7 @@ char *vs_shadow_expand(const char *tmpl, const char *const *pairs)
     return ks.s ? ks.s : vs_strdup("");
 }
 
-void vs_shadow_check_template(const char *tmpl)
+int vs_shadow_check_template(const char *tmpl, vs_error_t *e)
 {
     const char *pairs[2 * 8 + 1];
     int n = 0;
@@ -68,7 +68,9 @@ void vs_shadow_check_template(const char *tmpl)
                     "{groups} {model} {dir}); it goes to the shell as written", (int)(close - p + 1), p);
     }
     if (!strstr(tmpl, "{out}"))
-        vs_die_usage("--shadow-cmd: the command must write its synthetic cohort to {out} (given: %s)", tmpl);
+        return vs_error(e, VS_EXIT_USAGE, "--shadow-cmd: the command must write its synthetic cohort to {out} "
+                        "(given: %s)", tmpl);
+    return 0;
 }
 
 /* ---------- features ---------- */

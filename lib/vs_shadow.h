@@ -23,6 +23,8 @@
 #ifndef VS_SHADOW_H
 #define VS_SHADOW_H
 
+#include "vs_err.h"
+
 #include <stdint.h>
 #include "vs_attack.h"
 #include "vs_sitemap.h"
@@ -49,9 +51,9 @@ void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_s
  * (a shell ${VAR}, an awk block) is kept as written.  Caller frees. */
 char *vs_shadow_expand(const char *tmpl, const char *const *pairs);
 
-/* Checks a --shadow-cmd template before any run: a usage error without
- * {out}, a warning for each {word} that is not a placeholder
+/* Checks a --shadow-cmd template before any run: -1 with a usage error in
+ * e without {out}, a warning for each {word} that is not a placeholder
  * (most likely a typo such as {output}). */
-void vs_shadow_check_template(const char *tmpl);
+int vs_shadow_check_template(const char *tmpl, vs_error_t *e);
 
 #endif

@@ -145,7 +145,7 @@ static void parse(int argc, char **argv, opts_t *o)
         vs_die_usage("the shadow attack needs the generator: give --shadow-cmd 'TEMPLATE' (see vcf-linkage-attack(1))");
     if ((o->risk.shadow_pool || o->risk.shadow_runs != 4) && !o->risk.shadow_cmd)
         vs_die_usage("--shadow-pool and --shadow-runs go with --shadow-cmd");
-    if (o->risk.shadow_cmd) vs_shadow_check_template(o->risk.shadow_cmd);
+    if (o->risk.shadow_cmd && vs_shadow_check_template(o->risk.shadow_cmd, &err)) vs_exit_error(&err);
     if (o->risk.group_column && !o->risk.groups) vs_die_usage("--group-column needs -g/--groups");
     if (o->self_test < 0) {
         if (optind + 1 != argc) vs_die_usage("one SYNTHETIC file expected, got %d", argc - optind);

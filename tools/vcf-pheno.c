@@ -127,6 +127,8 @@ static void parse(int argc, char **argv, vs_pheno_opts_t *o)
     if (argc - optind > 1) vs_die_usage("one INPUT file expected, got %d", argc - optind);
     o->input = optind < argc ? argv[optind] : "-";
     check_combinations(o, model_given);
+    vs_error_t err;
+    if (vs_pheno_check(o, &err)) vs_exit_error(&err);
     const char *list = o->causal && strspn(o->causal, "0123456789") != strlen(o->causal) ? o->causal : NULL;
     vs_path_t in[] = { { "the input", o->input }, { "-g/--groups", o->groups }, { "--causal", list },
                        { "--effects", o->effects } };

@@ -33,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (size ? s[0] % 5 : 0) {
     case 0: (void)vs_mix_parse(&gs, s + (size > 0), &share, &err); free(share); break;
     case 3: if (!vs_admix_parse(m, s + 1, &admix, &err)) vs_admix_free(&admix); break;
-    case 1: FUZZ_GUARDED({ vs_shadow_check_template(s + 1); free(vs_shadow_expand(s + 1, pairs)); }); break;
+    case 1: (void)vs_shadow_check_template(s + 1, &err); FUZZ_GUARDED(free(vs_shadow_expand(s + 1, pairs))); break;
     case 2: FUZZ_GUARDED((void)vs_parse_long("-n", s + 1, 1, 16777215)); break;
     default: FUZZ_GUARDED((void)vs_parse_double("--fraction", s + 1, 0, 1)); break;
     }

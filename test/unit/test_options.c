@@ -4,6 +4,8 @@
 #include "unit.h"
 #include "vs_err.h"
 #include "vs_hybrid.h"
+#include "vs_pheno.h"
+#include "vs_shadow.h"
 #include "vs_risk.h"
 #include "vs_vcf.h"
 
@@ -63,5 +65,22 @@ int main(void)
     for (int i = 0; i < 5; i++)
         CHECK(usage_error(vs_target_parse(bad_t[i][0], &t, &e), &e, bad_t[i][1]) && !t.group,
               "--target %s: %s", bad_t[i][0], e.msg);
+
+    CHECK(vs_shadow_check_template("vcf-synth -m {model} -o {out}", &e) == 0, "--shadow-cmd with {out}");
+    CHECK(usage_error(vs_shadow_check_template("vcf-synth -o x.bcf", &e), &e, "must write its synthetic cohort to {out}"),
+          "%s", e.msg);
+    vs_pheno_opts_t po;
+    vs_pheno_opts_init(&po);
+    po.shift = "AFR=0.5,EUR=-0.25";
+    CHECK(vs_pheno_check(&po, &e) == 0, "--shift AFR=0.5,EUR=-0.25");
+    const char *bad_s[][2] = { { "AFR", "expected GROUP=DELTA" }, { "AFR=x", "DELTA must be a number" },
+                               { "AFR=1,AFR=2", "a group is named twice" } };
+    for (int i = 0; i < 3; i++) {
+        po.shift = bad_s[i][0];
+        CHECK(usage_error(vs_pheno_check(&po, &e), &e, bad_s[i][1]), "--shift %s: %s", bad_s[i][0], e.msg);
+    }
+    po.shift = "AFR=1";
+    po.effects = "e.tsv";
+    CHECK(usage_error(vs_pheno_check(&po, &e), &e, "--shift goes without --effects"), "%s", e.msg);
     UNIT_DONE();
 }
