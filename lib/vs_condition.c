@@ -92,15 +92,20 @@ void vs_condition_free(vs_condition_t *c)
     free(c->panel_alleles);
 }
 
-int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_group, int n_samples,
-                         int n_model_groups, uint64_t seed)
+int vs_condition_check_set(const vs_condition_t *c, int n_cond, vs_error_t *e)
 {
     for (int i = 0; i < n_cond; i++)
         for (int j = 0; j < i; j++)
             if (!strcmp(c[i].contig, c[j].contig) && c[i].pos == c[j].pos && !strcmp(c[i].ref, c[j].ref) &&
                 !strcmp(c[i].alt, c[j].alt))
-                vs_die_usage("--condition names %s:%lld:%s:%s twice; give each site once (fraction=, group=)",
-                             c[i].contig, (long long)c[i].pos, c[i].ref, c[i].alt);
+                return vs_error(e, VS_EXIT_USAGE, "--condition names %s:%lld:%s:%s twice; give each site once "
+                                "(fraction=, group=)", c[i].contig, (long long)c[i].pos, c[i].ref, c[i].alt);
+    return 0;
+}
+
+int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_group, int n_samples,
+                         int n_model_groups, uint64_t seed)
+{
     int *which = vs_malloc((n_samples + 1) * sizeof *which);
     for (int i = 0; i < n_samples; i++) which[i] = -1;
     for (int ci = 0; ci < n_cond; ci++) {

@@ -35,6 +35,8 @@ int vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c,
 void vs_condition_locate(const vs_model_t *m, vs_condition_t *c);
 void vs_condition_free(vs_condition_t *c);
 
+/* A set of --condition values: each site once; -1 with a usage error in e. */
+int vs_condition_check_set(const vs_condition_t *c, int n_cond, vs_error_t *e);
 /* Which samples each condition takes: per sample the index of its condition
  * or -1.  sample_group: indices into the model's groups, admixed groups
  * (>= n_model_groups) never conditioned.  A sample takes one condition at

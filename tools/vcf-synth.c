@@ -338,6 +338,12 @@ int main(int argc, char **argv)
             free(shares);
             usage_failed(&o, m, admix, &err);
         }
+    if (vs_condition_check_set(cond, o.n_cond, &err)) {
+        for (int j = 0; j < o.n_cond; j++) vs_condition_free(&cond[j]);
+        free(cond);
+        free(shares);
+        usage_failed(&o, m, admix, &err);
+    }
     vs_synth_opts_t so = { .n = o.n, .shares = shares, .groups = &groups, .local_ancestry = o.local_ancestry,
                            .cond = cond, .n_cond = o.n_cond,
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,

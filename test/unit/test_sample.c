@@ -163,6 +163,14 @@ int main(void)
     CHECK(vs_condition_parse(m, "chr:1:100:A:G=2,fraction=0.5,group=B", &c, &err) == 0 && !strcmp(c.contig, "chr:1") &&
           c.pos == 100 && c.k == 2 && c.fraction == 0.5 && c.group == 1,
           "--condition on a contig named with ':' parses from the right");
+    vs_condition_t pair[2];
+    CHECK(vs_condition_parse(m, "1:100:A:G=1", &pair[0], &err) == 0 &&
+          vs_condition_parse(m, "1:100:A:G=0,group=B", &pair[1], &err) == 0 &&
+          vs_condition_check_set(pair, 2, &err) == -1 && strstr(err.msg, "names 1:100:A:G twice"),
+          "one site conditioned twice: an error value (%s)", err.msg);
+    CHECK(vs_condition_check_set(pair, 1, &err) == 0, "a set of one is fine");
+    vs_condition_free(&pair[0]);
+    vs_condition_free(&pair[1]);
     vs_condition_free(&c);
     vs_model_destroy(m);
     UNIT_DONE();
