@@ -20,18 +20,36 @@ typedef struct {
     long lineno, n;
 } bed_ctx_t;
 
-/* regidx's BED parser, with the checks and the line number of our errors. */
+/* A BED line for regidx: contig, start, end (whole decimal numbers, 0 <=
+ * start < end), further columns ignored.  Parsed here, not by regidx's own
+ * BED parser, which takes a lone contig for the whole contig, reads a
+ * missing end from the next line and accepts "1e3" or "2k". */
 static int parse_line(const char *line, char **chr_beg, char **chr_end, hts_pos_t *beg, hts_pos_t *end,
                       void *payload, void *usr)
 {
+    (void)payload;
     bed_ctx_t *x = usr;
     const char *p = line + strspn(line, " \t\r");
     if (!*p || *p == '#' || !strncmp(p, "track", 5) || !strncmp(p, "browser", 7)) return -1;
-    int ret = regidx_parse_bed(line, chr_beg, chr_end, beg, end, payload, NULL);
-    /* regidx stores [beg, end] 0-based inclusive: BED's [start, end) less one at the end */
-    if (ret != 0 || *beg < 0 || *end < *beg)
+    const char *name_end = p + strcspn(p, " \t\r");
+    long long v[2];
+    const char *q = name_end;
+    int ok = name_end > p;
+    for (int i = 0; i < 2 && ok; i++) {
+        q += strspn(q, " \t");
+        char *stop;
+        errno = 0;
+        v[i] = *q >= '0' && *q <= '9' ? strtoll(q, &stop, 10) : -1;
+        ok = v[i] >= 0 && !errno && (*stop == 0 || *stop == ' ' || *stop == '\t' || *stop == '\r');
+        if (ok) q = stop;
+    }
+    if (!ok || v[1] <= v[0])
         vs_die("BED file %s line %ld is not 'contig start end' with 0 <= start < end: %.60s", x->path, x->lineno,
                line);
+    *chr_beg = (char *)p;
+    *chr_end = (char *)name_end - 1;
+    *beg = v[0];
+    *end = v[1] - 1;          /* regidx: 0-based, inclusive */
     x->n++;
     return 0;
 }
@@ -62,7 +80,11 @@ int vs_bed_contains(const vs_bed_t *b, const char *contig, int64_t pos)
     int n;
     char **names = regidx_seq_names(b->idx, &n);
     for (int i = 0; i < n; i++)        /* the file's name for the contig, with or without "chr" */
-        if (vs_contig_match(names[i], contig)) return regidx_overlap(b->idx, names[i], pos - 1, pos - 1, NULL);
+        if (vs_contig_match(names[i], contig)) {
+            int in = regidx_overlap(b->idx, names[i], pos - 1, pos - 1, NULL);
+            if (in < 0) vs_die("out of memory indexing the BED regions");
+            return in;
+        }
     return 0;
 }
 

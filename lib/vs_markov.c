@@ -490,6 +490,7 @@ static int parse_node(const char **p, int unpruned, vs_mnode_t *n)
     int want = unpruned ? 7 : 4;
     for (int i = 0; i < want; i++) {
         char *end;
+        if (**p != '-' && (**p < '0' || **p > '9')) return 0;    /* strtol would skip blanks and newlines */
         v[i] = strtol(*p, &end, 10);
         if (end == *p || (i < want - 1 && *end != ':')) return 0;
         *p = end + (i < want - 1);

@@ -190,6 +190,8 @@ int main(void)
     free(text);
     back = vs_markov_decode("-1:0:3:4\n5:0:1:1\n", 2, 0, reach, &err);
     CHECK(!back && err && strstr(err, "lacks"), "a node extending a missing node is refused");
+    back = vs_markov_decode("-1:0:3:4  \n-1:0:5:6\n", 2, 0, reach, &err);
+    CHECK(!back && err, "blanks before a line end do not carry a site's nodes onto the next line (%s)", err ? err : "");
     int32_t *one = vs_markov_reach(NULL, 3, 1, 0);
     back = vs_markov_decode("-1:0:3:4\n-1:0:3:4 0:0:3:4\n-1:0:3:4 1:1:3:4\n", 3, 0, one, &err);
     free(one);
