@@ -296,6 +296,8 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
                pruned_k, min_carriers);
     if (pruned_k) min_carriers = 0;
     vs_model_t *acc = ms[0];
+    int32_t **reach = vs_malloc((acc->n_contigs + 1) * sizeof *reach);       /* the same for every part and group */
+    for (int k = 0; k < acc->n_contigs; k++) reach[k] = vs_model_markov_reach(acc, k);
     for (int i = 1; i < n; i++)
         for (int g = 0; g < ms[i]->n_groups; g++) {
             vs_group_model_t *from = &ms[i]->groups[g], *to = NULL;
@@ -308,15 +310,15 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
                 continue;
             }
             for (int k = 0; k < acc->n_contigs; k++) {
-                int32_t *reach = vs_model_markov_reach(acc, k);
-                vs_mchain_t *sum = vs_markov_merge(to->chain[k], from->chain[k], reach);
-                free(reach);
+                vs_mchain_t *sum = vs_markov_merge(to->chain[k], from->chain[k], reach[k]);
                 vs_markov_destroy(to->chain[k]);
                 to->chain[k] = sum;
             }
             to->n_members += from->n_members;
             to->K = 2 * to->n_members;
         }
+    for (int k = 0; k < acc->n_contigs; k++) free(reach[k]);
+    free(reach);
     if (min_carriers) {
         for (int g = 0; g < acc->n_groups; g++)
             for (int k = 0; k < acc->n_contigs; k++) {

@@ -480,6 +480,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     m->n_groups = cJSON_GetArraySize(groups);
     if (m->n_groups == 0) bad(c, "it has no groups");
     m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
+    int32_t **reach = vs_malloc((m->n_contigs + 1) * sizeof *reach);     /* the same for every group */
+    for (int k = 0; k < m->n_contigs; k++) reach[k] = vs_model_markov_reach(m, k);
     i = 0;
     cJSON_ArrayForEach(o, groups) {
         vs_group_model_t *g = &m->groups[i++];
@@ -493,9 +495,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
         cJSON_ArrayForEach(ch, chains) {
             const char *err;
             if (!cJSON_IsString(ch)) bad(c, "a group's chain is not a string");
-            int32_t *reach = vs_model_markov_reach(m, k);
-            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, reach, &err);
-            free(reach);
+            g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, reach[k],
+                                          &err);
             if (!g->chain[k]) {
                 char what[256];
                 snprintf(what, sizeof what, "group %s, contig %s: %s", g->name, m->contigs[k].name, err);
@@ -504,6 +505,8 @@ static vs_model_t *markov_from_json(const ctx_t *c)
             k++;
         }
     }
+    for (int k = 0; k < m->n_contigs; k++) free(reach[k]);
+    free(reach);
     return m;
 }
 
