@@ -18,6 +18,8 @@ struct vs_bed_t {
 typedef struct {
     const char *path;
     long lineno, n;
+    vs_error_t *e;
+    int failed;
 } bed_ctx_t;
 
 /* A BED line for regidx: contig, start, end (whole decimal numbers, 0 <=
@@ -43,9 +45,12 @@ static int parse_line(const char *line, char **chr_beg, char **chr_end, hts_pos_
         ok = v[i] >= 0 && !errno && (*stop == 0 || *stop == ' ' || *stop == '\t' || *stop == '\r');
         if (ok) q = stop;
     }
-    if (!ok || v[1] <= v[0])
-        vs_die("BED file %s line %ld is not 'contig start end' with 0 <= start < end: %.60s", x->path, x->lineno,
-               line);
+    if (!ok || v[1] <= v[0]) {
+        x->failed = 1;
+        vs_fail(x->e, "BED file %s line %ld is not 'contig start end' with 0 <= start < end: %.60s", x->path,
+                x->lineno, line);
+        return -2;            /* regidx: an error */
+    }
     *chr_beg = (char *)p;
     *chr_end = (char *)name_end - 1;
     *beg = v[0];
@@ -54,21 +59,26 @@ static int parse_line(const char *line, char **chr_beg, char **chr_end, hts_pos_
     return 0;
 }
 
-vs_bed_t *vs_bed_read(const char *path)
+vs_bed_t *vs_bed_read(const char *path, vs_error_t *e)
 {
     size_t len;
-    char *text = vs_side_text(path, "BED file", &len), *rest = text, *line;
-    bed_ctx_t x = { path, 0, 0 };
+    char *text = vs_side_text(path, "BED file", &len, e), *rest = text, *line;
+    if (!text) return NULL;
+    bed_ctx_t x = { path, 0, 0, e, 0 };
     regidx_t *idx = regidx_init(NULL, parse_line, NULL, 0, &x);
-    if (!idx) vs_die("out of memory reading BED file %s", path);
+    if (!idx) vs_fatal("out of memory reading BED file %s", path);
     while ((line = vs_next_line(&rest))) {
         x.lineno++;
-        if (regidx_insert(idx, line) < 0) vs_die("out of memory reading BED file %s", path);
+        if (regidx_insert(idx, line) < 0) {
+            if (!x.failed) vs_fatal("out of memory reading BED file %s", path);
+            break;
+        }
     }
     free(text);
-    if (x.n == 0) {
+    if (!x.failed && x.n == 0) x.failed = vs_fail(e, "BED file %s has no regions", path);
+    if (x.failed) {
         regidx_destroy(idx);
-        vs_die("BED file %s has no regions", path);
+        return NULL;
     }
     vs_bed_t *b = vs_calloc(1, sizeof *b);
     b->idx = idx;
@@ -82,7 +92,7 @@ int vs_bed_contains(const vs_bed_t *b, const char *contig, int64_t pos)
     for (int i = 0; i < n; i++)        /* the file's name for the contig, with or without "chr" */
         if (vs_contig_match(names[i], contig)) {
             int in = regidx_overlap(b->idx, names[i], pos - 1, pos - 1, NULL);
-            if (in < 0) vs_die("out of memory indexing the BED regions");
+            if (in < 0) vs_fatal("out of memory indexing the BED regions");
             return in;
         }
     return 0;

@@ -6,12 +6,13 @@
 #define VS_BED_H
 
 #include <stdint.h>
+#include "vs_err.h"
 
 typedef struct vs_bed_t vs_bed_t;
 
-/* Dies, naming the file and line, on a line that is not 'contig start end'
- * with 0 <= start < end, and on a file with no region. */
-vs_bed_t *vs_bed_read(const char *path);
+/* NULL with an error naming the file and line for a line that is not
+ * 'contig start end' with 0 <= start < end, and for a file with no region. */
+vs_bed_t *vs_bed_read(const char *path, vs_error_t *e);
 /* Whether the 1-based position lies in a region (contigs match with or without "chr"). */
 int vs_bed_contains(const vs_bed_t *b, const char *contig, int64_t pos);
 void vs_bed_destroy(vs_bed_t *b);

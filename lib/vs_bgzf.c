@@ -23,7 +23,7 @@ vs_pool_t *vs_pool_new(int n_threads)
     if (n_threads < 1) return NULL;
     vs_pool_t *p = vs_calloc(1, sizeof *p);
     p->p.pool = hts_tpool_init(n_threads);
-    if (!p->p.pool) vs_die("cannot start %d threads", n_threads);
+    if (!p->p.pool) vs_fatal("cannot start %d threads", n_threads);
     /* the panel reader's read-ahead (bgzf_thread_pool takes its queue from here):
      * htslib's default of 2 blocks a thread starved vcf-synth's 2-thread run
      * (3.5 s against 3.0 s on 50,000 samples) */
@@ -89,7 +89,7 @@ vs_bgzfw_t *vs_bgzfw_open(hFILE *out, int level, vs_pool_t *pool)
         w->pool = vs_pool_hts(pool)->pool;
         w->most_in_pool = 16 * threads;   /* 1 MB a thread: the caller helps only a pool truly behind */
         w->q = hts_tpool_process_init(w->pool, w->cap, 0);
-        if (!w->q) vs_die("cannot start the compressing threads");
+        if (!w->q) vs_fatal("cannot start the compressing threads");
     }
     w->ring = vs_calloc(w->cap, sizeof *w->ring);
     w->spare = vs_calloc(w->cap + 1, sizeof *w->spare);
@@ -106,7 +106,7 @@ static int write_head(vs_bgzfw_t *w, int wait)
     block_t *b = w->ring[w->head];
     if (b->in_pool) {
         hts_tpool_result *r = wait ? hts_tpool_next_result_wait(w->q) : hts_tpool_next_result(w->q);
-        if (!r && wait) vs_die("the compressing threads stopped (out of memory?)");   /* the queue was shut down */
+        if (!r && wait) vs_fatal("the compressing threads stopped (out of memory?)");   /* the queue was shut down */
         if (!r) return 0;
         hts_tpool_delete_result(r, 0);   /* its data is b: results come back in the order given */
         w->in_pool--;
@@ -130,7 +130,7 @@ static void submit(vs_bgzfw_t *w)
     b->in_pool = w->pool && w->in_pool - atomic_load(&w->pool_done) < w->most_in_pool;
     b->pool_done = &w->pool_done;
     if (b->in_pool) {
-        if (hts_tpool_dispatch(w->pool, w->q, compress_block, b) < 0) vs_die("cannot hand a block to the threads");
+        if (hts_tpool_dispatch(w->pool, w->q, compress_block, b) < 0) vs_fatal("cannot hand a block to the threads");
         w->in_pool++;
     } else {
         compress_block(b);
@@ -204,17 +204,17 @@ char *vs_slurp(const char *path, size_t *len)
     return ks.s ? ks.s : vs_strdup("");
 }
 
-/* A side file's text for a line-by-line parser: dies when it cannot be
- * read or is not text. */
-char *vs_side_text(const char *path, const char *what, size_t *len)
+/* A side file's text for a line-by-line parser, or NULL with an error when
+ * it cannot be read or is not text. */
+char *vs_side_text(const char *path, const char *what, size_t *len, vs_error_t *e)
 {
     char *text = vs_slurp(path, len);
-    if (!text && errno) vs_die("cannot open %s %s: %s", what, path, strerror(errno));
-    if (!text) vs_die("%s %s: read error or truncated gzip file", what, path);
+    if (!text && errno) return vs_fail(e, "cannot open %s %s: %s", what, path, strerror(errno)), NULL;
+    if (!text) return vs_fail(e, "%s %s: read error or truncated gzip file", what, path), NULL;
     if (strlen(text) != *len) {
         size_t at = strlen(text);
         free(text);
-        vs_die("%s %s has a NUL byte at offset %zu: it is not a text file", what, path, at);
+        return vs_fail(e, "%s %s has a NUL byte at offset %zu: it is not a text file", what, path, at), NULL;
     }
     return text;
 }

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <htslib/hfile.h>
 #include <htslib/hts.h>
+#include "vs_err.h"
 
 /* An htslib thread pool that readers and writers share (--threads as a
  * total: one pool, not one per file). */
@@ -40,9 +41,9 @@ int vs_bgzfw_close(vs_bgzfw_t *w);
  * be opened (errno set) or read (errno 0).  Read whole and closed at once,
  * so that a parser that stops on an error holds no file open. */
 char *vs_slurp(const char *path, size_t *len);
-/* vs_slurp for a parser: dies, naming `what` and the file, when the file
- * cannot be read or holds a NUL byte (not text). */
-char *vs_side_text(const char *path, const char *what, size_t *len);
+/* vs_slurp for a parser: NULL with an error naming `what` and the file
+ * when the file cannot be read or holds a NUL byte (not text). */
+char *vs_side_text(const char *path, const char *what, size_t *len, vs_error_t *e);
 /* The next line of such a text (its '\n' replaced by NUL); NULL at the end. */
 char *vs_next_line(char **p);
 

@@ -22,7 +22,9 @@ vs_panel_t *vs_cohort_read(const char *path, int keep_site_names)
 void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const vs_map_opts_t *map,
                          double **cm_out, uint8_t **contig_start)
 {
-    vs_sitemap_t *sm = vs_sitemap_resolve(p, map);
+    vs_error_t e;
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, map, &e);
+    if (!sm) vs_exit_error(&e);
     double *cm = vs_malloc((p->n_sites + 1) * sizeof *cm);
     vs_sitemap_cm(sm, p, cm);
     int64_t *contig = vs_malloc((p->n_sites + 1) * sizeof *contig);
@@ -72,7 +74,9 @@ static void label_samples(vs_panel_t *const *p, const vs_cohorts_opts_t *o, vs_c
     }
     kh_destroy(names2i, seen);
     if (o->groups) {
-        char **table = vs_groups_labels(o->groups, o->group_column, names, nd, 1);
+        vs_error_t e;
+        char **table = vs_groups_labels(o->groups, o->group_column, names, nd, 1, &e);
+        if (!table) vs_exit_error(&e);
         for (int i = 0; i < n; i++) label[i] = table[where[i]] ? vs_strdup(table[where[i]]) : NULL;
         for (int i = 0; i < nd; i++) free(table[i]);
         free(table);

@@ -129,7 +129,7 @@ void vs_info(const char *fmt, ...)
 
 static void *check_alloc(void *p, size_t n)
 {
-    if (!p && n) vs_die("out of memory allocating %zu bytes", n);
+    if (!p && n) vs_fatal("out of memory allocating %zu bytes", n);
     return p;
 }
 
@@ -138,20 +138,70 @@ void *vs_calloc(size_t n, size_t size) { return check_alloc(calloc(n, size), n *
 void *vs_realloc(void *p, size_t n) { return check_alloc(realloc(p, n), n); }
 char *vs_strdup(const char *s) { return check_alloc(strdup(s), strlen(s) + 1); }
 
-int vs_error(vs_error_t *e, int status, const char *fmt, ...)
+static int verror(vs_error_t *e, int status, const vs_loc_t *loc, const char *hint, const char *fmt, va_list ap)
 {
     if (!e) return -1;
     e->status = status;
+    int n = vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    size_t at = n < 0 ? 0 : (size_t)n < sizeof e->msg ? (size_t)n : sizeof e->msg - 1;
+    if (loc && loc->file) {
+        at += snprintf(e->msg + at, sizeof e->msg - at, ", at %s", loc->file);
+        if (at < sizeof e->msg && loc->contig) at += snprintf(e->msg + at, sizeof e->msg - at, ":%s", loc->contig);
+        if (at < sizeof e->msg && loc->contig && loc->pos >= 0)
+            at += snprintf(e->msg + at, sizeof e->msg - at, ":%lld", (long long)loc->pos);
+    }
+    if (at < sizeof e->msg && loc && loc->sample) snprintf(e->msg + at, sizeof e->msg - at, " sample %s", loc->sample);
+    snprintf(e->hint, sizeof e->hint, "%s", hint ? hint : "");
+    return -1;
+}
+
+int vs_error(vs_error_t *e, int status, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+    verror(e, status, NULL, NULL, fmt, ap);
     va_end(ap);
     return -1;
+}
+
+int vs_fail(vs_error_t *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(e, VS_EXIT_DATA, NULL, NULL, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int vs_fail_at(vs_error_t *e, const vs_loc_t *loc, const char *hint, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verror(e, VS_EXIT_DATA, loc, hint, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static void (*fatal_handler)(void) = abort;
+
+void vs_set_fatal_handler(void (*fn)(void)) { fatal_handler = fn ? fn : abort; }
+
+void vs_fatal(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg("error", fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    run_hooks();
+    fatal_handler();
+    abort();                /* a handler that returned */
 }
 
 void vs_exit_error(const vs_error_t *e)
 {
     if (e->status == VS_EXIT_USAGE) vs_die_usage("%s", e->msg);
+    if (e->hint[0]) vs_die_at(NULL, e->hint, "%s", e->msg);
     vs_die("%s", e->msg);
 }
 

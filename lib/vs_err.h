@@ -50,10 +50,20 @@ char *vs_strdup(const char *s);
  * embedded and its errors tested. */
 typedef struct {
     int status;               /* VS_EXIT_USAGE or VS_EXIT_DATA */
-    char msg[1024];
+    char msg[1024];           /* with the place it applies to: ", at FILE:CONTIG:POS sample S" */
+    char hint[512];           /* what to do about it, or "" */
 } vs_error_t;
 /* Fills e (may be NULL) and returns -1. */
 int vs_error(vs_error_t *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A data error (VS_EXIT_DATA); vs_fail_at adds the place and a hint (either may be NULL). */
+int vs_fail(vs_error_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vs_fail_at(vs_error_t *e, const vs_loc_t *loc, const char *hint, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An error that no input can cause (a bug) or that leaves nothing to return
+ * to (out of memory): the message, the clean-up hooks, then the fatal
+ * handler, abort() unless a tool installed its own. */
+void vs_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void vs_set_fatal_handler(void (*fn)(void));
 /* In tools: reports e as vs_die_usage or vs_die would, and exits with its status. */
 void vs_exit_error(const vs_error_t *e) __attribute__((noreturn));
 

@@ -31,9 +31,10 @@ void vs_fit_opts_init(vs_fit_opts_t *o)
 
 /* ---------- maps ---------- */
 
-static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
+static int resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m, vs_error_t *e)
 {
-    vs_sitemap_t *sm = vs_sitemap_resolve(p, &o->map);
+    vs_sitemap_t *sm = vs_sitemap_resolve(p, &o->map, e);
+    if (!sm) return -1;
     for (int i = 0; i < p->n_contigs; i++) {
         m->contigs[i].map = sm->map[i];
         m->contigs[i].map_source = sm->source[i];
@@ -41,6 +42,7 @@ static void resolve_maps(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t
         sm->source[i] = NULL;
     }
     vs_sitemap_destroy(sm);
+    return 0;
 }
 
 static void sites_along_map(const vs_panel_t *p, const vs_model_t *m, double *morgan, uint8_t *start)
@@ -78,13 +80,14 @@ static int too_small(const vs_groups_t *gr, int g, const vs_fit_opts_t *o)
 /* The groups that will be fitted, and each sample's index into them (-1:
  * left out).  Groups below --min-group are refused, or merged into NA; an NA
  * still below it is left out of the model. */
-static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char ***names_out, int *n_out)
+static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char ***names_out, int *n_out,
+                          vs_error_t *e)
 {
-    int G = gr->n_groups, na = vs_groups_find(gr, "NA"), na_haps = 0;
+    int G = gr->n_groups, na = vs_groups_find(gr, "NA"), na_haps = 0, refused = -1;
     int *dest = vs_malloc(G * sizeof *dest);
     char **names = vs_malloc((G + 1) * sizeof *names);
     int n = 0;
-    for (int g = 0; g < G; g++) {
+    for (int g = 0; g < G && refused < 0; g++) {
         if (g != na && !too_small(gr, g, o)) {
             dest[g] = n;
             names[n++] = vs_strdup(gr->names[g]);
@@ -93,21 +96,29 @@ static int *settle_groups(const vs_groups_t *gr, const vs_fit_opts_t *o, char **
         dest[g] = -1;
         na_haps += 2 * vs_groups_count(gr, g);
         if (g == na) continue;
-        if (o->small_groups_error)
-            vs_die("group %s has %d haplotypes, fewer than --min-group %d; use --small-groups merge "
-                   "to fold it into group NA, or lower --min-group", gr->names[g],
-                   2 * vs_groups_count(gr, g), o->min_group);
-        vs_warn("group %s has %d haplotypes, fewer than --min-group %d; merged into group NA",
-                gr->names[g], 2 * vs_groups_count(gr, g), o->min_group);
+        if (o->small_groups_error) refused = g;
+        else vs_warn("group %s has %d haplotypes, fewer than --min-group %d; merged into group NA",
+                     gr->names[g], 2 * vs_groups_count(gr, g), o->min_group);
     }
-    if (na_haps >= o->min_group && na_haps >= 4) {
+    if (refused >= 0) {
+        vs_fail(e, "group %s has %d haplotypes, fewer than --min-group %d; use --small-groups merge "
+                   "to fold it into group NA, or lower --min-group", gr->names[refused],
+                2 * vs_groups_count(gr, refused), o->min_group);
+    } else if (na_haps >= o->min_group && na_haps >= 4) {
         for (int g = 0; g < G; g++) if (dest[g] < 0) dest[g] = n;
         names[n++] = vs_strdup("NA");
     } else if (na_haps > 0) {
         vs_warn("group NA has %d haplotypes, fewer than --min-group %d; its %d samples are left out "
                 "of the model (they are never copied)", na_haps, o->min_group, na_haps / 2);
     }
-    if (n == 0) vs_die("no group has at least --min-group %d haplotypes; lower --min-group", o->min_group);
+    if (refused < 0 && n == 0)
+        vs_fail(e, "no group has at least --min-group %d haplotypes; lower --min-group", o->min_group);
+    if (refused >= 0 || n == 0) {
+        for (int g = 0; g < n; g++) free(names[g]);
+        free(names);
+        free(dest);
+        return NULL;
+    }
     int *group_of = vs_malloc(gr->n_samples * sizeof *group_of);
     for (int i = 0; i < gr->n_samples; i++) group_of[i] = dest[gr->group_of[i]];
     free(dest);
@@ -188,7 +199,7 @@ static void markov_sites(const vs_panel_t *p, vs_model_t *m)
 
 static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *m)
 {
-    if (!p->site_name) vs_die("internal error: a markov fit needs the panel's site names");
+    if (!p->site_name) vs_fatal("internal error: a markov fit needs the panel's site names");
     m->markov = 1;
     m->context_sites = o->context_sites;
     m->context_cm = o->context_cm;
@@ -231,69 +242,82 @@ static void fit_markov(const vs_panel_t *p, const vs_fit_opts_t *o, vs_model_t *
 
 /* ---------- --merge ---------- */
 
-/* Dies naming the first difference between two models' sites. */
-static void same_sites(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb)
+/* -1 with an error naming the first difference between two models' sites. */
+static int same_sites(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb, vs_error_t *e)
 {
     const char *hint = "owners must fit the same sites (the same panel sites, e.g. after bcftools view -R sites.tsv)";
     if (a->n_contigs != b->n_contigs)
-        vs_die("--merge: %s has %d contigs, %s has %d; %s", pa, a->n_contigs, pb, b->n_contigs, hint);
+        return vs_fail(e, "--merge: %s has %d contigs, %s has %d; %s", pa, a->n_contigs, pb, b->n_contigs, hint);
     for (int i = 0; i < a->n_contigs; i++) {
         const vs_model_contig_t *x = &a->contigs[i], *y = &b->contigs[i];
         if (strcmp(x->name, y->name))
-            vs_die("--merge: contig %d is %s in %s and %s in %s; %s", i + 1, x->name, pa, y->name, pb, hint);
+            return vs_fail(e, "--merge: contig %d is %s in %s and %s in %s; %s", i + 1, x->name, pa, y->name, pb, hint);
         for (int64_t s = 0; s < x->n_sites || s < y->n_sites; s++) {
             if (s >= x->n_sites || s >= y->n_sites)
-                vs_die("--merge: %s has %lld sites on %s, %s has %lld; %s", pa, (long long)x->n_sites, x->name, pb,
-                       (long long)y->n_sites, hint);
+                return vs_fail(e, "--merge: %s has %lld sites on %s, %s has %lld; %s", pa, (long long)x->n_sites,
+                               x->name, pb, (long long)y->n_sites, hint);
             if (x->site_pos[s] != y->site_pos[s] || strcmp(x->site_ref[s], y->site_ref[s]) ||
                 strcmp(x->site_alt[s], y->site_alt[s]))
-                vs_die("--merge: site %lld of %s is %lld %s>%s in %s but %lld %s>%s in %s; %s", (long long)s + 1,
-                       x->name, (long long)x->site_pos[s], x->site_ref[s], x->site_alt[s], pa,
-                       (long long)y->site_pos[s], y->site_ref[s], y->site_alt[s], pb, hint);
+                return vs_fail(e, "--merge: site %lld of %s is %lld %s>%s in %s but %lld %s>%s in %s; %s",
+                               (long long)s + 1, x->name, (long long)x->site_pos[s], x->site_ref[s], x->site_alt[s],
+                               pa, (long long)y->site_pos[s], y->site_ref[s], y->site_alt[s], pb, hint);
         }
     }
+    return 0;
 }
 
-/* Dies naming the first site where two models' contexts reach back differently (their maps differ). */
-static void same_reach(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb)
+/* -1 with an error naming the first site where two models' contexts reach
+ * back differently (their maps differ). */
+static int same_reach(const vs_model_t *a, const char *pa, const vs_model_t *b, const char *pb, vs_error_t *e)
 {
-    for (int i = 0; i < a->n_contigs; i++) {
+    int ret = 0;
+    for (int i = 0; i < a->n_contigs && ret == 0; i++) {
         int32_t *x = vs_model_markov_reach(a, i), *y = vs_model_markov_reach(b, i);
-        for (int64_t s = 0; s < a->contigs[i].n_sites; s++)
+        for (int64_t s = 0; s < a->contigs[i].n_sites && ret == 0; s++)
             if (x[s] != y[s])
-                vs_die("--merge: at %s:%lld contexts reach back %d sites in %s but %d in %s: their genetic maps "
-                       "differ (%s, %s); fit every part with the same --map", a->contigs[i].name,
-                       (long long)a->contigs[i].site_pos[s], x[s], pa, y[s], pb, a->contigs[i].map_source,
-                       b->contigs[i].map_source);
+                ret = vs_fail(e, "--merge: at %s:%lld contexts reach back %d sites in %s but %d in %s: their genetic "
+                                 "maps differ (%s, %s); fit every part with the same --map", a->contigs[i].name,
+                              (long long)a->contigs[i].site_pos[s], x[s], pa, y[s], pb, a->contigs[i].map_source,
+                              b->contigs[i].map_source);
         free(x);
         free(y);
     }
+    return ret;
 }
 
-vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_carriers)
+/* 0 when the models can be summed; -1 with an error naming why not. */
+static int check_mergeable(vs_model_t **ms, char *const *paths, int n, vs_error_t *e)
 {
     for (int i = 0; i < n; i++) {
         if (!ms[i]->markov)
-            vs_die("--merge: %s is a Li-Stephens model; only markov models (vcf-fit --kind markov) are merged", paths[i]);
+            return vs_fail(e, "--merge: %s is a Li-Stephens model; only markov models (vcf-fit --kind markov) are "
+                              "merged", paths[i]);
         if ((ms[i]->min_carriers == 0) != (ms[0]->min_carriers == 0))
-            vs_die("--merge: %s is %s but %s is %s; merge unpruned models (a trusted hub prunes the sum) or pruned "
-                   "ones (each owner pruned), not both", paths[i], ms[i]->min_carriers ? "pruned" : "unpruned",
-                   paths[0], ms[0]->min_carriers ? "pruned" : "unpruned");
+            return vs_fail(e, "--merge: %s is %s but %s is %s; merge unpruned models (a trusted hub prunes the sum) or "
+                              "pruned ones (each owner pruned), not both", paths[i],
+                           ms[i]->min_carriers ? "pruned" : "unpruned", paths[0],
+                           ms[0]->min_carriers ? "pruned" : "unpruned");
         if (ms[i]->context_sites != ms[0]->context_sites || ms[i]->context_cm != ms[0]->context_cm)
-            vs_die("--merge: %s has contexts of up to %d sites and %g cM, %s of %d and %g; fit every part with the "
-                   "same --context-sites and --context-cM", paths[i], ms[i]->context_sites, ms[i]->context_cm,
-                   paths[0], ms[0]->context_sites, ms[0]->context_cm);
-        if (i) same_sites(ms[0], paths[0], ms[i], paths[i]);
-        if (i) same_reach(ms[0], paths[0], ms[i], paths[i]);
+            return vs_fail(e, "--merge: %s has contexts of up to %d sites and %g cM, %s of %d and %g; fit every part "
+                              "with the same --context-sites and --context-cM", paths[i], ms[i]->context_sites,
+                           ms[i]->context_cm, paths[0], ms[0]->context_sites, ms[0]->context_cm);
+        if (i && (same_sites(ms[0], paths[0], ms[i], paths[i], e) < 0 || same_reach(ms[0], paths[0], ms[i], paths[i], e) < 0))
+            return -1;
     }
+    return 0;
+}
+
+vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_carriers, vs_error_t *e)
+{
+    if (check_mergeable(ms, paths, n, e) < 0) return NULL;
     /* pruned parts: every count of each is 0 or carried by K_i individuals, so the sum's are at least min K_i */
     int pruned_k = 0;
     for (int i = 0; i < n; i++)
         if (ms[i]->min_carriers && (!pruned_k || ms[i]->min_carriers < pruned_k)) pruned_k = ms[i]->min_carriers;
     if (pruned_k && min_carriers > pruned_k)
-        vs_die("--merge: the models were pruned by their owners (to %d carriers at the least); their sum cannot be "
-               "pruned to --min-carriers %d without the individual counts; merge unpruned models for that",
-               pruned_k, min_carriers);
+        return vs_fail(e, "--merge: the models were pruned by their owners (to %d carriers at the least); their sum "
+                          "cannot be pruned to --min-carriers %d without the individual counts; merge unpruned models "
+                          "for that", pruned_k, min_carriers), NULL;
     if (pruned_k) min_carriers = 0;
     vs_model_t *acc = ms[0];
     int32_t **reach = vs_malloc((acc->n_contigs + 1) * sizeof *reach);       /* the same for every part and group */
@@ -344,7 +368,7 @@ vs_model_t *vs_fit_merge(vs_model_t **ms, char *const *paths, int n, int min_car
 
 /* ---------- the fit ---------- */
 
-vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o)
+vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o, vs_error_t *e)
 {
     vs_model_t *m = vs_model_new();
     m->n_samples = p->n_samples;
@@ -364,10 +388,12 @@ vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_
         k->last_pos = c->last_pos;
         memcpy(k->site_sha, c->site_sha, 65);
     }
-    resolve_maps(p, o, m);
-
     char **names;
-    int *group_of = settle_groups(groups, o, &names, &m->n_groups);
+    int *group_of = NULL;
+    if (resolve_maps(p, o, m, e) < 0 || !(group_of = settle_groups(groups, o, &names, &m->n_groups, e))) {
+        vs_model_destroy(m);
+        return NULL;
+    }
     m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
     for (int g = 0; g < m->n_groups; g++) {
         vs_group_model_t *gm = &m->groups[g];

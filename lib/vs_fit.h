@@ -36,11 +36,13 @@ typedef struct {
 
 void vs_fit_opts_init(vs_fit_opts_t *o);
 /* A markov fit needs the panel read with keep_site_names. */
-vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o);
+/* NULL with an error when a map cannot be used or no group can be fitted. */
+vs_model_t *vs_fit(const vs_panel_t *p, const vs_groups_t *groups, const vs_fit_opts_t *o, vs_error_t *e);
 /* --merge: the sum of markov models of the same sites (groups matched by
  * name).  Unpruned models (a trusted hub): the sum pruned to min_carriers
- * when it is not 0.  Pruned ones (each owner pruned): the sum as it is. */
-vs_model_t *vs_fit_merge(vs_model_t **models, char *const *paths, int n, int min_carriers);
+ * when it is not 0.  Pruned ones (each owner pruned): the sum as it is.
+ * NULL with an error naming the first difference when they cannot be summed. */
+vs_model_t *vs_fit_merge(vs_model_t **models, char *const *paths, int n, int min_carriers, vs_error_t *e);
 /* The source report as TSV (header line, one row per group). */
 void vs_fit_report_tsv(const vs_model_t *m, FILE *fp);
 

@@ -23,20 +23,8 @@ vs_cmap_t *vs_cmap_constant(const char *contig, double cm_per_mb)
     return m;
 }
 
-vs_cmap_t *vs_cmap_points(const char *contig, int n, const int64_t *pos, const double *cm,
-                          const char *origin)
+static vs_cmap_t *copy_points(const char *contig, int n, const int64_t *pos, const double *cm)
 {
-    if (n < 2)
-        vs_die("genetic map %s has %d point%s for contig %s; at least 2 are needed to interpolate",
-               origin, n, n == 1 ? "" : "s", contig);
-    for (int i = 1; i < n; i++) {
-        if (pos[i] <= pos[i - 1])
-            vs_die("genetic map %s is not sorted by position at %s:%lld (after %lld)",
-                   origin, contig, (long long)pos[i], (long long)pos[i - 1]);
-        if (cm[i] < cm[i - 1])
-            vs_die("genetic map %s has decreasing cM at %s:%lld (%g after %g)",
-                   origin, contig, (long long)pos[i], cm[i], cm[i - 1]);
-    }
     vs_cmap_t *m = vs_calloc(1, sizeof *m);
     m->contig = vs_strdup(contig);
     m->n = n;
@@ -45,6 +33,23 @@ vs_cmap_t *vs_cmap_points(const char *contig, int n, const int64_t *pos, const d
     memcpy(m->pos, pos, n * sizeof *pos);
     memcpy(m->cm, cm, n * sizeof *cm);
     return m;
+}
+
+vs_cmap_t *vs_cmap_points(const char *contig, int n, const int64_t *pos, const double *cm,
+                          const char *origin, vs_error_t *e)
+{
+    if (n < 2)
+        return vs_fail(e, "genetic map %s has %d point%s for contig %s; at least 2 are needed to interpolate",
+                       origin, n, n == 1 ? "" : "s", contig), NULL;
+    for (int i = 1; i < n; i++) {
+        if (pos[i] <= pos[i - 1])
+            return vs_fail(e, "genetic map %s is not sorted by position at %s:%lld (after %lld)",
+                           origin, contig, (long long)pos[i], (long long)pos[i - 1]), NULL;
+        if (cm[i] < cm[i - 1])
+            return vs_fail(e, "genetic map %s has decreasing cM at %s:%lld (%g after %g)",
+                           origin, contig, (long long)pos[i], cm[i], cm[i - 1]), NULL;
+    }
+    return copy_points(contig, n, pos, cm);
 }
 
 static double slope(const vs_cmap_t *m, int i)   /* cM per bp over interval i..i+1 */
@@ -94,7 +99,7 @@ vs_cmap_t *vs_cmap_restrict(const vs_cmap_t *m, int64_t start, int64_t end)
     while (a + 1 < m->n && m->pos[a + 1] <= start) a++;
     while (b - 1 >= 0 && m->pos[b - 1] >= end) b--;
     if (b <= a) { if (a + 1 < m->n) b = a + 1; else a = b - 1; }
-    return vs_cmap_points(m->contig, b - a + 1, m->pos + a, m->cm + a, "(restricted)");
+    return copy_points(m->contig, b - a + 1, m->pos + a, m->cm + a);
 }
 
 void vs_cmap_destroy(vs_cmap_t *m)
@@ -163,75 +168,98 @@ typedef struct {
     char *contig;
 } acc_t;
 
-static void flush_contig(vs_gmap_t *g, acc_t *a, const char *path)
+static int flush_contig(vs_gmap_t *g, acc_t *a, const char *path, vs_error_t *e)
 {
-    if (!a->contig) return;
+    if (!a->contig) return 0;
     for (int i = 0; i < g->n; i++)
         if (strcmp(g->maps[i]->contig, a->contig) == 0)
-            vs_die("genetic map %s has contig %s in more than one block; sort it by contig and position",
-                   path, a->contig);
+            return vs_fail(e, "genetic map %s has contig %s in more than one block; sort it by contig and position",
+                           path, a->contig);
+    vs_cmap_t *m = vs_cmap_points(a->contig, a->n, a->pos, a->cm, path, e);
+    if (!m) return -1;
     g->maps = vs_realloc(g->maps, (g->n + 1) * sizeof *g->maps);
-    g->maps[g->n++] = vs_cmap_points(a->contig, a->n, a->pos, a->cm, path);
+    g->maps[g->n++] = m;
     free(a->contig);
     a->contig = NULL;
     a->n = 0;
+    return 0;
 }
 
-vs_gmap_t *vs_gmap_read(const char *path)
+/* One data line into a; 0, or -1 with an error. */
+static int read_point(vs_gmap_t *g, acc_t *a, const layout_t *L, char **tok, int n, const char *path, long lineno,
+                      vs_error_t *e)
+{
+    char *end1, *end2;
+    if (n < L->ncol) return vs_fail(e, "genetic map %s line %ld has %d columns, expected %d", path, lineno, n, L->ncol);
+    long long pos = strtoll(tok[L->pos], &end1, 10);
+    double cm = strtod(tok[L->cm], &end2);
+    if (*end1 || *end2 || !isfinite(cm))
+        return vs_fail(e, "genetic map %s line %ld: position '%s' or cM '%s' is not a number", path, lineno,
+                       tok[L->pos], tok[L->cm]);
+    if (!a->contig || strcmp(a->contig, tok[L->chr]) != 0) {
+        if (flush_contig(g, a, path, e) < 0) return -1;
+        a->contig = vs_strdup(tok[L->chr]);
+    }
+    if (a->n == a->m) {
+        a->m = a->m ? 2 * a->m : 1024;
+        a->pos = vs_realloc(a->pos, a->m * sizeof *a->pos);
+        a->cm = vs_realloc(a->cm, a->m * sizeof *a->cm);
+    }
+    a->pos[a->n] = pos;
+    a->cm[a->n++] = cm;
+    return 0;
+}
+
+/* The first line: a header, or PLINK's 4 columns (then 1: read it as data). */
+static int read_layout(layout_t *L, char **tok, int n, const char *line, const char *path, vs_error_t *e)
+{
+    if (!is_number(tok[n - 1])) {
+        if (layout_from_header(tok, n, L) < 0)
+            return vs_fail(e, "genetic map %s: cannot recognise the header '%.*s'; expected SHAPEIT "
+                              "(pos chr cM), HapMap, Eagle or PLINK .map columns", path,
+                           (int)strcspn(line, "\r\n"), line);
+        return 0;
+    }
+    if (n != 4)
+        return vs_fail(e, "genetic map %s has no header and %d columns; a headerless map must be "
+                          "PLINK .map (chr id cM bp)", path, n);
+    *L = (layout_t){ 0, 3, 2, 4, "PLINK" };
+    return 1;
+}
+
+vs_gmap_t *vs_gmap_read(const char *path, vs_error_t *e)
 {
     size_t len;
-    char *text = vs_side_text(path, "genetic map", &len), *rest = text, *line;
+    char *text = vs_side_text(path, "genetic map", &len, e), *rest = text, *line;
+    if (!text) return NULL;
     vs_gmap_t *g = vs_calloc(1, sizeof *g);
     layout_t L = { -1, -1, -1, 0, NULL };
     acc_t a = { 0 };
     kstring_t copy = { 0, 0, NULL };
     long lineno = 0;
-    while ((line = vs_next_line(&rest))) {
+    int ret = 0;
+    while (ret == 0 && (line = vs_next_line(&rest))) {
         lineno++;
         char *tok[16];
         copy.l = 0;
         kputs(line, &copy);
         int n = split_ws(copy.s, tok, 16);
         if (n == 0 || tok[0][0] == '#') continue;
-        if (!L.format) {              /* first line: a header, or PLINK's 4 columns */
-            if (!is_number(tok[n - 1])) {
-                if (layout_from_header(tok, n, &L) < 0)
-                    vs_die("genetic map %s: cannot recognise the header '%.*s'; expected SHAPEIT "
-                           "(pos chr cM), HapMap, Eagle or PLINK .map columns", path,
-                           (int)strcspn(line, "\r\n"), line);
-                continue;
-            }
-            if (n != 4)
-                vs_die("genetic map %s has no header and %d columns; a headerless map must be "
-                       "PLINK .map (chr id cM bp)", path, n);
-            L = (layout_t){ 0, 3, 2, 4, "PLINK" };
-        }
-        char *end1, *end2;
-        if (n < L.ncol) vs_die("genetic map %s line %ld has %d columns, expected %d", path, lineno, n, L.ncol);
-        long long pos = strtoll(tok[L.pos], &end1, 10);
-        double cm = strtod(tok[L.cm], &end2);
-        if (*end1 || *end2 || !isfinite(cm))
-            vs_die("genetic map %s line %ld: position '%s' or cM '%s' is not a number",
-                   path, lineno, tok[L.pos], tok[L.cm]);
-        if (!a.contig || strcmp(a.contig, tok[L.chr]) != 0) {
-            flush_contig(g, &a, path);
-            a.contig = vs_strdup(tok[L.chr]);
-        }
-        if (a.n == a.m) {
-            a.m = a.m ? 2 * a.m : 1024;
-            a.pos = vs_realloc(a.pos, a.m * sizeof *a.pos);
-            a.cm = vs_realloc(a.cm, a.m * sizeof *a.cm);
-        }
-        a.pos[a.n] = pos;
-        a.cm[a.n++] = cm;
+        if (!L.format && (ret = read_layout(&L, tok, n, line, path, e)) <= 0) continue;
+        ret = read_point(g, &a, &L, tok, n, path, lineno, e);
     }
     free(copy.s);
     free(text);
-    flush_contig(g, &a, path);
+    if (ret == 0) ret = flush_contig(g, &a, path, e);
+    free(a.contig);
     free(a.pos);
     free(a.cm);
-    if (g->n == 0) vs_die("genetic map %s has no data lines", path);
+    if (ret == 0 && g->n == 0) ret = vs_fail(e, "genetic map %s has no data lines", path);
     g->format = L.format;
+    if (ret < 0) {
+        vs_gmap_destroy(g);
+        return NULL;
+    }
     return g;
 }
 
@@ -259,24 +287,26 @@ struct vs_gmap_resolver_t {
     vs_gmap_t **maps;
 };
 
-vs_gmap_resolver_t *vs_gmap_resolver(const char *spec)
+vs_gmap_resolver_t *vs_gmap_resolver(const char *spec, vs_error_t *e)
 {
-    vs_gmap_resolver_t *r = vs_calloc(1, sizeof *r);
-    r->spec = vs_strdup(spec);
     struct stat st;
     if (!strstr(spec, "{CHROM}") && stat(spec, &st) != 0)
-        vs_die("cannot open genetic map %s: %s", spec, strerror(errno));
+        return vs_fail(e, "cannot open genetic map %s: %s", spec, strerror(errno)), NULL;
+    vs_gmap_resolver_t *r = vs_calloc(1, sizeof *r);
+    r->spec = vs_strdup(spec);
     return r;
 }
 
-static const vs_gmap_t *cached_read(vs_gmap_resolver_t *r, const char *path)
+static const vs_gmap_t *cached_read(vs_gmap_resolver_t *r, const char *path, vs_error_t *e)
 {
     for (int i = 0; i < r->n; i++)
         if (strcmp(r->paths[i], path) == 0) return r->maps[i];
+    vs_gmap_t *g = vs_gmap_read(path, e);
+    if (!g) return NULL;
     r->paths = vs_realloc(r->paths, (r->n + 1) * sizeof *r->paths);
     r->maps = vs_realloc(r->maps, (r->n + 1) * sizeof *r->maps);
     r->paths[r->n] = vs_strdup(path);
-    r->maps[r->n] = vs_gmap_read(path);
+    r->maps[r->n] = g;
     return r->maps[r->n++];
 }
 
@@ -290,35 +320,45 @@ static char *fill_template(const char *tpl, const char *chrom)
 }
 
 /* The file of a directory whose name has the contig as a token, e.g. chr20 in
- * chr20.b37.gmap.gz or genetic_map_chr20_combined_b37.txt. */
-static char *find_in_dir(const char *dir, const char *contig)
+ * chr20.b37.gmap.gz or genetic_map_chr20_combined_b37.txt: 0 with *found set
+ * (NULL when there is none), or -1 with an error. */
+static int find_in_dir(const char *dir, const char *contig, char **found, vs_error_t *e)
 {
+    *found = NULL;
     DIR *d = opendir(dir);
-    if (!d) vs_die("cannot read genetic map directory %s: %s", dir, strerror(errno));
-    char *found = NULL;
-    struct dirent *e;
-    while ((e = readdir(d))) {
+    if (!d) return vs_fail(e, "cannot read genetic map directory %s: %s", dir, strerror(errno));
+    struct dirent *de;
+    int ret = 0;
+    while (ret == 0 && (de = readdir(d))) {
         char name[512];
-        snprintf(name, sizeof name, "%s", e->d_name);
+        snprintf(name, sizeof name, "%s", de->d_name);
         char *save = NULL;
         for (char *t = strtok_r(name, "._-", &save); t; t = strtok_r(NULL, "._-", &save)) {
             if (!vs_contig_match(t, contig)) continue;
             if (strncasecmp(t, "chr", 3) != 0 && t != name) continue;  /* bare "20" only as the first token */
-            if (found) vs_die("genetic map directory %s has more than one file for contig %s", dir, contig);
-            size_t n = strlen(dir) + strlen(e->d_name) + 2;
-            found = vs_malloc(n);
-            snprintf(found, n, "%s/%s", dir, e->d_name);
+            if (*found) {
+                ret = vs_fail(e, "genetic map directory %s has more than one file for contig %s", dir, contig);
+                break;
+            }
+            size_t n = strlen(dir) + strlen(de->d_name) + 2;
+            *found = vs_malloc(n);
+            snprintf(*found, n, "%s/%s", dir, de->d_name);
             break;
         }
     }
     closedir(d);
-    return found;
+    if (ret < 0) {
+        free(*found);
+        *found = NULL;
+    }
+    return ret;
 }
 
-vs_cmap_t *vs_gmap_resolve(vs_gmap_resolver_t *r, const char *contig, const char **from)
+int vs_gmap_resolve(vs_gmap_resolver_t *r, const char *contig, vs_cmap_t **map, const char **from, vs_error_t *e)
 {
     char *path = NULL;
     struct stat st;
+    *map = NULL;
     if (strstr(r->spec, "{CHROM}")) {
         const char *names[2] = { contig, strip_chr(contig) };
         for (int i = 0; i < 2 && !path; i++) {
@@ -326,19 +366,19 @@ vs_cmap_t *vs_gmap_resolve(vs_gmap_resolver_t *r, const char *contig, const char
             if (stat(p, &st) == 0) path = p; else free(p);
         }
     } else if (stat(r->spec, &st) == 0 && S_ISDIR(st.st_mode)) {
-        path = find_in_dir(r->spec, contig);
+        if (find_in_dir(r->spec, contig, &path, e) < 0) return -1;
     } else {
         path = vs_strdup(r->spec);
     }
-    if (!path) return NULL;
-    const vs_gmap_t *g = cached_read(r, path);
+    if (!path) return 0;
+    const vs_gmap_t *g = cached_read(r, path, e);
     free(path);
+    if (!g) return -1;
     const vs_cmap_t *m = vs_gmap_find(g, contig);
-    if (!m) return NULL;
-    *from = r->paths[r->n - 1];
+    if (!m) return 0;
     for (int i = 0; i < r->n; i++) if (r->maps[i] == g) *from = r->paths[i];
-    vs_cmap_t *c = vs_cmap_points(contig, m->n, m->pos, m->cm, *from);
-    return c;
+    *map = copy_points(contig, m->n, m->pos, m->cm);
+    return 0;
 }
 
 void vs_gmap_resolver_destroy(vs_gmap_resolver_t *r)

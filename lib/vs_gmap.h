@@ -8,6 +8,7 @@
 #define VS_GMAP_H
 
 #include <stdint.h>
+#include "vs_err.h"
 
 /* The map of one contig: piecewise linear through points, or a constant rate. */
 typedef struct {
@@ -19,9 +20,10 @@ typedef struct {
 } vs_cmap_t;
 
 vs_cmap_t *vs_cmap_constant(const char *contig, double cm_per_mb);
-/* Copies the arrays; dies when positions are not increasing or cM decreases. */
+/* Copies the arrays; NULL with an error when there are fewer than 2 points,
+ * positions are not increasing or cM decreases (origin names the source). */
 vs_cmap_t *vs_cmap_points(const char *contig, int n, const int64_t *pos, const double *cm,
-                          const char *origin);
+                          const char *origin, vs_error_t *e);
 double vs_cmap_cm(const vs_cmap_t *m, int64_t pos);
 /* The last position at or before genetic position cm (the inverse of
  * vs_cmap_cm, 1 at the least). */
@@ -41,17 +43,19 @@ typedef struct {
     const char *format;   /* "SHAPEIT", "HapMap", "Eagle", "PLINK" */
 } vs_gmap_t;
 
-vs_gmap_t *vs_gmap_read(const char *path);
+/* NULL with an error when the file cannot be read or is not a map. */
+vs_gmap_t *vs_gmap_read(const char *path, vs_error_t *e);
 const vs_cmap_t *vs_gmap_find(const vs_gmap_t *g, const char *contig);
 void vs_gmap_destroy(vs_gmap_t *g);
 
 /* Resolves a --map argument (file, {CHROM} template or directory) contig by
  * contig, reading each file once. */
 typedef struct vs_gmap_resolver_t vs_gmap_resolver_t;
-vs_gmap_resolver_t *vs_gmap_resolver(const char *spec);
-/* A copy of the contig's map, or NULL when the spec has none for it;
- * *from is set to the file it came from. */
-vs_cmap_t *vs_gmap_resolve(vs_gmap_resolver_t *r, const char *contig, const char **from);
+vs_gmap_resolver_t *vs_gmap_resolver(const char *spec, vs_error_t *e);
+/* *map: a copy of the contig's map, or NULL when the spec has none for it;
+ * *from is set to the file it came from.  0, or -1 with an error when a
+ * file cannot be read. */
+int vs_gmap_resolve(vs_gmap_resolver_t *r, const char *contig, vs_cmap_t **map, const char **from, vs_error_t *e);
 void vs_gmap_resolver_destroy(vs_gmap_resolver_t *r);
 
 #endif

@@ -48,18 +48,17 @@ static int split(char *line, char **tok)
 /* A group name goes into ##SAMPLE=<...,Group=NAME> header lines and TSV
  * reports: it must be non-empty and hold none of , < > = " or a control
  * character. */
-static void check_group_name(const char *path, long lineno, const char *name)
+static int check_group_name(const char *path, long lineno, const char *name, vs_error_t *e)
 {
     const char *bad = NULL;
     if (!*name) bad = "is empty";
     for (const unsigned char *c = (const unsigned char *)name; *c && !bad; c++)
         if (strchr(",<>=\"", *c) || *c < 0x20 || *c == 0x7f)
             bad = "holds a character a VCF header value cannot (, < > = \" or a control character)";
-    if (bad) {
-        vs_loc_t loc = { path, NULL, -1, NULL };
-        vs_die_at(&loc, "rename the group in the table (letters, digits, blanks, _ - . are safe)",
-                  "the group name '%s' on line %ld %s", name, lineno, bad);
-    }
+    if (!bad) return 0;
+    vs_loc_t loc = { path, NULL, -1, NULL };
+    return vs_fail_at(e, &loc, "rename the group in the table (letters, digits, blanks, _ - . are safe)",
+                      "the group name '%s' on line %ld %s", name, lineno, bad);
 }
 
 static int looks_like_header(char **tok)
@@ -95,66 +94,101 @@ static void index_groups(vs_groups_t *g, char **label)
     for (int i = 0; i < g->n_samples; i++) g->group_of[i] = vs_groups_find(g, label[i]);
 }
 
-char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples, int warn_absent)
+/* The header line with --group-column: 0 with *gcol set, or -1 with an error. */
+static int find_column(char **tok, int n, const char *column, const char *path, int *gcol, vs_error_t *e)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        vs_die("groups table %s is a directory; give the table file inside it", path);
-    FILE *fp = fopen(path, "r");
-    if (!fp) vs_die("cannot open groups table %s: %s", path, strerror(errno));
+    for (int i = 0; i < n; i++)
+        if (!strcmp(tok[i], column) || (i == 0 && tok[0][0] == '#' && !strcmp(tok[0] + 1, column))) *gcol = i;
+    if (*gcol < 0) return vs_fail(e, "groups table %s has no column '%s' in its header line", path, column);
+    if (*gcol == 0) return vs_fail(e, "--group-column %s names the sample column of %s", column, path);
+    return 0;
+}
+
+/* The samples' indices by name: NULL with an error when a name repeats. */
+static khash_t(str2int) *index_samples(char *const *samples, int n_samples, vs_error_t *e)
+{
     khash_t(str2int) *idx = kh_init(str2int);
     for (int i = 0; i < n_samples; i++) {
         int ret;
         khiter_t k = kh_put(str2int, idx, samples[i], &ret);
-        if (!ret) vs_die("sample %s appears twice in the VCF header; sample names must be unique "
-                         "(rename with bcftools reheader)", samples[i]);
+        if (!ret) {
+            kh_destroy(str2int, idx);
+            return vs_fail(e, "sample %s appears twice in the VCF header; sample names must be unique "
+                              "(rename with bcftools reheader)", samples[i]), NULL;
+        }
         kh_val(idx, k) = i;
+    }
+    return idx;
+}
+
+char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples, int warn_absent,
+                        vs_error_t *e)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return vs_fail(e, "groups table %s is a directory; give the table file inside it", path), NULL;
+    khash_t(str2int) *idx = index_samples(samples, n_samples, e);
+    if (!idx) return NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        kh_destroy(str2int, idx);
+        return vs_fail(e, "cannot open groups table %s: %s", path, strerror(errno)), NULL;
     }
     char **label = vs_calloc(n_samples, sizeof *label);
     char *line = NULL, *tok[MAX_COLS];
     size_t cap = 0;
-    int gcol = column ? -1 : 1, first = 1, n_absent = 0, n_rows = 0;
+    int gcol = column ? -1 : 1, first = 1, n_absent = 0, n_rows = 0, ret = 0;
     long lineno = 0;
-    while (getline(&line, &cap, fp) > 0) {
+    while (ret == 0 && getline(&line, &cap, fp) > 0) {
         lineno++;
         int n = split(line, tok);
         if (n == 0) continue;
         if (first) {
             first = 0;
             if (column) {
-                for (int i = 0; i < n; i++)
-                    if (!strcmp(tok[i], column) || (i == 0 && tok[0][0] == '#' && !strcmp(tok[0] + 1, column)))
-                        gcol = i;
-                if (gcol < 0)
-                    vs_die("groups table %s has no column '%s' in its header line", path, column);
-                if (gcol == 0) vs_die("--group-column %s names the sample column of %s", column, path);
+                ret = find_column(tok, n, column, path, &gcol, e);
                 continue;
             }
             if (looks_like_header(tok)) continue;
         }
-        if (n <= gcol)
-            vs_die("groups table %s line %ld has %d column%s; the group is in column %d",
-                   path, lineno, n, n == 1 ? "" : "s", gcol + 1);
-        check_group_name(path, lineno, tok[gcol]);
+        if (n <= gcol) {
+            ret = vs_fail(e, "groups table %s line %ld has %d column%s; the group is in column %d",
+                          path, lineno, n, n == 1 ? "" : "s", gcol + 1);
+            break;
+        }
+        if ((ret = check_group_name(path, lineno, tok[gcol], e)) < 0) break;
         n_rows++;
         khiter_t k = kh_get(str2int, idx, tok[0]);
         if (k == kh_end(idx)) { n_absent++; continue; }
         int s = kh_val(idx, k);
         if (label[s] && strcmp(label[s], tok[gcol]))
-            vs_die("groups table %s gives sample %s two groups (%s and %s)", path, tok[0], label[s], tok[gcol]);
-        if (!label[s]) label[s] = vs_strdup(tok[gcol]);
+            ret = vs_fail(e, "groups table %s gives sample %s two groups (%s and %s)", path, tok[0], label[s],
+                          tok[gcol]);
+        else if (!label[s])
+            label[s] = vs_strdup(tok[gcol]);
     }
     free(line);
     fclose(fp);
     kh_destroy(str2int, idx);
-    if (n_rows == 0)
-        vs_die_at(&(vs_loc_t){ path, NULL, -1, NULL }, "give a table of SAMPLE GROUP lines (a header line is optional)",
-                  "the groups table has no sample lines");
+    if (ret == 0 && n_rows == 0)
+        ret = vs_fail_at(e, &(vs_loc_t){ path, NULL, -1, NULL },
+                         "give a table of SAMPLE GROUP lines (a header line is optional)",
+                         "the groups table has no sample lines");
+    if (ret < 0) {
+        vs_free_labels(label, n_samples);
+        return NULL;
+    }
     /* the normal case (every 1000 Genomes panel file lists more samples than a subset holds): info, not a warning */
     if (n_absent && warn_absent)
         vs_info("groups table %s names %d sample%s that %s not in the VCF; ignored",
                 path, n_absent, n_absent == 1 ? "" : "s", n_absent == 1 ? "is" : "are");
     return label;
+}
+
+void vs_free_labels(char **label, int n)
+{
+    for (int i = 0; label && i < n; i++) free(label[i]);
+    free(label);
 }
 
 vs_groups_t *vs_groups_from_labels(char **label, char *const *samples, int n_samples, const char *table)
@@ -178,12 +212,13 @@ vs_groups_t *vs_groups_from_labels(char **label, char *const *samples, int n_sam
     return g;
 }
 
-vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *samples, int n_samples)
+vs_groups_t *vs_groups_load(const char *path, const char *column, char *const *samples, int n_samples,
+                            vs_error_t *e)
 {
-    char **label = vs_groups_labels(path, column, samples, n_samples, 1);
+    char **label = vs_groups_labels(path, column, samples, n_samples, 1, e);
+    if (!label) return NULL;
     vs_groups_t *g = vs_groups_from_labels(label, samples, n_samples, path);
-    for (int i = 0; i < n_samples; i++) free(label[i]);
-    free(label);
+    vs_free_labels(label, n_samples);
     return g;
 }
 

@@ -2,6 +2,8 @@
 #ifndef VS_GROUPS_H
 #define VS_GROUPS_H
 
+#include "vs_err.h"
+
 typedef struct {
     int n_groups;
     char **names;      /* sorted by name; "NA" (samples not in the table) last */
@@ -12,13 +14,16 @@ typedef struct {
 /* Whitespace- or tab-separated; the first column is the sample.  With
  * column == NULL the group is the second column and a first line starting
  * with '#' or naming a "sample"/"id" column is a header; otherwise the first
- * line is a header and column names the group column. */
+ * line is a header and column names the group column.  NULL with an error
+ * naming the file and line when the table cannot be read or is malformed. */
 vs_groups_t *vs_groups_load(const char *path, const char *column,
-                            char *const *samples, int n_samples);
+                            char *const *samples, int n_samples, vs_error_t *e);
 /* The table's group of each sample, NULL where the table has none (warns
- * about table rows naming no sample when warn_absent). */
+ * about table rows naming no sample when warn_absent); NULL with an error as
+ * vs_groups_load.  Freed with vs_free_labels. */
 char **vs_groups_labels(const char *path, const char *column, char *const *samples, int n_samples,
-                        int warn_absent);
+                        int warn_absent, vs_error_t *e);
+void vs_free_labels(char **label, int n);
 /* Groups from labels; a NULL label becomes "NA", with a warning naming the table. */
 vs_groups_t *vs_groups_from_labels(char **label, char *const *samples, int n_samples, const char *table);
 vs_groups_t *vs_groups_single(int n_samples, const char *name);

@@ -49,7 +49,8 @@ static void cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_
         if (c->group[i]) continue;
         if (!o->groups)
             vs_die("%s has no ##SAMPLE Group= line for sample %s; give the groups with -g FILE", c->path, c->name[i]);
-        if (!g) g = vs_groups_load(o->groups, o->group_column, c->name, c->n);
+        vs_error_t e;
+        if (!g && !(g = vs_groups_load(o->groups, o->group_column, c->name, c->n, &e))) vs_exit_error(&e);
         c->group[i] = vs_strdup(g->names[g->group_of[i]]);
     }
     vs_groups_destroy(g);
@@ -351,7 +352,9 @@ static void first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, co
 
 void vs_hybrid_run(const vs_hybrid_opts_t *o)
 {
-    vs_bed_t *bed = o->mode == VS_REPLACE ? vs_bed_read(o->regions) : NULL;
+    vs_error_t e;
+    vs_bed_t *bed = NULL;
+    if (o->mode == VS_REPLACE && !(bed = vs_bed_read(o->regions, &e))) vs_exit_error(&e);
     vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn);
     cohort_t real = { .path = o->real }, syn = { .path = o->syn };
     cohort_groups(&real, vs_pair_header(pr, REAL), o);

@@ -197,10 +197,10 @@ static void xz_write(FILE *fp, const char *text, size_t n, const char *path)
     free(buf);
 }
 
-static char *xz_decode(const uint8_t *in, size_t n, size_t *out_n, const char *path)
+static char *xz_decode(const uint8_t *in, size_t n, size_t *out_n, const char *path, vs_error_t *e)
 {
     lzma_stream s = LZMA_STREAM_INIT;
-    if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) vs_die("cannot start the xz decoder");
+    if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) vs_fatal("cannot start the xz decoder");
     size_t cap = 4 * n + 1024, len = 0;
     char *out = vs_malloc(cap);
     s.next_in = in;
@@ -214,8 +214,11 @@ static char *xz_decode(const uint8_t *in, size_t n, size_t *out_n, const char *p
         len = cap - 1 - s.avail_out;
     } while (ret == LZMA_OK);
     lzma_end(&s);
-    if (ret != LZMA_STREAM_END)
-        vs_die("model %s is a damaged xz file (liblzma error %d); re-create it with vcf-fit", path, (int)ret);
+    if (ret != LZMA_STREAM_END) {
+        free(out);
+        return vs_fail(e, "model %s is a damaged xz file (liblzma error %d); re-create it with vcf-fit", path,
+                       (int)ret), NULL;
+    }
     out[len] = 0;
     *out_n = len;
     return out;
@@ -240,86 +243,109 @@ void vs_model_write(vs_model_t *m, const char *path)
 
 /* ---------- from JSON ---------- */
 
-static char *slurp(const char *path, size_t *n)
+static char *slurp(const char *path, size_t *n, vs_error_t *e)
 {
     FILE *fp = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!fp) vs_die("cannot open model %s: %s", path, strerror(errno));
+    if (!fp) return vs_fail(e, "cannot open model %s: %s", path, strerror(errno)), NULL;
     size_t cap = 1 << 16, len = 0, got;
     char *buf = vs_malloc(cap);
     while ((got = fread(buf + len, 1, cap - len - 1, fp)) > 0)
         if ((len += got) + 1 >= cap) buf = vs_realloc(buf, cap *= 2);
     int err = ferror(fp);
     if (fp != stdin) fclose(fp);
-    if (err) vs_die("cannot read model %s", path);
+    if (err) {
+        free(buf);
+        return vs_fail(e, "cannot read model %s", path), NULL;
+    }
     buf[len] = 0;
     *n = len;
     return buf;
 }
 
-typedef struct { const char *path; cJSON *root; } ctx_t;
+/* The reader keeps the first fault in e and goes on with harmless values
+ * (an empty array, "", the low end of a range), checking failed wherever
+ * going on would index or allocate with a bad value; the model is then
+ * dropped.  Every fault so needs one line here, not an exit path. */
+typedef struct {
+    const char *path;
+    cJSON *root;
+    vs_error_t *e;
+    int failed;
+} ctx_t;
 
 #define POS_MAX 1e12           /* beyond any genome; htslib's own limit is 2^62 */
 #define SAMPLES_MAX (double)VS_MAX_SAMPLES
 
-static void bad(const ctx_t *c, const char *what)
+static void bad(ctx_t *c, const char *what)
 {
-    vs_die("model %s is not a valid vcfsynth model: %s; re-create it with vcf-fit", c->path, what);
+    if (!c->failed) vs_fail(c->e, "model %s is not a valid vcfsynth model: %s; re-create it with vcf-fit", c->path, what);
+    c->failed = 1;
 }
 
-static cJSON *need(const ctx_t *c, const cJSON *o, const char *key, int type)
+/* Stand-ins for a missing value: read as empty, never written. */
+static char no_text[1];
+static cJSON no_array = { .type = cJSON_Array }, no_object = { .type = cJSON_Object },
+             no_string = { .type = cJSON_String, .valuestring = no_text }, no_number = { .type = cJSON_Number };
+
+static cJSON *need(ctx_t *c, const cJSON *o, const char *key, int type)
 {
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (!v || !(v->type & type)) {
-        char what[128];
-        snprintf(what, sizeof what, "missing or mistyped key \"%s\"", key);
-        bad(c, what);
-    }
-    return v;
+    if (v && (v->type & type)) return v;
+    char what[128];
+    snprintf(what, sizeof what, "missing or mistyped key \"%s\"", key);
+    bad(c, what);
+    return type == cJSON_Array ? &no_array : type == cJSON_Object ? &no_object
+         : type == cJSON_String ? &no_string : &no_number;
 }
 
-static double num(const ctx_t *c, const cJSON *o, const char *key)
+static double num(ctx_t *c, const cJSON *o, const char *key)
 {
     return need(c, o, key, cJSON_Number)->valuedouble;
 }
 
 /* A number within [lo, hi], as vcf-fit writes them: a hand-edited value
  * outside is refused here, not met later as a hang or a crash. */
-static double num_in(const ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
+static double num_in(ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
 {
     double v = num(c, o, key);
     if (!(v >= lo && v <= hi)) {
         char what[160];
         snprintf(what, sizeof what, "\"%s\" is %g, outside [%g, %g]", key, v, lo, hi);
         bad(c, what);
+        return lo;
     }
     return v;
 }
 
-static int int_in(const ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
+static int int_in(ctx_t *c, const cJSON *o, const char *key, double lo, double hi)
 {
     double v = num_in(c, o, key, lo, hi);
     if (v != (double)(int64_t)v) {
         char what[160];
         snprintf(what, sizeof what, "\"%s\" is %g, not a whole number", key, v);
         bad(c, what);
+        return (int)lo;
     }
     return (int)v;
 }
 
-static void copy_sha(const ctx_t *c, const cJSON *o, const char *key, char out[65])
+static void copy_sha(ctx_t *c, const cJSON *o, const char *key, char out[65])
 {
     const char *s = need(c, o, key, cJSON_String)->valuestring;
     if (strlen(s) != 64) bad(c, "a sha256 is not 64 hex digits");
-    memcpy(out, s, 65);
+    else memcpy(out, s, 65);
 }
 
-static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *contig)
+static vs_cmap_t *map_from_json(ctx_t *c, const cJSON *o, const char *contig)
 {
     cJSON *rate = cJSON_GetObjectItemCaseSensitive(o, "cM_per_Mb");
     if (cJSON_IsNumber(rate)) return vs_cmap_constant(contig, num_in(c, o, "cM_per_Mb", 0, 1000));
     cJSON *pos = need(c, o, "pos", cJSON_Array), *cm = need(c, o, "cM", cJSON_Array);
     int n = cJSON_GetArraySize(pos);
-    if (n != cJSON_GetArraySize(cm)) bad(c, "map pos and cM differ in length");
+    if (n != cJSON_GetArraySize(cm)) {
+        bad(c, "map pos and cM differ in length");
+        return NULL;
+    }
     int64_t *p = vs_malloc((n + 1) * sizeof *p);
     double *x = vs_malloc((n + 1) * sizeof *x);
     /* walk the two lists side by side: cJSON_GetArrayItem(i) is itself a
@@ -327,18 +353,23 @@ static vs_cmap_t *map_from_json(const ctx_t *c, const cJSON *o, const char *cont
     const cJSON *a = pos->child, *b = cm->child;
     for (int i = 0; i < n; i++, a = a->next, b = b->next) {
         if (!cJSON_IsNumber(a) || !cJSON_IsNumber(b) || !(a->valuedouble >= 0 && a->valuedouble <= POS_MAX) ||
-            !(b->valuedouble >= -1e6 && b->valuedouble <= 1e6))
+            !(b->valuedouble >= -1e6 && b->valuedouble <= 1e6)) {
             bad(c, "a map point is not a position and a cM value in range");
+            n = 0;
+            break;
+        }
         p[i] = (int64_t)a->valuedouble;
         x[i] = b->valuedouble;
     }
-    vs_cmap_t *m = vs_cmap_points(contig, n, p, x, c->path);
+    vs_error_t e;
+    vs_cmap_t *m = c->failed ? NULL : vs_cmap_points(contig, n, p, x, c->path, &e);
+    if (!m) bad(c, e.msg);
     free(p);
     free(x);
     return m;
 }
 
-static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g, int n_samples, uint8_t *taken)
+static void group_from_json(ctx_t *c, const cJSON *o, vs_group_model_t *g, int n_samples, uint8_t *taken)
 {
     g->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
     cJSON *mem = need(c, o, "members", cJSON_Array);
@@ -347,9 +378,14 @@ static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g,
     const cJSON *item = mem->child;
     for (int i = 0; i < g->n_members; i++, item = item->next) {
         int s = item->valueint;
-        if (!cJSON_IsNumber(item) || s < 0 || s >= n_samples || item->valuedouble != s)
+        if (!cJSON_IsNumber(item) || s < 0 || s >= n_samples || item->valuedouble != s) {
             bad(c, "a group member index is outside the panel");
-        if (taken[s]) bad(c, "a sample is a member twice");
+            return;
+        }
+        if (taken[s]) {
+            bad(c, "a sample is a member twice");
+            return;
+        }
         taken[s] = 1;
         g->members[i] = s;
     }
@@ -366,11 +402,16 @@ static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g,
     cJSON *sp = cJSON_GetObjectItemCaseSensitive(o, "allele_count_spectrum"), *x;
     if (sp && !cJSON_IsArray(sp)) bad(c, "\"allele_count_spectrum\" is not an array");
     int ns = sp ? cJSON_GetArraySize(sp) : 0;
-    if (ns > VS_SPECTRUM_MAX) bad(c, "\"allele_count_spectrum\" is too long");
+    if (ns > VS_SPECTRUM_MAX) {
+        bad(c, "\"allele_count_spectrum\" is too long");
+        return;
+    }
     g->spectrum = vs_calloc(ns + 1, sizeof *g->spectrum);
     cJSON_ArrayForEach(x, sp) {
-        if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= 1e15))
+        if (!cJSON_IsNumber(x) || !(x->valuedouble >= 0 && x->valuedouble <= 1e15)) {
             bad(c, "\"allele_count_spectrum\" holds a bad count");
+            return;
+        }
         g->spectrum[g->n_spectrum++] = (int64_t)x->valuedouble;
     }
     cJSON *prof = cJSON_GetObjectItemCaseSensitive(o, "profile"), *p;
@@ -381,7 +422,7 @@ static void group_from_json(const ctx_t *c, const cJSON *o, vs_group_model_t *g,
     }
 }
 
-static void report_from_json(const ctx_t *c, vs_model_t *m)
+static void report_from_json(ctx_t *c, vs_model_t *m)
 {
     cJSON *rep = cJSON_GetObjectItemCaseSensitive(c->root, "source_report"), *r;
     cJSON_ArrayForEach(r, rep) {
@@ -398,7 +439,7 @@ static void report_from_json(const ctx_t *c, vs_model_t *m)
 }
 
 /* One panel.contigs[] entry: name, extent, site hash and map. */
-static void contig_from_json(const ctx_t *c, const cJSON *o, vs_model_contig_t *k)
+static void contig_from_json(ctx_t *c, const cJSON *o, vs_model_contig_t *k)
 {
     k->name = vs_strdup(need(c, o, "name", cJSON_String)->valuestring);
     k->n_sites = (int64_t)num_in(c, o, "n_sites", 1, 1e12);
@@ -411,8 +452,13 @@ static void contig_from_json(const ctx_t *c, const cJSON *o, vs_model_contig_t *
 }
 
 /* A contig's "POS\tREF\tALT" lines. */
-static void sites_from_text(const ctx_t *c, const char *text, vs_model_contig_t *k)
+static void sites_from_text(ctx_t *c, const char *text, vs_model_contig_t *k)
 {
+    if (c->failed) return;
+    if ((int64_t)(strlen(text) / 6) < k->n_sites) {      /* a line takes 6 bytes at the least: "1\tA\tC\n" */
+        bad(c, "a contig's \"sites\" has fewer lines than its n_sites");
+        return;
+    }
     k->site_pos = vs_malloc((k->n_sites + 1) * sizeof *k->site_pos);
     k->site_ref = vs_calloc(k->n_sites + 1, sizeof *k->site_ref);
     k->site_alt = vs_calloc(k->n_sites + 1, sizeof *k->site_alt);
@@ -423,8 +469,10 @@ static void sites_from_text(const ctx_t *c, const char *text, vs_model_contig_t 
         const char *ref = end + 1, *tab = *end == '\t' ? strchr(ref, '\t') : NULL;
         const char *nl = tab ? strchr(tab + 1, '\n') : NULL;
         if (end == p || !tab || !nl || tab == ref || nl == tab + 1 || pos < k->first_pos || pos > k->last_pos ||
-            (s && pos < k->site_pos[s - 1]))
+            (s && pos < k->site_pos[s - 1])) {
             bad(c, "a contig's \"sites\" is not one line POS<TAB>REF<TAB>ALT per site, in order");
+            return;
+        }
         k->site_pos[s] = pos;
         k->site_ref[s] = vs_malloc(tab - ref + 1);
         memcpy(k->site_ref[s], ref, tab - ref);
@@ -447,7 +495,7 @@ int32_t *vs_model_markov_reach(const vs_model_t *m, int contig)
     return reach;
 }
 
-static vs_model_t *markov_from_json(const ctx_t *c)
+static vs_model_t *markov_from_json(ctx_t *c)
 {
     cJSON *root = c->root;
     vs_model_t *m = vs_model_new();
@@ -477,8 +525,9 @@ static vs_model_t *markov_from_json(const ctx_t *c)
     }
     if (total != m->n_sites) bad(c, "the contigs' n_sites do not add up to the panel's");
     cJSON *groups = need(c, root, "groups", cJSON_Array);
+    if (cJSON_GetArraySize(groups) == 0) bad(c, "it has no groups");
+    if (c->failed) return m;            /* the reach below needs every contig's map and sites */
     m->n_groups = cJSON_GetArraySize(groups);
-    if (m->n_groups == 0) bad(c, "it has no groups");
     m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
     int32_t **reach = vs_malloc((m->n_contigs + 1) * sizeof *reach);     /* the same for every group */
     for (int k = 0; k < m->n_contigs; k++) reach[k] = vs_model_markov_reach(m, k);
@@ -489,41 +538,55 @@ static vs_model_t *markov_from_json(const ctx_t *c)
         g->n_members = int_in(c, o, "samples", 1, SAMPLES_MAX);
         g->K = 2 * g->n_members;
         cJSON *chains = need(c, o, "chains", cJSON_Array), *ch;
-        if (cJSON_GetArraySize(chains) != m->n_contigs) bad(c, "a group's \"chains\" is not one per contig");
         g->chain = vs_calloc(m->n_contigs + 1, sizeof *g->chain);
+        if (cJSON_GetArraySize(chains) != m->n_contigs) {
+            bad(c, "a group's \"chains\" is not one per contig");
+            break;
+        }
         int k = 0;
         cJSON_ArrayForEach(ch, chains) {
             const char *err;
-            if (!cJSON_IsString(ch)) bad(c, "a group's chain is not a string");
+            if (!cJSON_IsString(ch)) {
+                bad(c, "a group's chain is not a string");
+                break;
+            }
             g->chain[k] = vs_markov_decode(ch->valuestring, m->contigs[k].n_sites, m->min_carriers == 0, reach[k],
                                           &err);
             if (!g->chain[k]) {
                 char what[256];
                 snprintf(what, sizeof what, "group %s, contig %s: %s", g->name, m->contigs[k].name, err);
                 bad(c, what);
+                break;
             }
             k++;
         }
+        if (c->failed) break;
     }
     for (int k = 0; k < m->n_contigs; k++) free(reach[k]);
     free(reach);
     return m;
 }
 
-static vs_model_t *model_from_json(const ctx_t *c)
+static vs_model_t *model_from_json(ctx_t *c)
 {
     cJSON *root = c->root;
-    if (!cJSON_IsObject(root)) bad(c, "the top level is not a JSON object");
     cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
-    if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "vcfsynth-model")) bad(c, "\"format\" is not \"vcfsynth-model\"");
+    if (!cJSON_IsObject(root)) bad(c, "the top level is not a JSON object");
+    else if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, "vcfsynth-model"))
+        bad(c, "\"format\" is not \"vcfsynth-model\"");
+    if (c->failed) return NULL;
     double version = num(c, root, "version");
-    if (version != VS_MODEL_FORMAT)
-        vs_die("model %s has format version %g, but this vcfsynth reads version %d; "
-               "re-create it with this vcf-fit", c->path, version, VS_MODEL_FORMAT);
+    if (!c->failed && version != VS_MODEL_FORMAT) {
+        c->failed = vs_fail(c->e, "model %s has format version %g, but this vcfsynth reads version %d; "
+                                  "re-create it with this vcf-fit", c->path, version, VS_MODEL_FORMAT);
+        return NULL;
+    }
     const char *kind = need(c, root, "kind", cJSON_String)->valuestring;
     if (!strcmp(kind, VS_MODEL_KIND_MARKOV)) return markov_from_json(c);
-    if (strcmp(kind, VS_MODEL_KIND))
-        vs_die("model %s is of kind \"%s\", which this vcfsynth does not know", c->path, kind);
+    if (!c->failed && strcmp(kind, VS_MODEL_KIND)) {
+        c->failed = vs_fail(c->e, "model %s is of kind \"%s\", which this vcfsynth does not know", c->path, kind);
+        return NULL;
+    }
     vs_model_t *m = vs_model_new();
     cJSON *cb = cJSON_GetObjectItemCaseSensitive(root, "created_by");
     if (cJSON_IsString(cb)) m->created_by = vs_strdup(cb->valuestring);
@@ -547,33 +610,47 @@ static vs_model_t *model_from_json(const ctx_t *c)
     m->groups = vs_calloc(m->n_groups, sizeof *m->groups);
     i = 0;
     uint8_t *taken = vs_calloc(m->n_samples, 1);
-    cJSON_ArrayForEach(o, groups) group_from_json(c, o, &m->groups[i++], m->n_samples, taken);
+    cJSON_ArrayForEach(o, groups) {
+        group_from_json(c, o, &m->groups[i++], m->n_samples, taken);
+        if (c->failed) break;
+    }
     free(taken);
     report_from_json(c, m);
     return m;
 }
 
-vs_model_t *vs_model_read(const char *path)
+vs_model_t *vs_model_read(const char *path, vs_error_t *e)
 {
     size_t n;
-    char *raw = slurp(path, &n);
+    char *raw = slurp(path, &n, e);
+    if (!raw) return NULL;
     static const uint8_t xz_magic[6] = { 0xFD, '7', 'z', 'X', 'Z', 0 };
     if (n >= 6 && !memcmp(raw, xz_magic, 6)) {
-        char *text = xz_decode((uint8_t *)raw, n, &n, path);
+        char *text = xz_decode((uint8_t *)raw, n, &n, path, e);
         free(raw);
-        raw = text;
+        if (!(raw = text)) return NULL;
     }
-    if (n == 0) vs_die("model %s is empty; re-create it with vcf-fit", path);
-    ctx_t c = { path, cJSON_ParseWithLength(raw, n) };
-    if (!c.root) {
+    ctx_t c = { path, NULL, e, 0 };
+    if (n == 0) {
+        free(raw);
+        return vs_fail(e, "model %s is empty; re-create it with vcf-fit", path), NULL;
+    }
+    if (!(c.root = cJSON_ParseWithLength(raw, n))) {
         const char *at = cJSON_GetErrorPtr();
-        vs_die("model %s is not valid JSON (near byte %ld); re-create it with vcf-fit",
-               path, at ? (long)(at - raw) : -1L);
+        vs_fail(e, "model %s is not valid JSON (near byte %ld); re-create it with vcf-fit", path,
+                at ? (long)(at - raw) : -1L);
+        free(raw);
+        return NULL;
     }
     vs_model_t *m = model_from_json(&c);
-    /* the hash of the JSON text as written (without the final newline) */
-    while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r')) n--;
-    vs_sha256_hex(raw, n, m->sha);
+    if (c.failed) {
+        vs_model_destroy(m);
+        m = NULL;
+    } else {
+        /* the hash of the JSON text as written (without the final newline) */
+        while (n > 0 && (raw[n - 1] == '\n' || raw[n - 1] == '\r')) n--;
+        vs_sha256_hex(raw, n, m->sha);
+    }
     cJSON_Delete(c.root);
     free(raw);
     return m;

@@ -71,7 +71,9 @@ typedef struct {
 vs_model_t *vs_model_new(void);
 /* Writes JSON (xz-compressed when path ends in .xz) through a temporary file. */
 void vs_model_write(vs_model_t *m, const char *path);
-vs_model_t *vs_model_read(const char *path);
+/* NULL with an error naming the file and the fault when it cannot be read or
+ * is not a model this vcfsynth reads. */
+vs_model_t *vs_model_read(const char *path, vs_error_t *e);
 int vs_model_find_contig(const vs_model_t *m, const char *name);
 /* A markov model's reach (vs_markov_reach) on one contig, from its map and
  * context limits: what its fit, its merges and its reading all use. */

@@ -664,8 +664,10 @@ static void stream_input(run_t *r)
         vs_info("%s: skipped %lld multi-allelic records", r->o->input, (long long)vs_reader_n_multiallelic(rd));
     free(d);
     if (r->e->n_shift) {
-        char **label = r->o->groups ? vs_groups_labels(r->o->groups, r->o->group_column, r->names, r->n, 1)
+        vs_error_t e;
+        char **label = r->o->groups ? vs_groups_labels(r->o->groups, r->o->group_column, r->names, r->n, 1, &e)
                                     : hdr_group;
+        if (r->o->groups && !label) vs_exit_error(&e);
         r->groups = vs_groups_from_labels(label, r->names, r->n, r->o->groups ? r->o->groups : "(none: ##SAMPLE Group=)");
         vs_free_strings(label, r->n);
     }

@@ -24,8 +24,9 @@ typedef struct {
     char **source;         /* a file name, "INFO/CM" or "constant" */
 } vs_sitemap_t;
 
-/* map->spec NULL: INFO/CM when every record has it, else the constant rate. */
-vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const vs_map_opts_t *map);
+/* map->spec NULL: INFO/CM when every record has it, else the constant rate.
+ * NULL with an error when a map cannot be read or does not fit the panel. */
+vs_sitemap_t *vs_sitemap_resolve(const vs_panel_t *p, const vs_map_opts_t *map, vs_error_t *e);
 /* cM of each site, into cm[p->n_sites]. */
 void vs_sitemap_cm(const vs_sitemap_t *m, const vs_panel_t *p, double *cm);
 void vs_sitemap_destroy(vs_sitemap_t *m);

@@ -222,8 +222,11 @@ static void stamp(vs_model_t *m, const opts_t *o)
 static int merge(const opts_t *o)
 {
     vs_model_t **ms = vs_malloc(o->n_inputs * sizeof *ms);
-    for (int i = 0; i < o->n_inputs; i++) ms[i] = vs_model_read(o->inputs[i]);
-    vs_model_t *m = vs_fit_merge(ms, o->inputs, o->n_inputs, o->fit.min_carriers);
+    vs_error_t e;
+    for (int i = 0; i < o->n_inputs; i++)
+        if (!(ms[i] = vs_model_read(o->inputs[i], &e))) vs_exit_error(&e);
+    vs_model_t *m = vs_fit_merge(ms, o->inputs, o->n_inputs, o->fit.min_carriers, &e);
+    if (!m) vs_exit_error(&e);
     for (int g = 0; g < m->n_groups; g++)
         vs_info("group %s: %d samples from %d models", m->groups[g].name, m->groups[g].n_members, o->n_inputs);
     if (!m->min_carriers)
@@ -252,9 +255,12 @@ int main(int argc, char **argv)
                 p->n_multiallelic_skipped == 1 ? "" : "s");
     vs_info("panel: %d samples, %lld sites on %d contig%s", p->n_samples, (long long)p->n_sites,
             p->n_contigs, p->n_contigs == 1 ? "" : "s");
-    vs_groups_t *g = o.groups ? vs_groups_load(o.groups, o.group_column, p->samples, p->n_samples)
+    vs_error_t e;
+    vs_groups_t *g = o.groups ? vs_groups_load(o.groups, o.group_column, p->samples, p->n_samples, &e)
                               : vs_groups_single(p->n_samples, "all");
-    vs_model_t *m = vs_fit(p, g, &o.fit);
+    if (!g) vs_exit_error(&e);
+    vs_model_t *m = vs_fit(p, g, &o.fit, &e);
+    if (!m) vs_exit_error(&e);
     m->skip_multiallelic = o.read.skip_multiallelic;
     if (m->markov && !m->min_carriers)
         vs_warn("--min-carriers 0: the model is unpruned; it holds counts of single individuals: ship it only to a "

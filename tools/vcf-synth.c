@@ -314,7 +314,9 @@ int main(int argc, char **argv)
     opts_t o;
     parse(argc, argv, &o);
     o.threads = vs_threads_cap(o.threads);
-    vs_model_t *m = vs_model_read(o.model);
+    vs_error_t e;
+    vs_model_t *m = vs_model_read(o.model, &e);
+    if (!m) vs_exit_error(&e);
     check_kind(&o, m);
     o.read.skip_multiallelic = m->skip_multiallelic;
     vs_admix_t *admix = vs_calloc(o.n_admix + 1, sizeof *admix);

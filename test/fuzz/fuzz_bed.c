@@ -5,10 +5,9 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *path = fuzz_file(data, size, "regions.bed");
-    FUZZ_GUARDED({
-        vs_bed_t *b = vs_bed_read(path);
-        (void)vs_bed_contains(b, "chr1", 1000);
-        vs_bed_destroy(b);
-    });
+    vs_error_t e;
+    vs_bed_t *b = vs_bed_read(path, &e);
+    if (b) (void)vs_bed_contains(b, "chr1", 1000);
+    vs_bed_destroy(b);
     return 0;
 }

@@ -45,7 +45,9 @@ int main(int argc, char **argv)
     if (syn->n_sites != train->n_sites) vs_die("the two files have different sites");
     for (int64_t s = 0; s < syn->n_sites; s++)
         if (syn->pos[s] != train->pos[s]) vs_die("the two files have different sites");
-    vs_groups_t *g = vs_groups_load(argv[3], argv[4], train->samples, train->n_samples);
+    vs_error_t e;
+    vs_groups_t *g = vs_groups_load(argv[3], argv[4], train->samples, train->n_samples, &e);
+    if (!g) vs_exit_error(&e);
     char **labels = vs_malloc(train->n_samples * sizeof *labels);
     for (int i = 0; i < train->n_samples; i++) labels[i] = g->names[g->group_of[i]];
     double *af_s = vs_malloc(syn->n_sites * sizeof(double)), *af_t = vs_malloc(syn->n_sites * sizeof(double));

@@ -133,7 +133,9 @@ int main(int argc, char **argv)
         vs_die_usage("usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE|--rare K");
     vs_read_opts_t ro = { 0 };
     vs_panel_t *p = vs_panel_read(argv[1], &ro);
-    vs_model_t *m = vs_model_read(argv[2]);
+    vs_error_t e;
+    vs_model_t *m = vs_model_read(argv[2], &e);
+    if (!m) vs_exit_error(&e);
     vs_panel_t *syn = vs_panel_read(argv[3], &ro);
     if (argc == 6) {
         int rc = rare_check(p, m, syn, atoi(argv[5]));

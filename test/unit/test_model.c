@@ -27,7 +27,7 @@ static vs_model_t *example(void)
     memset(m->contigs[0].site_sha, 'c', 64);
     int64_t pos[] = { 50, 500, 1000 };
     double cm[] = { 0.1, 0.37, 1.2345678901234567 };
-    m->contigs[0].map = vs_cmap_points("chr20", 3, pos, cm, "test");
+    m->contigs[0].map = vs_cmap_points("chr20", 3, pos, cm, "test", NULL);
     m->contigs[0].map_source = strdup("maps/chr20.gmap.gz");
     m->n_groups = 1;
     m->groups = calloc(1, sizeof *m->groups);
@@ -72,16 +72,52 @@ int main(void)
     vs_model_t *m = example();
     vs_model_write(m, path);
     vs_out_commit();
-    vs_model_t *r = vs_model_read(path);
+    vs_model_t *r = vs_model_read(path, NULL);
     CHECK(same_model(m, r), "JSON round trip keeps every field, doubles exactly, and the hash");
     vs_model_write(m, xz);
     vs_out_commit();
-    vs_model_t *rx = vs_model_read(xz);
+    vs_model_t *rx = vs_model_read(xz, NULL);
     CHECK(same_model(m, rx), "xz round trip gives the same model and the same hash");
     FILE *fp = fopen(xz, "rb");
     unsigned char magic[6] = { 0 };
     CHECK(fp && fread(magic, 1, 6, fp) == 6 && magic[0] == 0xFD && magic[1] == '7', "a .xz model is xz-compressed");
     if (fp) fclose(fp);
+    /* damaged models come back as error values naming the file and the fault */
+    struct { const char *text, *want; } bad[] = {
+        { "", "is empty" },
+        { "{\"format\": ", "is not valid JSON" },
+        { "[1, 2]", "the top level is not a JSON object" },
+        { "{\"format\": \"other\"}", "\"format\" is not \"vcfsynth-model\"" },
+        { "{\"format\": \"vcfsynth-model\", \"version\": 99}", "format version 99" },
+        { "{\"format\": \"vcfsynth-model\", \"version\": 1, \"kind\": \"hmm\"}", "of kind \"hmm\"" },
+        { "{\"format\": \"vcfsynth-model\", \"version\": 1, \"kind\": \"markov\", \"markov\": {\"context_sites\": 4, "
+          "\"min_carriers\": 5, \"dp_epsilon\": 0}, \"panel\": {\"n_sites\": 1e12, \"sites_sha256\": \"x\"}}",
+          "a sha256 is not 64 hex digits" },
+        { "{\"format\": \"vcfsynth-model\", \"version\": 1, \"kind\": \"markov\", \"markov\": {\"context_sites\": 4, "
+          "\"min_carriers\": 5, \"dp_epsilon\": 0}, \"panel\": {\"n_sites\": 999999999, \"sites_sha256\": "
+          "\"0000000000000000000000000000000000000000000000000000000000000000\", \"multiallelic\": \"skip\", "
+          "\"contigs\": [{\"name\": \"1\", \"n_sites\": 999999999, \"first_pos\": 1, \"last_pos\": 9, "
+          "\"sites_sha256\": \"0000000000000000000000000000000000000000000000000000000000000000\", "
+          "\"map\": {\"source\": \"constant\", \"cM_per_Mb\": 1}, \"sites\": \"1\\tA\\tC\\n\"}]}}",
+          "fewer lines than its n_sites" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *bf = fopen(path, "w");
+        fputs(bad[i].text, bf);
+        fclose(bf);
+        vs_error_t e = { 0 };
+        vs_model_t *b = vs_model_read(path, &e);
+        CHECK(!b && e.status == VS_EXIT_DATA && strstr(e.msg, bad[i].want) && strstr(e.msg, "m.json"),
+              "bad model %zu: an error value naming the file and '%s' (got '%s')", i + 1, bad[i].want, e.msg);
+        vs_model_destroy(b);
+    }
+    {
+        FILE *bf = fopen(xz, "wb");
+        fwrite("\xFD" "7zXZ\0garbage", 1, 13, bf);
+        fclose(bf);
+        vs_error_t e = { 0 };
+        CHECK(!vs_model_read(xz, &e) && strstr(e.msg, "damaged xz file"), "a damaged .xz model: an error value");
+    }
     vs_model_destroy(m);
     vs_model_destroy(r);
     vs_model_destroy(rx);
