@@ -37,12 +37,15 @@ typedef struct {
 } vs_cohorts_t;
 
 /* A cohort as the judges read it: multi-allelic records skipped (and
- * counted), unphased genotypes allowed. */
-vs_panel_t *vs_cohort_read(const char *path, int keep_site_names);
-/* Genetic positions of the listed sites of p, and where each contig starts. */
-void vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const vs_map_opts_t *map,
-                         double **cm, uint8_t **contig_start);
-vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o);
+ * counted), unphased genotypes allowed.  NULL with an error. */
+vs_panel_t *vs_cohort_read(const char *path, int keep_site_names, vs_error_t *e);
+/* Genetic positions of the listed sites of p, and where each contig starts:
+ * 0, or -1 with an error when a map cannot be used. */
+int vs_cohort_positions(const vs_panel_t *p, const int64_t *sites, int64_t n, const vs_map_opts_t *map,
+                        double **cm, uint8_t **contig_start, vs_error_t *e);
+/* NULL with an error when a file or the groups table cannot be read, the
+ * training and holdout cohorts share a sample, or the three share no site. */
+vs_cohorts_t *vs_cohorts_load(const vs_cohorts_opts_t *o, vs_error_t *e);
 void vs_cohorts_destroy(vs_cohorts_t *c);
 
 #endif

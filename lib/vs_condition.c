@@ -70,17 +70,18 @@ int vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c,
     return ret;
 }
 
-void vs_condition_locate(const vs_model_t *m, vs_condition_t *c)
+int vs_condition_locate(const vs_model_t *m, vs_condition_t *c, vs_error_t *e)
 {
     c->model_contig = vs_model_find_contig(m, c->contig);
     if (c->model_contig < 0)
-        vs_die("--condition %s: the model has no contig %s; give a site of the panel the model was fitted on",
-               c->spec, c->contig);
+        return vs_fail(e, "--condition %s: the model has no contig %s; give a site of the panel the model was fitted "
+                          "on", c->spec, c->contig);
     const vs_model_contig_t *mc = &m->contigs[c->model_contig];
     if (c->pos < mc->first_pos || c->pos > mc->last_pos)
-        vs_die("--condition %s: position %lld is outside the model's sites of %s (%lld-%lld)", c->spec,
-               (long long)c->pos, c->contig, (long long)mc->first_pos, (long long)mc->last_pos);
+        return vs_fail(e, "--condition %s: position %lld is outside the model's sites of %s (%lld-%lld)", c->spec,
+                       (long long)c->pos, c->contig, (long long)mc->first_pos, (long long)mc->last_pos);
     c->x = vs_cmap_cm(mc->map, c->pos) / 100.0;
+    return 0;
 }
 
 void vs_condition_free(vs_condition_t *c)
@@ -104,7 +105,7 @@ int vs_condition_check_set(const vs_condition_t *c, int n_cond, vs_error_t *e)
 }
 
 int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_group, int n_samples,
-                         int n_model_groups, uint64_t seed)
+                         int n_model_groups, uint64_t seed, vs_error_t *e)
 {
     int *which = vs_malloc((n_samples + 1) * sizeof *which);
     for (int i = 0; i < n_samples; i++) which[i] = -1;
@@ -116,9 +117,11 @@ int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_
                 free_now += which[i] < 0;
             }
         int want = (int)floor(c[ci].fraction * eligible + 0.5);
-        if (want > free_now)
-            vs_die_usage("--condition %s asks for %d samples; %d of the %d it may take are left (a sample takes one "
-                         "--condition at most)", c[ci].spec, want, free_now, eligible);
+        if (want > free_now) {
+            free(which);
+            return vs_error(e, VS_EXIT_USAGE, "--condition %s asks for %d samples; %d of the %d it may take are left "
+                            "(a sample takes one --condition at most)", c[ci].spec, want, free_now, eligible), NULL;
+        }
         int *order = vs_rng_permutation(n_samples, seed, VS_RNG_CONDITION, (uint64_t)ci);
         for (int j = 0, got = 0; j < n_samples && got < want; j++) {
             int i = order[j];

@@ -30,9 +30,9 @@ typedef struct {
 /* Parses one --condition value (groups named as in the model): 0, or -1
  * with a usage error in e (c left freed). */
 int vs_condition_parse(const vs_model_t *m, const char *spec, vs_condition_t *c, vs_error_t *e);
-/* Sets model_contig and x; dies (exit 1) when the model has no such contig
- * or the position lies outside its sites. */
-void vs_condition_locate(const vs_model_t *m, vs_condition_t *c);
+/* Sets model_contig and x; -1 with a data error when the model has no such
+ * contig or the position lies outside its sites. */
+int vs_condition_locate(const vs_model_t *m, vs_condition_t *c, vs_error_t *e);
 void vs_condition_free(vs_condition_t *c);
 
 /* A set of --condition values: each site once; -1 with a usage error in e. */
@@ -40,9 +40,9 @@ int vs_condition_check_set(const vs_condition_t *c, int n_cond, vs_error_t *e);
 /* Which samples each condition takes: per sample the index of its condition
  * or -1.  sample_group: indices into the model's groups, admixed groups
  * (>= n_model_groups) never conditioned.  A sample takes one condition at
- * most; usage error when a condition cannot get its samples. */
+ * most; NULL with a usage error when a condition cannot get its samples. */
 int *vs_condition_assign(const vs_condition_t *c, int n_cond, const int *sample_group, int n_samples,
-                         int n_model_groups, uint64_t seed);
+                         int n_model_groups, uint64_t seed, vs_error_t *e);
 /* The target allele of haplotype 0 or 1 of a conditioned sample (k = 1: the
  * ALT haplotype drawn by the seed). */
 int vs_condition_allele(const vs_condition_t *c, int sample, int which, uint64_t seed);

@@ -935,12 +935,12 @@ static void fill_tables(fid_t *f, const work_t *k, vs_fidelity_t *out)
 
 /* ---------- the run ---------- */
 
-static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
+static int fid_setup(fid_t *f, const vs_fidelity_opts_t *o, vs_error_t *e)
 {
     vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map, 1,
                              o->keep_site_names || o->utility_pheno };
     f->o = o;
-    f->co = vs_cohorts_load(&co);
+    if (!(f->co = vs_cohorts_load(&co, e))) return -1;
     f->G = f->co->groups->n_groups;
     f->group = f->co->groups->names;
     f->S = f->co->n_sites;
@@ -948,8 +948,9 @@ static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
     int usable = 0;
     for (int g = 0; g < f->G; g++) usable += f->usable[g];
     if (!usable)
-        vs_die("no group has at least %d synthetic, %d training and %d holdout samples; check -g (the groups of "
-               "%s, %s and %s)", MIN_SAMPLES, MIN_SAMPLES, MIN_SAMPLES, o->syn, o->train, o->holdout);
+        return vs_fail(e, "no group has at least %d synthetic, %d training and %d holdout samples; check -g (the "
+                          "groups of %s, %s and %s)", MIN_SAMPLES, MIN_SAMPLES, MIN_SAMPLES, o->syn, o->train,
+                       o->holdout);
     for (int k = 0; k < 3; k++)
         if (!f->co->geno[k]->phased)
             vs_warn("%s is not phased throughout: the LD measures (haplotype r^2) treat its genotypes as if "
@@ -959,6 +960,7 @@ static void fid_setup(fid_t *f, const vs_fidelity_opts_t *o)
     project_cells(f);
     per_sample_scores(f);
     list_metrics(f);
+    return 0;
 }
 
 static void fid_free(fid_t *f)
@@ -968,7 +970,7 @@ static void fid_free(fid_t *f)
         free(f->cell[s]);
     }
     for (int x = 0; x < 2; x++) {
-        for (int g = 0; g <= f->G; g++) {
+        for (int g = 0; f->aats_x[x] && g <= f->G; g++) {       /* none when the set-up stopped early */
             free(f->aats_x[x][g]);
             free(f->aats_t[x][g]);
             free(f->det_x[x][g]);
@@ -1001,14 +1003,14 @@ static void append_utility(vs_fidelity_t *out, vs_prs_t *u)
     vs_prs_destroy(u);
 }
 
-vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o)
+vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o, vs_error_t *e)
 {
     fid_t f = { 0 };
-    fid_setup(&f, o);
     vs_prs_t *utility = NULL;
-    if (o->utility_pheno) {
-        vs_prs_opts_t po = { o->utility_pheno, o->gwas_p, o->bootstrap, o->level, o->seed };
-        utility = vs_prs_run(f.co, &po);
+    vs_prs_opts_t po = { o->utility_pheno, o->gwas_p, o->bootstrap, o->level, o->seed };
+    if (fid_setup(&f, o, e) < 0 || (o->utility_pheno && !(utility = vs_prs_run(f.co, &po, e)))) {
+        fid_free(&f);
+        return NULL;
     }
     vs_fidelity_t *out = vs_calloc(1, sizeof *out);
     out->sites_used = f.S;

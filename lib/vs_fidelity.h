@@ -80,7 +80,9 @@ typedef struct {
     double *cm;
 } vs_fidelity_t;
 
-vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o);
+/* NULL with an error when a cohort, the groups table or the --utility-pheno
+ * model cannot be read, or no group has enough samples. */
+vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o, vs_error_t *e);
 void vs_fidelity_destroy(vs_fidelity_t *f);
 
 #endif

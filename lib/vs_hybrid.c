@@ -343,7 +343,10 @@ static void first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, co
     char *ref = vs_strdup(r->d.allele[0]), *alt = vs_strdup(r->n_allele > 1 ? r->d.allele[1] : ".");
     char *contig = vs_strdup(s->contig);
     vs_pair_site_t rest;
-    while (vs_pair_next(pr, &rest)) continue;
+    vs_error_t e;
+    int ret;
+    while ((ret = vs_pair_next(pr, &rest, &e)) > 0) continue;
+    if (ret < 0) vs_exit_error(&e);
     vs_loc_t loc = { missing == SYN ? o->syn : o->real, contig, s->pos, NULL };
     vs_die_at(&loc, "use --sites intersect to keep only the shared sites",
               "the sites differ: %s has %s>%s here and %s has no such record (the first difference)",
@@ -355,7 +358,8 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     vs_error_t e;
     vs_bed_t *bed = NULL;
     if (o->mode == VS_REPLACE && !(bed = vs_bed_read(o->regions, &e))) vs_exit_error(&e);
-    vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn);
+    vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn, &e);
+    if (!pr) vs_exit_error(&e);
     cohort_t real = { .path = o->real }, syn = { .path = o->syn };
     cohort_groups(&real, vs_pair_header(pr, REAL), o);
     cohort_groups(&syn, vs_pair_header(pr, SYN), o);
@@ -375,7 +379,8 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
     vs_vcfw_header(w, hdr);
     long used = 0, only[2] = { 0, 0 }, inside = 0;
     vs_pair_site_t s;
-    while (vs_pair_next(pr, &s)) {
+    int more;
+    while ((more = vs_pair_next(pr, &s, &e)) > 0) {
         if (!s.rec[REAL] || !s.rec[SYN]) {
             if (!o->sites_intersect) first_difference(o, pr, &s);
             only[s.rec[REAL] ? REAL : SYN]++;
@@ -386,6 +391,7 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
         vs_vcfw_write_mixed(w, hdr, &s, in ? p->inside : p->outside, p->n);
         used++;
     }
+    if (more < 0) vs_exit_error(&e);
     if (o->key) write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source");
     vs_vcfw_close(w);
     vs_pool_destroy(pool);

@@ -109,6 +109,7 @@ struct vs_kcopy_t {
     double *cond_w;
     uint8_t **cond_y;
     int cond_here;             /* the condition whose site this is, or -1 */
+    int lost;                  /* 1 + a haplotype that found no template (a bug), or 0 */
 };
 
 enum { COND_BEFORE, COND_WINDOW, COND_DONE };
@@ -412,7 +413,11 @@ static void jump_uniform(vs_kcopy_t *k, int h, hstate_t *s, kgroup_t *g, int exc
     const uint8_t *want = cond_want(k, h, (int)(g - k->grp), &a);
     int t = want ? draw_in_group(g, allowed, exclude_ind, key, want, a) : -1;
     if (t < 0) t = draw_in_group(g, allowed, exclude_ind, key, NULL, 0);
-    if (t < 0) vs_die("internal error: no template for synthetic haplotype %d", h);
+    if (t < 0) {          /* cannot happen: reported after the parallel loop, which must not exit */
+#pragma omp atomic write
+        k->lost = h + 1;
+        t = 0;
+    }
     begin_piece(k, h, s, g, t, 0, g->K, k->idx, x);
 }
 
@@ -852,9 +857,10 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, in
             k->cold[h].piece_end = pos;
         }
     }
+    if (k->lost) vs_fatal("internal error: no template for synthetic haplotype %d", k->lost - 1);
     if (write && invalid)
-        vs_die("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early "
-               "enough", invalid, k->m->contigs[contig].name, (long long)pos);
+        vs_fatal("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early "
+                 "enough", invalid, k->m->contigs[contig].name, (long long)pos);
     for (int gi = 0; gi < k->G; gi++) {
         kgroup_t *g = &k->grp[gi];
         int rare = -1;
@@ -930,7 +936,7 @@ void vs_good_turing(const int64_t *spec, int n_spec, int n, double *freq)
 
 /* ---------- set-up ---------- */
 
-static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm, const int *sample_group_of_hap)
+static int group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm, const int *sample_group_of_hap, vs_error_t *e)
 {
     kgroup_t *g = &k->grp[gi];
     g->K = gm->K;
@@ -953,14 +959,15 @@ static void group_init(vs_kcopy_t *k, int gi, const vs_group_model_t *gm, const 
         if (k->o.groups ? vs_groupset_uses(k->o.groups, sample_group_of_hap[h], gi) : k->group_of_hap[h] == gi)
             g->syn_hap[g->n_syn++] = h;
     if (g->n_syn && g->n_ind < 2 * k->K - 1)
-        vs_die("group %s has %d samples; --min-carriers %d needs at least %d in every group that gets synthetic "
-               "samples; lower --min-carriers, or leave the group out with --mix", gm->name, g->n_ind, k->K,
-               2 * k->K - 1);
+        return vs_fail(e, "group %s has %d samples; --min-carriers %d needs at least %d in every group that gets "
+                          "synthetic samples; lower --min-carriers, or leave the group out with --mix", gm->name,
+                       g->n_ind, k->K, 2 * k->K - 1);
     if (gm->n_spectrum >= 2 * k->K - 2 && gm->n_spectrum > 0) {
         g->fresh_freq = vs_malloc(gm->n_spectrum * sizeof *g->fresh_freq);
         vs_good_turing(gm->spectrum, gm->n_spectrum, g->K, g->fresh_freq);
     }
     pbwt_reset(g, 0);
+    return 0;
 }
 
 /* Rare alleles are scattered at their panel frequency, not the Good-Turing
@@ -984,10 +991,10 @@ static void warn_without_spectrum(const vs_kcopy_t *k, const vs_model_t *m)
 
 /* --condition: targets, and each template's allele at each site.  Dies when
  * fewer than K individuals of a group carry a target: it cannot be copied. */
-static void cond_init(vs_kcopy_t *k)
+static int cond_init(vs_kcopy_t *k, vs_error_t *e)
 {
     k->cond_here = -1;
-    if (!k->o.n_cond) return;
+    if (!k->o.n_cond) return 0;
     k->cond_of_hap = vs_malloc((k->n_hap + 1) * sizeof *k->cond_of_hap);
     k->cond_allele = vs_calloc(k->n_hap + 1, 1);
     k->cond_phase = vs_calloc(k->n_hap + 1, 1);
@@ -1010,14 +1017,16 @@ static void cond_init(vs_kcopy_t *k)
         const uint8_t *y = k->cond_y[ci * k->G + gi];
         for (int t = 0; t < g->K; t += 2) n += y[t] == a || y[t + 1] == a;
         if (n < k->K)
-            vs_die("--condition %s: %d individual%s of group %s carr%s %s there, fewer than the %d every copied piece "
-                   "needs (--min-carriers); name a group with more carriers (group=G), lower --min-carriers, or use --privacy off", c->spec, n, n == 1 ? "" : "s",
-                   k->m->groups[gi].name, n == 1 ? "ies" : "y", a ? c->alt : c->ref, k->K);
+            return vs_fail(e, "--condition %s: %d individual%s of group %s carr%s %s there, fewer than the %d every "
+                              "copied piece needs (--min-carriers); name a group with more carriers (group=G), lower "
+                              "--min-carriers, or use --privacy off", c->spec, n, n == 1 ? "" : "s",
+                           k->m->groups[gi].name, n == 1 ? "ies" : "y", a ? c->alt : c->ref, k->K);
     }
+    return 0;
 }
 
 vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int *sample_group_of_hap, int n_hap,
-                         const vs_sample_opts_t *o)
+                         const vs_sample_opts_t *o, vs_error_t *e)
 {
     vs_kcopy_t *k = vs_calloc(1, sizeof *k);
     k->m = m;
@@ -1031,12 +1040,16 @@ vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int
     memcpy(k->group_of_hap, group_of_hap, n_hap * sizeof *group_of_hap);
     k->grp = vs_calloc(k->G, sizeof *k->grp);
     int max_ind = 1;
-    for (int gi = 0; gi < k->G; gi++) {
-        group_init(k, gi, &m->groups[gi], sample_group_of_hap);
+    int ret = 0;
+    for (int gi = 0; gi < k->G && ret == 0; gi++) {
+        ret = group_init(k, gi, &m->groups[gi], sample_group_of_hap, e);
         if (k->grp[gi].n_ind > max_ind) max_ind = k->grp[gi].n_ind;
     }
-    if (o->rare == VS_RARE_SCATTER && k->K > 1) warn_without_spectrum(k, m);
-    cond_init(k);
+    if (ret == 0 && o->rare == VS_RARE_SCATTER && k->K > 1) warn_without_spectrum(k, m);
+    if (ret < 0 || cond_init(k, e) < 0) {
+        vs_kcopy_destroy(k);
+        return NULL;
+    }
     k->phase = vs_malloc((n_hap + 1) * sizeof *k->phase);
     k->st = vs_calloc(n_hap + 1, sizeof *k->st);
     k->cold = vs_calloc(n_hap + 1, sizeof *k->cold);

@@ -59,9 +59,11 @@ static inline int64_t vs_restart_epoch(double x, double phase)
 typedef struct vs_kcopy_t vs_kcopy_t;
 
 /* group_of_hap: each haplotype's model group at the start; sample_group_of_hap:
- * its group among o->groups (which groups it may copy, admixed ones several). */
+ * its group among o->groups (which groups it may copy, admixed ones several).
+ * NULL with an error when a group that gets synthetic samples has too few
+ * for --min-carriers, or too few carry a --condition target. */
 vs_kcopy_t *vs_kcopy_new(const vs_model_t *m, const int *group_of_hap, const int *sample_group_of_hap, int n_hap,
-                         const vs_sample_opts_t *o);
+                         const vs_sample_opts_t *o, vs_error_t *e);
 /* Haplotype h enters a local-ancestry tract of model group gi before the
  * next site: its piece ends, and its copying restarts there in gi. */
 void vs_kcopy_set_group(vs_kcopy_t *k, int h, int gi);

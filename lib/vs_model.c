@@ -615,7 +615,7 @@ static vs_model_t *model_from_json(ctx_t *c)
         if (c->failed) break;
     }
     free(taken);
-    report_from_json(c, m);
+    if (!c->failed) report_from_json(c, m);       /* groups after a fault have no name */
     return m;
 }
 

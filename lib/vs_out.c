@@ -324,21 +324,25 @@ void vs_out_commit(void)
     restore_signals(&old);
 }
 
-char *vs_scratch_dir(const char *what)
+char *vs_scratch_dir(const char *what, vs_error_t *e)
 {
     const char *tmp = getenv("TMPDIR");
     if (!tmp || !*tmp) tmp = "/tmp";
     char *dir = vs_malloc(strlen(tmp) + 32);
     sprintf(dir, "%s/vcfsynth.XXXXXX", tmp);
     install_cleanup();
-    if (n_dirs == MAX_DIRS) vs_die("too many scratch directories in one run (%d)", MAX_DIRS);
+    if (n_dirs == MAX_DIRS) vs_fatal("internal error: more than %d scratch directories in one run", MAX_DIRS);
     sigset_t old;
     block_signals(&old);
     int ok = mkdtemp(dir) != NULL;
     if (ok) dirs[n_dirs++] = dir;
     restore_signals(&old);
-    if (!ok) vs_die("cannot make a scratch directory %s for %s: %s (set TMPDIR to a writable directory)", dir, what,
-                    strerror(errno));
+    if (!ok) {
+        vs_fail(e, "cannot make a scratch directory %s for %s: %s (set TMPDIR to a writable directory)", dir, what,
+                strerror(errno));
+        free(dir);
+        return NULL;
+    }
     return dir;
 }
 
@@ -381,7 +385,7 @@ int vs_run_shell(const char *cmd)
         child = pid;
     }
     restore_signals(&old);
-    if (pid < 0) vs_die("cannot start the command %s: %s", cmd, strerror(errno));
+    if (pid < 0) return -1;
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR) {

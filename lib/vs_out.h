@@ -11,6 +11,7 @@
 #define VS_OUT_H
 
 #include <stdio.h>
+#include "vs_err.h"
 
 /* An option and the path it was given (path NULL: not given). */
 typedef struct {
@@ -51,13 +52,15 @@ void vs_tabix_close(vs_tabix_t *t);
 void vs_out_commit(void);
 
 /* A scratch directory under $TMPDIR (or /tmp), removed with everything in
- * it on an error or a signal, or by vs_scratch_remove(). */
-char *vs_scratch_dir(const char *what);
+ * it on an error or a signal, or by vs_scratch_remove(); NULL with an error
+ * when it cannot be made. */
+char *vs_scratch_dir(const char *what, vs_error_t *e);
 void vs_scratch_remove(char *dir);
 
 /* Runs a command with /bin/sh, its standard output sent to standard error
  * (ours may carry a report), in a process group of its own that a signal to
- * this run is passed on to.  Returns the wait status. */
+ * this run is passed on to.  Returns the wait status, -1 when it could not
+ * be started. */
 int vs_run_shell(const char *cmd);
 
 /* The version (the Makefile's VERSION), and "the command as typed;

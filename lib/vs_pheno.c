@@ -124,19 +124,27 @@ int vs_effects_find(vs_effects_t *e, const char *chrom, int64_t pos, const char 
     return k == kh_end(h) ? -1 : kh_val(h, k);
 }
 
+/* The line being read, and the first fault met (the reader stops there). */
 typedef struct {
     const char *path;
     long lineno;
+    vs_error_t *e;
+    int failed;
 } where_t;
 
-static void __attribute__((noreturn)) bad_line(const where_t *w, const char *what)
+static int bad_line(where_t *w, const char *what)
 {
     vs_loc_t loc = { w->path, NULL, -1, NULL };
-    vs_die_at(&loc, "write it with vcf-pheno --effects-out, or keep its format: ## lines, then "
-              "#CHROM POS REF ALT AF BETA, tab-separated (see vcf-pheno(1))", "line %ld: %s", w->lineno, what);
+    if (!w->failed)
+        vs_fail_at(w->e, &loc, "write it with vcf-pheno --effects-out, or keep its format: ## lines, then "
+                               "#CHROM POS REF ALT AF BETA, tab-separated (see vcf-pheno(1))", "line %ld: %s",
+                   w->lineno, what);
+    w->failed = 1;
+    return -1;
 }
 
-static double field_number(const where_t *w, const char *s, const char *name, int allow_na)
+/* The number in s; NAN, with the fault recorded in w, when it is not one. */
+static double field_number(where_t *w, const char *s, const char *name, int allow_na)
 {
     if (allow_na && !strcmp(s, "NA")) return NAN;
     char *end;
@@ -146,14 +154,15 @@ static double field_number(const where_t *w, const char *s, const char *name, in
         char msg[160];
         snprintf(msg, sizeof msg, "%s '%.40s' is not a number", name, s);
         bad_line(w, msg);
+        return NAN;
     }
     return x;
 }
 
-static void read_meta(vs_effects_t *e, const where_t *w, char *line)
+static int read_meta(vs_effects_t *e, where_t *w, char *line)
 {
     char *eq = strchr(line, '=');
-    if (!eq) return;
+    if (!eq) return 0;
     *eq = 0;
     const char *key = line + 2, *val = eq + 1;
     if (!strcmp(key, "h2")) e->h2 = field_number(w, val, "h2", 0);
@@ -164,20 +173,23 @@ static void read_meta(vs_effects_t *e, const where_t *w, char *line)
     else if (!strcmp(key, "threshold")) e->threshold = field_number(w, val, "threshold", 1);
     else if (!strcmp(key, "n_fit")) {
         double n = field_number(w, val, "n_fit", 0);
-        if (n < 0 || n > INT_MAX || n != floor(n)) bad_line(w, "n_fit must be a whole number of samples");
-        e->n_fit = (int)n;
+        if (!w->failed && (n < 0 || n > INT_MAX || n != floor(n)))
+            return bad_line(w, "n_fit must be a whole number of samples");
+        e->n_fit = w->failed ? 0 : (int)n;
     }
     else if (!strcmp(key, "seed")) {
         double s = field_number(w, val, "seed", 0);
-        if (s < 0 || s > VS_SEED_MAX || s != floor(s)) bad_line(w, "seed must be a whole number, 0 to 999999999999999");
-        e->seed = (uint64_t)s;
+        if (!w->failed && (s < 0 || s > VS_SEED_MAX || s != floor(s)))
+            return bad_line(w, "seed must be a whole number, 0 to 999999999999999");
+        e->seed = w->failed ? 0 : (uint64_t)s;
     } else if (!strcmp(key, "shift")) {
         const char *err = parse_shift(val, e);
-        if (err) bad_line(w, err);
+        if (err) return bad_line(w, err);
     }
+    return w->failed ? -1 : 0;
 }
 
-static void read_variant(vs_effects_t *e, const where_t *w, char *line)
+static int read_variant(vs_effects_t *e, where_t *w, char *line)
 {
     char *tok[7];
     int n = 0;
@@ -189,61 +201,77 @@ static void read_variant(vs_effects_t *e, const where_t *w, char *line)
         *tab = 0;
         p = tab + 1;
     }
-    if (n != 6) bad_line(w, "expected 6 tab-separated columns: CHROM POS REF ALT AF BETA");
+    if (n != 6) return bad_line(w, "expected 6 tab-separated columns: CHROM POS REF ALT AF BETA");
     double pos = field_number(w, tok[1], "POS", 0);
-    if (pos < 1 || pos != floor(pos) || pos > 1e12) bad_line(w, "POS must be a whole number from 1");
+    if (w->failed) return -1;
+    if (pos < 1 || pos != floor(pos) || pos > 1e12) return bad_line(w, "POS must be a whole number from 1");
     for (int k = 0; k < 4; k++)
-        if (!*tok[k] || strpbrk(tok[k], " ")) bad_line(w, "CHROM, REF and ALT must be non-empty words");
-    double af = field_number(w, tok[4], "AF", 1);
-    if (af < 0 || af > 1) bad_line(w, "AF must lie between 0 and 1 (or be NA)");
-    effects_add(e, tok[0], (int64_t)pos, tok[2], tok[3], af, field_number(w, tok[5], "BETA", 0));
-    if (!index_add(e, e->n - 1)) bad_line(w, "this variant (CHROM, POS, REF, ALT) is listed twice");
+        if (!*tok[k] || strpbrk(tok[k], " ")) return bad_line(w, "CHROM, REF and ALT must be non-empty words");
+    double af = field_number(w, tok[4], "AF", 1), beta = field_number(w, tok[5], "BETA", 0);
+    if (w->failed) return -1;
+    if (af < 0 || af > 1) return bad_line(w, "AF must lie between 0 and 1 (or be NA)");
+    effects_add(e, tok[0], (int64_t)pos, tok[2], tok[3], af, beta);
+    if (!index_add(e, e->n - 1)) return bad_line(w, "this variant (CHROM, POS, REF, ALT) is listed twice");
+    return 0;
 }
 
-static void check_effects(vs_effects_t *e, const where_t *w)
+static int check_effects(vs_effects_t *e, const where_t *w)
 {
     vs_loc_t loc = { w->path, NULL, -1, NULL };
     const char *hint = "write it with vcf-pheno --effects-out (see vcf-pheno(1))";
     if (isnan(e->h2) || isnan(e->alpha) || isnan(e->mean) || isnan(e->env_sd))
-        vs_die_at(&loc, hint, "the ## lines h2, alpha, mean and env_sd are required");
+        return vs_fail_at(w->e, &loc, hint, "the ## lines h2, alpha, mean and env_sd are required");
     if (!(e->h2 > 0 && e->h2 <= 1) || e->env_sd < 0)
-        vs_die_at(&loc, hint, "h2 must lie in (0, 1] and env_sd be at least 0");
+        return vs_fail_at(w->e, &loc, hint, "h2 must lie in (0, 1] and env_sd be at least 0");
     if (isnan(e->prevalence) != isnan(e->threshold))
-        vs_die_at(&loc, hint, "prevalence and threshold go together (both numbers, or both NA)");
+        return vs_fail_at(w->e, &loc, hint, "prevalence and threshold go together (both numbers, or both NA)");
     if (!isnan(e->prevalence) && !(e->prevalence > 0 && e->prevalence < 1))
-        vs_die_at(&loc, hint, "prevalence must lie in (0, 1)");
-    if (e->n == 0) vs_die_at(&loc, hint, "no causal variant is listed");
+        return vs_fail_at(w->e, &loc, hint, "prevalence must lie in (0, 1)");
+    if (e->n == 0) return vs_fail_at(w->e, &loc, hint, "no causal variant is listed");
+    return 0;
 }
 
-vs_effects_t *vs_effects_read(const char *path)
+/* One line of the file: 0, or -1 with the fault recorded in w. */
+static int read_line(vs_effects_t *e, where_t *w, char *line, int *header)
+{
+    line[strcspn(line, "\r\n")] = 0;
+    if (!strncmp(line, "##", 2)) {
+        if (*header) return bad_line(w, "a ## line after the #CHROM line");
+        return read_meta(e, w, line);
+    }
+    if (line[0] == '#') {
+        if (strncmp(line, "#CHROM\tPOS\tREF\tALT\tAF\tBETA", 26))
+            return bad_line(w, "expected the column line #CHROM POS REF ALT AF BETA");
+        *header = 1;
+        return 0;
+    }
+    if (!*line) return 0;
+    if (!*header) return bad_line(w, "a variant before the #CHROM POS REF ALT AF BETA line");
+    return read_variant(e, w, line);
+}
+
+vs_effects_t *vs_effects_read(const char *path, vs_error_t *err)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) vs_die("effects file %s is a directory", path);
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) return vs_fail(err, "effects file %s is a directory", path), NULL;
     FILE *fp = fopen(path, "r");
-    if (!fp) vs_die("cannot open effects file %s: %s", path, strerror(errno));
+    if (!fp) return vs_fail(err, "cannot open effects file %s: %s", path, strerror(errno)), NULL;
     vs_effects_t *e = effects_new();
-    where_t w = { path, 0 };
+    where_t w = { path, 0, err, 0 };
     char *line = NULL;
     size_t cap = 0;
-    int header = 0;
-    while (getline(&line, &cap, fp) > 0) {
+    int header = 0, ret = 0;
+    while (ret == 0 && getline(&line, &cap, fp) > 0) {
         w.lineno++;
-        line[strcspn(line, "\r\n")] = 0;
-        if (!strncmp(line, "##", 2)) {
-            if (header) bad_line(&w, "a ## line after the #CHROM line");
-            read_meta(e, &w, line);
-        } else if (line[0] == '#') {
-            if (strncmp(line, "#CHROM\tPOS\tREF\tALT\tAF\tBETA", 26)) bad_line(&w, "expected the column line "
-                                                                            "#CHROM POS REF ALT AF BETA");
-            header = 1;
-        } else if (*line) {
-            if (!header) bad_line(&w, "a variant before the #CHROM POS REF ALT AF BETA line");
-            read_variant(e, &w, line);
-        }
+        ret = read_line(e, &w, line, &header);
     }
     free(line);
     fclose(fp);
-    check_effects(e, &w);
+    if (ret == 0) ret = check_effects(e, &w);
+    if (ret < 0) {
+        vs_effects_destroy(e);
+        return NULL;
+    }
     return e;
 }
 
@@ -326,7 +354,7 @@ static double variance(const double *x, int n, double *mean)
     return s / n;
 }
 
-void vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage, int n_samples)
+int vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage, int n_samples, vs_error_t *err)
 {
     vs_stream_t st;
     for (int v = 0; v < e->n; v++) {
@@ -336,10 +364,12 @@ void vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage
     }
     double *g = vs_calloc(n_samples + 1, sizeof *g);
     for (int v = 0; v < e->n; v++) vs_pheno_add(e, v, dosage + (size_t)v * n_samples, n_samples, g);
-    double var = variance(g, n_samples, NULL);
-    if (!(var > 0))
-        vs_die("the causal variants give every sample the same genetic value; choose others (another --seed "
-               "or --causal)");
+    double mean, var = variance(g, n_samples, &mean);
+    if (!(var > 1e-12 * (1 + mean * mean))) {        /* equal values differ by rounding only */
+        free(g);
+        return vs_fail(err, "the causal variants give every sample the same genetic value; choose others (another "
+                            "--seed or --causal)");
+    }
     double c = sqrt(e->h2 / var);
     for (int v = 0; v < e->n; v++) e->beta[v] *= c;
     memset(g, 0, n_samples * sizeof *g);          /* the scaled betas, summed as they will be applied */
@@ -348,6 +378,7 @@ void vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage
     e->env_sd = sqrt(1 - e->h2);
     e->n_fit = n_samples;
     free(g);
+    return 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -356,12 +387,12 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-double vs_pheno_threshold(const double *liability, int n, double prevalence)
+int vs_pheno_threshold(const double *liability, int n, double prevalence, double *threshold, vs_error_t *err)
 {
     int cases = (int)lround(prevalence * n);
     if (cases < 1 || cases >= n)
-        vs_die("--prevalence %g makes %d of the %d samples cases; give a prevalence that leaves both cases and "
-               "controls (at least one of each)", prevalence, cases, n);
+        return vs_fail(err, "--prevalence %g makes %d of the %d samples cases; give a prevalence that leaves both "
+                            "cases and controls (at least one of each)", prevalence, cases, n);
     double *v = vs_malloc((n + 1) * sizeof *v);
     memcpy(v, liability, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_double);
@@ -369,7 +400,8 @@ double vs_pheno_threshold(const double *liability, int n, double prevalence)
     if (v[n - cases - 1] == v[n - cases])
         vs_warn("liabilities tie at the threshold: the case fraction will differ from %g", prevalence);
     free(v);
-    return t;
+    *threshold = t;
+    return 0;
 }
 
 static double env_noise(uint64_t seed, const char *name)
@@ -526,16 +558,19 @@ typedef struct {
     int *slot;                      /* where its site was kept, -1 until met */
 } list_t;
 
-static void list_read(const char *path, list_t *l)
+static void list_free(list_t *l);
+
+static int list_read(const char *path, list_t *l, vs_error_t *err)
 {
-    FILE *fp = fopen(path, "r");
-    if (!fp) vs_die("cannot open the --causal file %s: %s", path, strerror(errno));
     memset(l, 0, sizeof *l);
+    FILE *fp = fopen(path, "r");
+    if (!fp) return vs_fail(err, "cannot open the --causal file %s: %s", path, strerror(errno));
+    int ret = 0;
     char *line = NULL, *tok[5];
     size_t cap = 0;
     long lineno = 0;
     vs_loc_t loc = { path, NULL, -1, NULL };
-    while (getline(&line, &cap, fp) > 0) {
+    while (ret == 0 && getline(&line, &cap, fp) > 0) {
         lineno++;
         int n = 0;
         char *save = NULL;
@@ -543,9 +578,11 @@ static void list_read(const char *path, list_t *l)
         if (n == 0 || tok[0][0] == '#') continue;
         char *end;
         long long pos = n >= 2 ? strtoll(tok[1], &end, 10) : 0;
-        if ((n != 2 && n != 4) || pos < 1 || *end)
-            vs_die_at(&loc, "one variant per line: CHROM POS, or CHROM POS REF ALT", "line %ld: expected CHROM POS "
-                      "[REF ALT], with POS a whole number from 1", lineno);
+        if ((n != 2 && n != 4) || pos < 1 || *end) {
+            ret = vs_fail_at(err, &loc, "one variant per line: CHROM POS, or CHROM POS REF ALT", "line %ld: expected "
+                             "CHROM POS [REF ALT], with POS a whole number from 1", lineno);
+            break;
+        }
         l->chrom = vs_realloc(l->chrom, (l->n + 1) * sizeof *l->chrom);
         l->ref = vs_realloc(l->ref, (l->n + 1) * sizeof *l->ref);
         l->alt = vs_realloc(l->alt, (l->n + 1) * sizeof *l->alt);
@@ -559,17 +596,22 @@ static void list_read(const char *path, list_t *l)
     }
     free(line);
     fclose(fp);
-    if (l->n == 0) vs_die_at(&loc, "list CHROM POS [REF ALT], one variant per line", "no variant is listed");
+    if (ret == 0 && l->n == 0)
+        ret = vs_fail_at(err, &loc, "list CHROM POS [REF ALT], one variant per line", "no variant is listed");
+    if (ret < 0) list_free(l);
+    return ret;
 }
 
 static void list_free(list_t *l)
 {
+    if (!l->chrom) return;
     for (int i = 0; i < l->n; i++) {
         free(l->chrom[i]);
         free(l->ref[i]);
         free(l->alt[i]);
     }
     free(l->chrom); free(l->ref); free(l->alt); free(l->pos); free(l->slot);
+    memset(l, 0, sizeof *l);
 }
 
 /* ---------- vcf-pheno: the run ---------- */
@@ -636,10 +678,11 @@ static void one_site(run_t *r, const vs_site_t *s, const uint8_t *d, int ac)
     }
 }
 
-static void stream_input(run_t *r)
+static int stream_input(run_t *r, vs_error_t *err)
 {
     vs_read_opts_t ro = { .skip_multiallelic = 1, .allow_unphased = 1 };
-    vs_reader_t *rd = vs_reader_open(r->o->input, &ro);
+    vs_reader_t *rd = vs_reader_open(r->o->input, &ro, err);
+    if (!rd) return -1;
     r->n = vs_reader_n_samples(rd);
     char **s = vs_reader_samples(rd);
     r->names = vs_malloc((r->n + 1) * sizeof *r->names);
@@ -653,7 +696,8 @@ static void stream_input(run_t *r)
     }
     uint8_t *d = vs_malloc(r->n + 1);
     vs_site_t site;
-    while (vs_reader_next(rd, &site)) {
+    int ret;
+    while ((ret = vs_reader_next(rd, &site, err)) > 0) {
         if (!strcmp(site.alt, ".")) continue;
         int ac = 0;
         for (int i = 0; i < r->n; i++) ac += d[i] = site.alleles[2 * i] + site.alleles[2 * i + 1];
@@ -663,33 +707,37 @@ static void stream_input(run_t *r)
     if (vs_reader_n_multiallelic(rd))
         vs_info("%s: skipped %lld multi-allelic records", r->o->input, (long long)vs_reader_n_multiallelic(rd));
     free(d);
-    if (r->e->n_shift) {
-        vs_error_t e;
-        char **label = r->o->groups ? vs_groups_labels(r->o->groups, r->o->group_column, r->names, r->n, 1, &e)
+    if (ret == 0 && r->e->n_shift) {
+        char **label = r->o->groups ? vs_groups_labels(r->o->groups, r->o->group_column, r->names, r->n, 1, err)
                                     : hdr_group;
-        if (r->o->groups && !label) vs_exit_error(&e);
-        r->groups = vs_groups_from_labels(label, r->names, r->n, r->o->groups ? r->o->groups : "(none: ##SAMPLE Group=)");
-        vs_free_strings(label, r->n);
+        if (label) r->groups = vs_groups_from_labels(label, r->names, r->n,
+                                                     r->o->groups ? r->o->groups : "(none: ##SAMPLE Group=)");
+        else ret = -1;
+        vs_free_labels(label, r->n);
+    } else if (hdr_group) {
+        vs_free_labels(hdr_group, r->n);
     }
     vs_reader_close(rd);
+    return ret;
 }
 
-static void no_sites(const run_t *r)
+/* -1 with an error saying why no causal site could be chosen. */
+static int no_sites(const run_t *r, vs_error_t *err)
 {
     vs_loc_t loc = { r->o->input, NULL, -1, NULL };
     if (r->n_poly == 0)
-        vs_die_at(&loc, "a trait needs variation: give a cohort with polymorphic sites (multi-allelic records "
-                  "count only when split with 'bcftools norm -m-')",
-                  "no polymorphic biallelic site among the %lld biallelic sites", (long long)r->n_biallelic);
-    vs_die_at(&loc, "ask for fewer (--causal), or lower --min-maf", "--causal %d: only %lld polymorphic biallelic "
-              "site%s with minor allele frequency >= %g", r->n_causal, (long long)r->n_eligible,
-              r->n_eligible == 1 ? "" : "s", r->o->min_maf);
+        return vs_fail_at(err, &loc, "a trait needs variation: give a cohort with polymorphic sites (multi-allelic "
+                                     "records count only when split with 'bcftools norm -m-')",
+                          "no polymorphic biallelic site among the %lld biallelic sites", (long long)r->n_biallelic);
+    return vs_fail_at(err, &loc, "ask for fewer (--causal), or lower --min-maf", "--causal %d: only %lld polymorphic "
+                      "biallelic site%s with minor allele frequency >= %g", r->n_causal, (long long)r->n_eligible,
+                      r->n_eligible == 1 ? "" : "s", r->o->min_maf);
 }
 
 /* The chosen sites become the model: effects drawn and scaled on this cohort. */
-static void draw_model(run_t *r)
+static int draw_model(run_t *r, vs_error_t *err)
 {
-    if (r->n_causal && r->keep.n < r->n_causal) no_sites(r);
+    if (r->n_causal && r->keep.n < r->n_causal) return no_sites(r, err);
     if (!r->n_causal) {
         int missing = 0;
         for (int i = 0; i < r->list.n; i++) missing += r->list.slot[i] < 0;
@@ -700,41 +748,45 @@ static void draw_model(run_t *r)
             vs_warn("%lld variants of %s are monomorphic in %s: they are left out of the model",
                     (long long)r->n_monomorphic_listed, r->o->causal, r->o->input);
         if (r->keep.n == 0) {
-            if (r->n_poly == 0) no_sites(r);
+            if (r->n_poly == 0) return no_sites(r, err);
             vs_loc_t loc = { r->o->causal, NULL, -1, NULL };
-            vs_die_at(&loc, "list polymorphic biallelic sites of the input", "no listed variant is a polymorphic "
-                      "biallelic site of %s", r->o->input);
+            return vs_fail_at(err, &loc, "list polymorphic biallelic sites of the input", "no listed variant is a "
+                              "polymorphic biallelic site of %s", r->o->input);
         }
     }
     keep_sort(&r->keep);
     vs_effects_t *e = r->e;
     for (int v = 0; v < r->keep.n; v++)
         effects_add(e, r->keep.chrom[v], r->keep.pos[v], r->keep.ref[v], r->keep.alt[v], r->keep.af[v], 0);
-    vs_effects_draw(e, r->keep.key, r->keep.dosage, r->n);
+    if (vs_effects_draw(e, r->keep.key, r->keep.dosage, r->n, err) < 0) return -1;
     r->score = vs_calloc(r->n + 1, sizeof *r->score);
     for (int v = 0; v < e->n; v++) vs_pheno_add(e, v, r->keep.dosage + (size_t)v * r->n, r->n, r->score);
+    return 0;
 }
 
-static void check_reuse(run_t *r)
+static int check_reuse(run_t *r, vs_error_t *err)
 {
     int missing = 0;
     for (int v = 0; v < r->e->n; v++) missing += !r->found[v];
-    if (missing == r->e->n && r->n_poly == 0) no_sites(r);
+    if (missing == r->e->n && r->n_poly == 0) return no_sites(r, err);
     if (missing)
         vs_warn("%d of the %d causal variants of %s are not in %s (matched by CHROM, POS, REF and ALT): they add "
                 "nothing to the score, which stays centred on the mean of the cohort the effects were drawn on",
                 missing, r->e->n, r->o->effects, r->o->input);
+    return 0;
 }
 
-static void check_shift_groups(const run_t *r)
+static int check_shift_groups(const run_t *r, vs_error_t *err)
 {
     for (int k = 0; k < r->e->n_shift; k++)
         if (vs_groups_find(r->groups, r->e->shift_group[k]) < 0) {
             if (!r->reuse)
-                vs_die("--shift names group %s, which no sample of %s belongs to (groups from %s)",
-                       r->e->shift_group[k], r->o->input, r->o->groups ? r->o->groups : "its ##SAMPLE Group= lines");
+                return vs_fail(err, "--shift names group %s, which no sample of %s belongs to (groups from %s)",
+                               r->e->shift_group[k], r->o->input,
+                               r->o->groups ? r->o->groups : "its ##SAMPLE Group= lines");
             vs_info("no sample of %s is in group %s: its shift is not used", r->o->input, r->e->shift_group[k]);
         }
+    return 0;
 }
 
 static void write_table(const run_t *r, const vs_pheno_t *p)
@@ -764,32 +816,55 @@ static void summarise(const run_t *r, const vs_pheno_t *p)
     }
 }
 
-static void run_init(run_t *r, const vs_pheno_opts_t *o)
+static int run_init(run_t *r, const vs_pheno_opts_t *o, vs_error_t *err)
 {
     memset(r, 0, sizeof *r);
     r->o = o;
     if (o->effects) {
         r->reuse = 1;
-        r->e = vs_effects_read(o->effects);
+        if (!(r->e = vs_effects_read(o->effects, err))) return -1;
         if (o->seed_given) r->e->seed = o->seed;
-        return;
+        return 0;
     }
     r->e = effects_new();
     r->e->h2 = o->h2;
     r->e->alpha = o->alpha;
     r->e->seed = o->seed;
     r->e->prevalence = o->prevalence;
-    vs_error_t err;
-    if (o->shift && vs_pheno_parse_shift(o->shift, r->e, &err))
-        vs_die("internal error: %s, not checked by the tool", err.msg);
-    if (is_count(o->causal)) r->n_causal = (int)vs_parse_long("--causal", o->causal, 1, 10000000);
-    else list_read(o->causal, &r->list);
+    if (o->shift && vs_pheno_parse_shift(o->shift, r->e, err)) return -1;
+    long n;
+    if (!is_count(o->causal)) return list_read(o->causal, &r->list, err);
+    if (vs_try_long("--causal", o->causal, 1, 10000000, &n, err) < 0) return -1;
+    r->n_causal = (int)n;
+    return 0;
+}
+
+static void run_free(run_t *r)
+{
+    vs_free_strings(r->names, r->n);
+    if (!r->reuse) keep_free(&r->keep);
+    list_free(&r->list);
+    free(r->found);
+    free(r->score);
+    vs_groups_destroy(r->groups);
+    vs_effects_destroy(r->e);
+}
+
+/* The model and each sample's genetic score: 0, or -1 with an error. */
+static int score_samples(run_t *r, vs_error_t *err)
+{
+    if (stream_input(r, err) < 0) return -1;
+    if ((r->reuse ? check_reuse(r, err) : draw_model(r, err)) < 0) return -1;
+    return r->groups ? check_shift_groups(r, err) : 0;
 }
 
 int vs_pheno_check(const vs_pheno_opts_t *o, vs_error_t *err)
 {
     if (o->shift && o->effects)
         return vs_error(err, VS_EXIT_USAGE, "--shift goes without --effects (the shifts are in the effects file)");
+    long n;
+    if (!o->effects && o->causal && is_count(o->causal) && vs_try_long("--causal", o->causal, 1, 10000000, &n, err) < 0)
+        return -1;
     if (!o->shift) return 0;
     vs_effects_t *e = effects_new();
     int ret = vs_pheno_parse_shift(o->shift, e, err);
@@ -797,20 +872,25 @@ int vs_pheno_check(const vs_pheno_opts_t *o, vs_error_t *err)
     return ret;
 }
 
-void vs_pheno_run(const vs_pheno_opts_t *o)
+int vs_pheno_run(const vs_pheno_opts_t *o, vs_error_t *err)
 {
     run_t r;
-    run_init(&r, o);
-    if (o->groups && !r.e->n_shift)
+    int ret = run_init(&r, o, err);
+    if (ret == 0 && o->groups && !r.e->n_shift)
         vs_warn("-g/--groups is not used: there is no --shift%s", r.reuse ? " in the effects file" : "");
-    stream_input(&r);
-    if (r.reuse) check_reuse(&r);
-    else draw_model(&r);
-    if (r.groups) check_shift_groups(&r);
+    if (ret < 0 || score_samples(&r, err) < 0) {
+        run_free(&r);
+        return -1;
+    }
     vs_pheno_t *p = vs_pheno_finish(r.e, r.score, r.n, r.names, r.groups ? r.groups->group_of : NULL,
                                     r.groups ? r.groups->names : NULL);
+    r.score = NULL;                     /* p has it */
     if (!r.reuse && !isnan(r.e->prevalence)) {
-        r.e->threshold = vs_pheno_threshold(p->liability, p->n, r.e->prevalence);
+        if (vs_pheno_threshold(p->liability, p->n, r.e->prevalence, &r.e->threshold, err) < 0) {
+            vs_pheno_destroy(p);
+            run_free(&r);
+            return -1;
+        }
         set_status(r.e, p);
     }
     write_table(&r, p);
@@ -822,10 +902,6 @@ void vs_pheno_run(const vs_pheno_opts_t *o)
     }
     summarise(&r, p);
     vs_pheno_destroy(p);
-    vs_free_strings(r.names, r.n);
-    if (!r.reuse) keep_free(&r.keep);
-    if (!r.reuse && !r.n_causal) list_free(&r.list);
-    free(r.found);
-    vs_groups_destroy(r.groups);
-    vs_effects_destroy(r.e);
+    run_free(&r);
+    return 0;
 }

@@ -61,7 +61,9 @@ int vs_pheno_parse_shift(const char *spec, vs_effects_t *e, vs_error_t *err);
 
 /* The model file: ## lines (h2, alpha, mean, env_sd, prevalence, threshold,
  * seed, shift, n_fit, provenance), then #CHROM POS REF ALT AF BETA. */
-vs_effects_t *vs_effects_read(const char *path);
+/* NULL with an error naming the file and line when it cannot be read or is
+ * not such a file. */
+vs_effects_t *vs_effects_read(const char *path, vs_error_t *e);
 void vs_effects_write(const vs_effects_t *e, FILE *fp, int no_version);
 /* The variant at that site, or -1. */
 int vs_effects_find(vs_effects_t *e, const char *chrom, int64_t pos, const char *ref, const char *alt);
@@ -69,8 +71,9 @@ void vs_effects_destroy(vs_effects_t *e);
 
 /* Draws the effect of each of the n variants (ALT frequency af, key their
  * site hash) and scales them so that the genetic value over the n_samples
- * dosage rows (variant-major) has variance h2; sets mean and env_sd. */
-void vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage, int n_samples);
+ * dosage rows (variant-major) has variance h2; sets mean and env_sd.  -1
+ * with an error when the variants give every sample the same value. */
+int vs_effects_draw(vs_effects_t *e, const uint64_t *key, const uint8_t *dosage, int n_samples, vs_error_t *err);
 
 /* score[i] += beta of variant v x dosage[i], for every sample. */
 void vs_pheno_add(const vs_effects_t *e, int v, const uint8_t *dosage, int n_samples, double *score);
@@ -79,14 +82,17 @@ void vs_pheno_add(const vs_effects_t *e, int v, const uint8_t *dosage, int n_sam
 vs_pheno_t *vs_pheno_finish(const vs_effects_t *e, double *score, int n, char *const *names,
                             const int *group_of, char *const *group_names);
 /* The threshold above which a fraction prevalence of the liabilities lie
- * (midway between two order statistics); dies when that is no sample or all. */
-double vs_pheno_threshold(const double *liability, int n, double prevalence);
+ * (midway between two order statistics), into *threshold; -1 with an error
+ * when that is no sample or all. */
+int vs_pheno_threshold(const double *liability, int n, double prevalence, double *threshold, vs_error_t *err);
 void vs_pheno_destroy(vs_pheno_t *p);
 
-/* vcf-pheno: reads opts->input, writes the table (and the effects). */
-/* The options' own consistency (--shift well formed, and not with --effects),
- * before any file is read: 0, or -1 with a usage error in err. */
+/* The options' own consistency (--shift well formed, and not with --effects;
+ * --causal N in range), before any file is read: 0, or -1 with a usage
+ * error in err. */
 int vs_pheno_check(const vs_pheno_opts_t *o, vs_error_t *err);
-void vs_pheno_run(const vs_pheno_opts_t *o);
+/* vcf-pheno: reads opts->input, writes the table (and the effects); 0, or -1
+ * with an error. */
+int vs_pheno_run(const vs_pheno_opts_t *o, vs_error_t *err);
 
 #endif

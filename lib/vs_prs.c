@@ -673,10 +673,11 @@ static void fit_both(prs_run_t *r, vs_effects_t *e, const dmat_t *full, double *
     }
 }
 
-vs_prs_t *vs_prs_run(const vs_cohorts_t *co, const vs_prs_opts_t *o)
+vs_prs_t *vs_prs_run(const vs_cohorts_t *co, const vs_prs_opts_t *o, vs_error_t *err)
 {
-    vs_effects_t *e = vs_effects_read(o->effects);
-    if (co->n_sites == 0) vs_die("the three cohorts share no site: no score can be fitted");
+    if (co->n_sites == 0) return vs_fail(err, "the three cohorts share no site: no score can be fitted"), NULL;
+    vs_effects_t *e = vs_effects_read(o->effects, err);
+    if (!e) return NULL;
     prs_run_t r = { .co = co, .o = o, .binary = isfinite(e->threshold), .G = co->groups->n_groups,
                     .nh = co->geno[VS_HOLDOUT]->n, .n_causal = e->n };
     sites_t st = sites_of(co);

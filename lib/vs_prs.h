@@ -42,7 +42,7 @@ typedef struct {
     vs_fid_bias_t *bias;
 } vs_prs_t;
 
-vs_prs_t *vs_prs_run(const vs_cohorts_t *co, const vs_prs_opts_t *o);
+vs_prs_t *vs_prs_run(const vs_cohorts_t *co, const vs_prs_opts_t *o, vs_error_t *e);
 void vs_prs_destroy(vs_prs_t *p);
 
 #endif

@@ -82,11 +82,13 @@ static void cohorts_view(cohorts_t *c, const vs_risk_opts_t *o)
                                o->kmer, o->seed };
 }
 
-static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r)
+static cohorts_t *load_cohorts(const vs_risk_opts_t *o, vs_risk_t *r, vs_error_t *e)
 {
     vs_cohorts_opts_t co = { { o->syn, o->train, o->holdout }, o->groups, o->group_column, o->map, 0, 0 };
+    vs_cohorts_t *loaded = vs_cohorts_load(&co, e);
+    if (!loaded) return NULL;
     cohorts_t *c = vs_calloc(1, sizeof *c);
-    c->co = vs_cohorts_load(&co);
+    c->co = loaded;
     for (int k = 0; k < 3; k++) r->sites_in[k] = c->co->sites_in[k];
     r->sites_used = c->co->n_sites;
     cohorts_view(c, o);
@@ -189,15 +191,16 @@ static void warn_lopsided_groups(const cohorts_t *c, const vs_risk_opts_t *o)
 
 /* The shadow attack, its pool the holdout unless given; each shadow run asks
  * for as many synthetic samples per training sample as the real cohort has. */
-static void shadow(const vs_attack_data_t *d, const vs_risk_opts_t *o, vs_scores_t *s)
+static int shadow(const vs_attack_data_t *d, const vs_risk_opts_t *o, vs_scores_t *s, vs_error_t *e)
 {
     const char *pool = o->shadow_pool ? o->shadow_pool : o->holdout;
-    vs_panel_t *p = vs_cohort_read(pool, 0);
+    vs_panel_t *p = vs_cohort_read(pool, 0, e);
+    if (!p) return -1;
     int n_in = p->n_samples / 2;
     vs_panel_destroy(p);
     int n = (int)lround((double)d->syn->n * n_in / d->train->n);
     vs_shadow_opts_t so = { o->shadow_cmd, pool, o->groups, o->shadow_runs, n < 10 ? 10 : n, o->map, o->seed };
-    vs_attack_shadow(d, &so, s);
+    return vs_attack_shadow(d, &so, s, e);
 }
 
 static uint8_t *identical_to_any(const vs_geno_t *targets, const vs_geno_t *pool)
@@ -235,7 +238,7 @@ static void score_names(vs_risk_t *r, const cohorts_t *c, const vs_scores_t *s, 
     free(named[1]);
 }
 
-static void run_attacks(vs_risk_t *r, cohorts_t *c, const vs_risk_opts_t *o)
+static int run_attacks(vs_risk_t *r, cohorts_t *c, const vs_risk_opts_t *o, vs_error_t *e)
 {
     const vs_attack_data_t *d = &c->d;
     int phased = c->syn->phased && c->train->phased && c->holdout->phased;
@@ -273,22 +276,35 @@ static void run_attacks(vs_risk_t *r, cohorts_t *c, const vs_risk_opts_t *o)
         case VS_ATT_AF: vs_attack_af(d, s); break;
         case VS_ATT_UNIQUE: vs_attack_unique(d, s, &r->unique); r->have_unique = 1; break;
         case VS_ATT_NAMES: vs_attack_names(d, s); break;
-        case VS_ATT_SHADOW: shadow(d, o, s); break;
+        case VS_ATT_SHADOW:
+            if (shadow(d, o, s, e) < 0) {
+                vs_scores_destroy(s);
+                return -1;
+            }
+            break;
         default: vs_attack_partial(d, s); break;
         }
         if (one[k].bit == VS_ATT_NAMES) score_names(r, c, s, o);
         else score_attack(r, c, one[k].name, s, o, one[k].bit == VS_ATT_KING ? &copies : NULL);
         vs_scores_destroy(s);
     }
+    return 0;
 }
 
-vs_risk_t *vs_risk_run(const vs_risk_opts_t *o)
+vs_risk_t *vs_risk_run(const vs_risk_opts_t *o, vs_error_t *e)
 {
     vs_risk_t *r = vs_calloc(1, sizeof *r);
-    cohorts_t *c = load_cohorts(o, r);
-    warn_lopsided_groups(c, o);
-    run_attacks(r, c, o);
-    cohorts_destroy(c);
+    cohorts_t *c = load_cohorts(o, r, e);
+    int ret = c ? 0 : -1;
+    if (c) {
+        warn_lopsided_groups(c, o);
+        ret = run_attacks(r, c, o, e);
+        cohorts_destroy(c);
+    }
+    if (ret < 0) {
+        vs_risk_destroy(r);
+        return NULL;
+    }
     return r;
 }
 
@@ -540,26 +556,51 @@ static int report_control(FILE *fp, int control, const vs_risk_t *r, double expe
     return failures;
 }
 
-int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
+/* The self-test's two cohorts, their shared sites and those sites' genetic
+ * positions, checked: 0, or -1 with an error (nothing left allocated). */
+static int self_test_panels(const vs_risk_opts_t *o, double fraction, vs_panel_t *p[2], int64_t *idx[2], int64_t *n,
+                            vs_cohorts_t *co, vs_error_t *e)
 {
-    vs_panel_t *p[2] = { vs_cohort_read(o->train, 0), vs_cohort_read(o->holdout, 0) };
-    int64_t *idx[2];
-    int64_t n = vs_match_sites(p, 2, idx);
-    if (n == 0) vs_die("%s and %s share no site (matched by CHROM, POS, REF and ALT)", o->train, o->holdout);
+    int ret = -1;
+    p[0] = p[1] = NULL;
+    idx[0] = idx[1] = NULL;
+    if ((p[0] = vs_cohort_read(o->train, 0, e)) && (p[1] = vs_cohort_read(o->holdout, 0, e))) {
+        *n = vs_match_sites(p, 2, idx);
+        int nt = p[0]->n_samples, nh = p[1]->n_samples;
+        if (*n == 0)
+            vs_fail(e, "%s and %s share no site (matched by CHROM, POS, REF and ALT)", o->train, o->holdout);
+        else if (nh / 2 < VS_ROC_MIN_N || nt < VS_ROC_MIN_N)
+            vs_fail(e, "--self-test needs at least %d training samples and %d holdout samples (half filler, half "
+                       "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, nt,
+                    o->holdout, nh);
+        else if (lround(fraction * nt) < 1)
+            vs_fail(e, "--self-test %g copies no training sample of the %d in %s; give a larger fraction", fraction,
+                    nt, o->train);
+        else
+            ret = vs_cohort_positions(p[0], idx[0], *n, &o->map, &co->cm, &co->contig_start, e);
+    }
+    if (ret < 0)
+        for (int k = 0; k < 2; k++) {
+            free(idx[k]);
+            vs_panel_destroy(p[k]);
+        }
+    return ret;
+}
+
+int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp, vs_error_t *e)
+{
+    vs_panel_t *p[2];
+    int64_t *idx[2], n;
     cohorts_t c = { 0 };
     vs_cohorts_t *co = c.co = vs_calloc(1, sizeof *co);
+    if (self_test_panels(o, fraction, p, idx, &n, co, e) < 0) {
+        vs_cohorts_destroy(co);
+        return -1;
+    }
     vs_geno_t *train = co->geno[VS_TRAIN] = vs_geno_from_panel(p[0], idx[0], n);
     vs_geno_t *all_holdout = vs_geno_from_panel(p[1], idx[1], n);
-    vs_cohort_positions(p[0], idx[0], n, &o->map, &co->cm, &co->contig_start);
     co->n_sites = n;
     int nh = all_holdout->n, half = nh / 2, ncopy = (int)lround(fraction * train->n);
-    if (half < VS_ROC_MIN_N || train->n < VS_ROC_MIN_N)
-        vs_die("--self-test needs at least %d training samples and %d holdout samples (half filler, half "
-               "non-members); %s has %d and %s has %d", VS_ROC_MIN_N, 2 * VS_ROC_MIN_N, o->train, train->n,
-               o->holdout, nh);
-    if (ncopy < 1)
-        vs_die("--self-test %g copies no training sample of the %d in %s; give a larger fraction", fraction,
-               train->n, o->train);
     int *order = vs_rng_permutation(nh, o->seed, VS_RNG_RISK, 11);
     int *pick = vs_rng_permutation(train->n, o->seed, VS_RNG_RISK, 12);
     vs_geno_t *filler = vs_geno_subset(all_holdout, order, half);
@@ -580,14 +621,18 @@ int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp)
                          : control == CONTROL_PLANTED ? concat(filler, planted) : concat(filler, NULL);
         cohorts_view(&c, o);
         vs_risk_t *r = vs_calloc(1, sizeof *r);
-        run_attacks(r, &c, &run);
+        int failed = run_attacks(r, &c, &run, e) < 0;
         rows = r->n_rows;
         double expected = control == CONTROL_POSITIVE ? 0.5 + fraction / 2
                         : control == CONTROL_PLANTED ? 0.5 + (double)planted->n / train->n / 2 : 0.5;
-        failures += report_control(fp, control, r, expected);
+        if (!failed) failures += report_control(fp, control, r, expected);
         vs_risk_destroy(r);
         vs_geno_destroy(co->geno[VS_SYN]);
         co->geno[VS_SYN] = NULL;
+        if (failed) {
+            failures = -1;
+            break;
+        }
     }
     free_copies(&c);
     vs_geno_destroy(planted);

@@ -55,7 +55,8 @@ typedef struct {
     vs_unique_t unique;
 } vs_risk_t;
 
-vs_risk_t *vs_risk_run(const vs_risk_opts_t *o);
+/* NULL with an error when a cohort cannot be read or a shadow run fails. */
+vs_risk_t *vs_risk_run(const vs_risk_opts_t *o, vs_error_t *e);
 void vs_risk_tsv(const vs_risk_t *r, FILE *fp);
 /* On standard error: the worst group of each attack, the KING bands, AATS. */
 void vs_risk_summary(const vs_risk_t *r);
@@ -73,7 +74,7 @@ void vs_risk_destroy(vs_risk_t *r);
  * negative rows are judged with Bonferroni-adjusted intervals (95% for the
  * family of rows), since at 95% each one would show a signal by chance one
  * time in twenty.  Prints expected against observed; returns the number of
- * rows that did not behave as expected. */
-int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp);
+ * rows that did not behave as expected, or -1 with an error. */
+int vs_risk_self_test(const vs_risk_opts_t *o, double fraction, FILE *fp, vs_error_t *e);
 
 #endif

@@ -519,7 +519,7 @@ static int64_t markov_site_index(const markov_t *k, int contig, int64_t pos, con
     }
     for (int64_t s = lo; s < c->n_sites && c->site_pos[s] == pos; s++)
         if (!strcmp(c->site_ref[s], ref) && !strcmp(c->site_alt[s], alt)) return s;
-    vs_die("internal error: %s:%lld %s>%s is not a site of the markov model", c->name, (long long)pos, ref, alt);
+    vs_fatal("internal error: %s:%lld %s>%s is not a site of the markov model", c->name, (long long)pos, ref, alt);
 }
 
 /* Admixed haplotypes that entered a local-ancestry tract since the last
@@ -572,8 +572,8 @@ static void markov_site(markov_t *k, int contig, int64_t pos, const char *ref, c
         k->cur[h] = vs_markov_next(c, s, k->cur[h], a);
     }
     if (write && invalid)
-        vs_die("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early enough",
-               invalid, k->m->contigs[contig].name, (long long)pos);
+        vs_fatal("internal error: %d synthetic haplotypes have no state at %s:%lld; the run did not start early enough",
+                 invalid, k->m->contigs[contig].name, (long long)pos);
 }
 
 static void markov_destroy(markov_t *k)
@@ -591,9 +591,9 @@ static void markov_destroy(markov_t *k)
 /* --condition: each haplotype's target, and the haplotypes of every group
  * with each allele at each condition's site.  Dies when a group has none
  * with a haplotype's target allele. */
-static void plain_conditions(plain_t *s, const vs_sample_opts_t *o)
+static int plain_conditions(plain_t *s, const vs_sample_opts_t *o, vs_error_t *e)
 {
-    if (!o->n_cond) return;
+    if (!o->n_cond) return 0;
     s->cond = o->cond;
     s->cond_of_hap = vs_malloc((s->n_hap + 1) * sizeof *s->cond_of_hap);
     s->cond_allele = vs_calloc(s->n_hap + 1, 1);
@@ -619,10 +619,11 @@ static void plain_conditions(plain_t *s, const vs_sample_opts_t *o)
         if (ci < 0) continue;
         int gi = s->group_of_hap[h], slot = (ci * s->G + gi) * 2 + s->cond_allele[h];
         if (!s->n_carriers[slot])
-            vs_die("--condition %s: no haplotype of group %s carries %s there, so none can copy it; name a group "
-                   "that carries it with group=G",
-                   o->cond[ci].spec, s->m->groups[gi].name, s->cond_allele[h] ? o->cond[ci].alt : o->cond[ci].ref);
+            return vs_fail(e, "--condition %s: no haplotype of group %s carries %s there, so none can copy it; name "
+                              "a group that carries it with group=G", o->cond[ci].spec, s->m->groups[gi].name,
+                           s->cond_allele[h] ? o->cond[ci].alt : o->cond[ci].ref);
     }
+    return 0;
 }
 
 /* Admixed haplotypes entering a new local-ancestry tract at this site copy
@@ -648,7 +649,7 @@ static void enter_tracts(vs_sampler_t *s, int contig, int64_t pos)
 
 
 vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
-                             const vs_sample_opts_t *o)
+                             const vs_sample_opts_t *o, vs_error_t *e)
 {
     vs_sampler_t *s = vs_calloc(1, sizeof *s);
     s->o = *o;
@@ -661,7 +662,10 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
         s->alt_here = vs_malloc(s->p.n_hap + 1);
         return s;
     }
-    plain_conditions(&s->p, o);
+    if (plain_conditions(&s->p, o, e) < 0) {
+        vs_sampler_destroy(s);
+        return NULL;
+    }
     if (o->n_cond) {
         s->cond_key = vs_malloc(o->n_cond * sizeof *s->cond_key);
         for (int ci = 0; ci < o->n_cond; ci++)
@@ -669,8 +673,12 @@ vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, in
     }
     int *sample_group_of_hap = vs_malloc((s->p.n_hap + 1) * sizeof *sample_group_of_hap);
     for (int h = 0; h < s->p.n_hap; h++) sample_group_of_hap[h] = group_of_sample[h / 2];
-    if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, sample_group_of_hap, s->p.n_hap, o);
+    if (vs_sample_stateful(o)) s->k = vs_kcopy_new(m, s->p.group_of_hap, sample_group_of_hap, s->p.n_hap, o, e);
     free(sample_group_of_hap);
+    if (vs_sample_stateful(o) && !s->k) {
+        vs_sampler_destroy(s);
+        return NULL;
+    }
     if (admixed) {
         s->p.floor_x = vs_malloc((s->p.n_hap + 1) * sizeof *s->p.floor_x);
         s->p.tract_key = vs_calloc(s->p.n_hap + 1, sizeof *s->p.tract_key);
@@ -736,8 +744,8 @@ static void check_condition(const vs_sampler_t *s, int ci, const uint8_t *out)
 {
     for (int h = 0; h < s->p.n_hap; h++)
         if (s->p.cond_of_hap[h] == ci && out[h] != s->p.cond_allele[h])
-            vs_die("internal error: --condition %s: synthetic haplotype %d copied allele %d, not its target %d",
-                   s->o.cond[ci].spec, h, out[h], s->p.cond_allele[h]);
+            vs_fatal("internal error: --condition %s: synthetic haplotype %d copied allele %d, not its target %d",
+                     s->o.cond[ci].spec, h, out[h], s->p.cond_allele[h]);
 }
 
 /* No miscopy at the site of a haplotype's condition: the dosage is exact. */

@@ -80,13 +80,16 @@ typedef struct {
 
 typedef struct vs_sampler_t vs_sampler_t;
 
-/* group_of_sample: indices into o->groups (model groups first, then admixed ones). */
+/* group_of_sample: indices into o->groups (model groups first, then admixed
+ * ones).  NULL with an error when a group or a --condition target has too
+ * few carriers to copy from. */
 vs_sampler_t *vs_sampler_new(const vs_model_t *m, const int *group_of_sample, int n_samples,
-                             const vs_sample_opts_t *o);
+                             const vs_sample_opts_t *o, vs_error_t *e);
 /* Alleles of the 2 n_samples synthetic haplotypes at one site of model
  * contig `contig`; panel_alleles holds one 0/1 per panel haplotype.  Sites
  * come in map order; `write` is 0 for sites read only to reach the state of
- * the first written site (dies if a written site's state is not reached). */
+ * the first written site (a written site whose state is not reached is a
+ * bug, sent to vs_fatal). */
 void vs_sampler_site(vs_sampler_t *s, int contig, int64_t pos, const char *ref, const char *alt,
                      const uint8_t *panel_alleles, int write, uint8_t *out);
 /* The next site does not follow the last one in the panel (a gap between

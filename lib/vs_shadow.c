@@ -165,37 +165,11 @@ static const char *site_contig(const vs_panel_t *p, int64_t site)
     return "";
 }
 
-/* Runs the generator on a random half of the pool; appends the features and
- * labels of every pool genome against its output. */
-static void shadow_run(shadow_t *sh, int run)
+/* The pool genomes' features against the run's output syn, appended with
+ * their labels (the first n_in of order trained the generator). */
+static void add_features(shadow_t *sh, const vs_panel_t *syn, const int *order, const int64_t *const idx[2], int64_t m)
 {
     const vs_panel_t *p = sh->pool;
-    int *order = vs_rng_permutation(p->n_samples, sh->o->seed, VS_RNG_SHADOW, 0x5ad0 + (uint64_t)run);
-    char **in = vs_malloc((sh->n_in + 1) * sizeof *in);
-    for (int i = 0; i < sh->n_in; i++) in[i] = p->samples[order[i]];
-    char train[4096], out[4096], model[4096], n[32], seed[32];
-    snprintf(train, sizeof train, "%s/train%d.bcf", sh->dir, run);
-    snprintf(out, sizeof out, "%s/out%d", sh->dir, run);
-    snprintf(model, sizeof model, "%s/model%d.json", sh->dir, run);
-    snprintf(n, sizeof n, "%d", sh->o->n_syn);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(sh->o->seed + 1000 + run));
-    vs_vcf_subset(sh->o->pool, train, in, sh->n_in);
-    const char *pairs[] = { "train", train, "out", out, "n", n, "seed", seed, "groups", sh->o->groups ? sh->o->groups : "",
-                            "model", model, "dir", sh->dir, NULL };
-    char *cmd = vs_shadow_expand(sh->o->cmd, pairs);
-    vs_info("shadow run %d of %d: %s", run + 1, sh->o->runs, cmd);
-    int status = vs_run_shell(cmd);
-    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        vs_die("shadow run %d: the generator command failed (status %d): %s; run it by hand to see why", run + 1,
-               status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), cmd);
-    if (access(out, R_OK) != 0)
-        vs_die("shadow run %d: the generator command wrote nothing at {out} (%s): %s", run + 1, out, cmd);
-
-    vs_panel_t *syn = vs_cohort_read(out, 0);
-    vs_panel_t *both[2] = { (vs_panel_t *)p, syn };
-    int64_t *idx[2];
-    int64_t m = vs_match_sites(both, 2, idx);
-    if (m == 0) vs_die("shadow run %d: the output of %s shares no site with %s", run + 1, cmd, sh->o->pool);
     vs_geno_t *all = vs_geno_from_panel(p, idx[0], m), *sg = vs_geno_from_panel(syn, idx[1], m);
     vs_geno_t *gin = vs_geno_subset(all, order, sh->n_in);
     vs_geno_t *gout = vs_geno_subset(all, order + sh->n_in, p->n_samples - sh->n_in);
@@ -214,7 +188,6 @@ static void shadow_run(shadow_t *sh, int run)
     memcpy(sh->x + (size_t)sh->n * N_FEATURES, x, (size_t)n_run * N_FEATURES * sizeof *x);
     for (int i = 0; i < n_run; i++) sh->y[sh->n + i] = i < sh->n_in;
     sh->n += n_run;
-
     free(x);
     free(cm);
     free(contig_start);
@@ -222,30 +195,84 @@ static void shadow_run(shadow_t *sh, int run)
     vs_geno_destroy(sg);
     vs_geno_destroy(gin);
     vs_geno_destroy(gout);
-    for (int k = 0; k < 2; k++) free(idx[k]);
-    vs_panel_destroy(syn);
+}
+
+/* The generator's output for one run: its panel, or NULL with an error. */
+static vs_panel_t *generate(const shadow_t *sh, int run, const char *cmd, const char *out, vs_error_t *e)
+{
+    vs_info("shadow run %d of %d: %s", run + 1, sh->o->runs, cmd);
+    int status = vs_run_shell(cmd);
+    if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return vs_fail(e, "shadow run %d: the generator command failed (status %d): %s; run it by hand to see why",
+                       run + 1, status == -1 ? -1 : WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status),
+                       cmd), NULL;
+    if (access(out, R_OK) != 0)
+        return vs_fail(e, "shadow run %d: the generator command wrote nothing at {out} (%s): %s", run + 1, out, cmd),
+               NULL;
+    return vs_cohort_read(out, 0, e);
+}
+
+/* Runs the generator on a random half of the pool; appends the features and
+ * labels of every pool genome against its output.  0, or -1 with an error. */
+static int shadow_run(shadow_t *sh, int run, vs_error_t *e)
+{
+    const vs_panel_t *p = sh->pool;
+    int *order = vs_rng_permutation(p->n_samples, sh->o->seed, VS_RNG_SHADOW, 0x5ad0 + (uint64_t)run);
+    char **in = vs_malloc((sh->n_in + 1) * sizeof *in);
+    for (int i = 0; i < sh->n_in; i++) in[i] = p->samples[order[i]];
+    char train[4096], out[4096], model[4096], n[32], seed[32];
+    snprintf(train, sizeof train, "%s/train%d.bcf", sh->dir, run);
+    snprintf(out, sizeof out, "%s/out%d", sh->dir, run);
+    snprintf(model, sizeof model, "%s/model%d.json", sh->dir, run);
+    snprintf(n, sizeof n, "%d", sh->o->n_syn);
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)(sh->o->seed + 1000 + run));
+    const char *pairs[] = { "train", train, "out", out, "n", n, "seed", seed, "groups", sh->o->groups ? sh->o->groups : "",
+                            "model", model, "dir", sh->dir, NULL };
+    char *cmd = vs_shadow_expand(sh->o->cmd, pairs);
+    vs_panel_t *syn = vs_vcf_subset(sh->o->pool, train, in, sh->n_in, e) < 0 ? NULL : generate(sh, run, cmd, out, e);
+    int ret = syn ? 0 : -1;
+    if (syn) {
+        vs_panel_t *both[2] = { (vs_panel_t *)p, syn };
+        int64_t *idx[2];
+        int64_t m = vs_match_sites(both, 2, idx);
+        if (m == 0) ret = vs_fail(e, "shadow run %d: the output of %s shares no site with %s", run + 1, cmd, sh->o->pool);
+        else add_features(sh, syn, order, (const int64_t *const *)idx, m);
+        for (int k = 0; k < 2; k++) free(idx[k]);
+        vs_panel_destroy(syn);
+    }
     free(cmd);
     free(in);
     free(order);
     remove(train);
     remove(out);
     remove(model);
+    return ret;
 }
 
-void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_scores_t *s)
+int vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_scores_t *s, vs_error_t *e)
 {
     shadow_t sh = { .o = o };
-    sh.pool = vs_cohort_read(o->pool, 0);
+    if (!(sh.pool = vs_cohort_read(o->pool, 0, e))) return -1;
     sh.n_in = sh.pool->n_samples / 2;
+    int ret = 0;
     if (sh.n_in < VS_SHADOW_MIN_POOL / 2)
-        vs_die("the shadow pool %s has %d samples; the shadow attack needs at least %d (half of them train each "
-               "shadow run)", o->pool, sh.pool->n_samples, VS_SHADOW_MIN_POOL);
+        ret = vs_fail(e, "the shadow pool %s has %d samples; the shadow attack needs at least %d (half of them train "
+                         "each shadow run)", o->pool, sh.pool->n_samples, VS_SHADOW_MIN_POOL);
     int64_t *all = vs_malloc((sh.pool->n_sites + 1) * sizeof *all);
     for (int64_t j = 0; j < sh.pool->n_sites; j++) all[j] = j;
-    vs_cohort_positions(sh.pool, all, sh.pool->n_sites, &o->map, &sh.pool_cm, &sh.pool_start);
+    if (ret == 0) ret = vs_cohort_positions(sh.pool, all, sh.pool->n_sites, &o->map, &sh.pool_cm, &sh.pool_start, e);
     free(all);
-    sh.dir = vs_scratch_dir("the shadow runs");
-    for (int run = 0; run < o->runs; run++) shadow_run(&sh, run);
+    if (ret == 0 && !(sh.dir = vs_scratch_dir("the shadow runs", e))) ret = -1;
+    for (int run = 0; run < o->runs && ret == 0; run++) ret = shadow_run(&sh, run, e);
+    if (ret < 0) {
+        if (sh.dir) vs_scratch_remove(sh.dir);
+        free(sh.x);
+        free(sh.y);
+        free(sh.pool_cm);
+        free(sh.pool_start);
+        vs_panel_destroy(sh.pool);
+        return -1;
+    }
     double beta[N_FEATURES + 1];
     logistic(sh.x, sh.y, sh.n, beta);
     vs_info("shadow classifier: %.3f + %.3f ibd + %.3f dcr + %.3f king (standardised features, %d shadow genomes)",
@@ -264,4 +291,5 @@ void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_s
     free(sh.pool_cm);
     free(sh.pool_start);
     vs_panel_destroy(sh.pool);
+    return 0;
 }

@@ -42,9 +42,9 @@ typedef struct {
 } vs_shadow_opts_t;
 
 /* Scores d's training members and holdout non-members (higher: more likely
- * a member) against d->syn.  Dies with the command and its status when a
- * shadow run fails. */
-void vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_scores_t *s);
+ * a member) against d->syn.  -1 with an error naming the command and its
+ * status when a shadow run fails. */
+int vs_attack_shadow(const vs_attack_data_t *d, const vs_shadow_opts_t *o, vs_scores_t *s, vs_error_t *e);
 
 /* {key} placeholders of tmpl replaced by the values of keys (NULL-ended
  * pairs); a value is single-quoted for the shell, anything else in braces

@@ -30,48 +30,53 @@ static char **sample_names(const char *prefix, int n)
     return names;
 }
 
-static void check_panel_samples(const vs_model_t *m, vs_reader_t *r, const char *panel, char **names, int n)
+static int check_panel_samples(const vs_model_t *m, vs_reader_t *r, const char *panel, char **names, int n,
+                               vs_error_t *e)
 {
     int ns = vs_reader_n_samples(r);
     char **src = vs_reader_samples(r);
     char sha[65];
     vs_samples_sha(src, ns, sha);
     if (ns != m->n_samples || strcmp(sha, m->sample_sha))
-        vs_die("panel %s does not match the model: its %d samples are not the %d samples (sha256 %.12s...) "
-               "the model was fitted on; give vcf-synth the panel that was given to vcf-fit",
-               panel, ns, m->n_samples, m->sample_sha);
+        return vs_fail(e, "panel %s does not match the model: its %d samples are not the %d samples (sha256 %.12s...) "
+                          "the model was fitted on; give vcf-synth the panel that was given to vcf-fit",
+                       panel, ns, m->n_samples, m->sample_sha);
     khash_t(names) *set = kh_init(names);          /* never emit a source name, even by accident */
     for (int j = 0; j < ns; j++) {
         int absent;
         kh_put(names, set, src[j], &absent);
     }
-    for (int i = 0; i < n; i++)
+    int ret = 0;
+    for (int i = 0; i < n && ret == 0; i++)
         if (kh_get(names, set, names[i]) != kh_end(set))
-            vs_die("synthetic sample name %s is also a source sample name; choose another --prefix", names[i]);
+            ret = vs_fail(e, "synthetic sample name %s is also a source sample name; choose another --prefix", names[i]);
     kh_destroy(names, set);
+    return ret;
 }
 
-static void check_site(const vs_model_t *m, const char *panel, const vs_site_t *s, int k, int64_t *seen)
+static int check_site(const vs_model_t *m, const char *panel, const vs_site_t *s, int k, int64_t *seen, vs_error_t *e)
 {
     vs_loc_t loc = { panel, s->contig, s->pos, NULL };
     const char *hint = "give vcf-synth the panel that was given to vcf-fit";
-    if (k < 0) vs_die_at(&loc, hint, "panel does not match the model: the model has no contig %s", s->contig);
+    if (k < 0) return vs_fail_at(e, &loc, hint, "panel does not match the model: the model has no contig %s", s->contig);
     const vs_model_contig_t *c = &m->contigs[k];
     if (s->pos < c->first_pos || s->pos > c->last_pos || ++seen[k] > c->n_sites)
-        vs_die_at(&loc, hint, "panel does not match the model: this site is not among the model's %lld sites "
-                  "of %s (%lld-%lld)", (long long)c->n_sites, c->name, (long long)c->first_pos,
-                  (long long)c->last_pos);
+        return vs_fail_at(e, &loc, hint, "panel does not match the model: this site is not among the model's %lld "
+                          "sites of %s (%lld-%lld)", (long long)c->n_sites, c->name, (long long)c->first_pos,
+                          (long long)c->last_pos);
+    return 0;
 }
 
 /* Without -r/-t the whole panel was read: its site list must be the model's. */
-static void check_site_list(const vs_model_t *m, vs_reader_t *r, const char *panel)
+static int check_site_list(const vs_model_t *m, vs_reader_t *r, const char *panel, vs_error_t *e)
 {
     char sha[65];
     vs_reader_site_sha(r, sha);
     if (vs_reader_n_sites(r) != m->n_sites || strcmp(sha, m->site_sha))
-        vs_die("panel %s does not match the model: %lld sites with sha256 %.12s..., the model has %lld "
-               "sites with sha256 %.12s...; give vcf-synth the panel that was given to vcf-fit",
-               panel, (long long)vs_reader_n_sites(r), sha, (long long)m->n_sites, m->site_sha);
+        return vs_fail(e, "panel %s does not match the model: %lld sites with sha256 %.12s..., the model has %lld "
+                          "sites with sha256 %.12s...; give vcf-synth the panel that was given to vcf-fit",
+                       panel, (long long)vs_reader_n_sites(r), sha, (long long)m->n_sites, m->site_sha);
+    return 0;
 }
 
 /* --provenance: one line per copied piece.  It names source samples, so it
@@ -305,14 +310,15 @@ static const char *targets_name(const vs_read_opts_t *ro)
 /* A history-dependent sampler must see every site from a burn-in before the
  * first site it writes: regions are read from earlier and the sites outside
  * them not written; targets are applied to the output, not to the reading. */
-static void plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs_read_opts_t *ro,
-                      const vs_sample_opts_t *so)
+static int plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs_read_opts_t *ro,
+                     const vs_sample_opts_t *so, vs_error_t *e)
 {
     memset(p, 0, sizeof *p);
     p->read = *ro;
     int stateful = vs_sample_stateful(so);
     if (ro->regions) {
-        vs_where_t *each = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro));
+        vs_where_t *each = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro), e);
+        if (!each) return -1;
         const char *contig;
         int64_t beg, end;
         while (vs_where_next(each, &contig, &beg, &end))
@@ -326,13 +332,14 @@ static void plan_init(plan_t *p, const vs_model_t *m, const char *panel, const v
             p->read_regions = ks.s;
             p->read.regions = p->read_regions ? p->read_regions : ro->regions;
             p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
-            p->regions = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro));
+            p->regions = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro), e);
         }
     }
     if (ro->targets && stateful) {
         p->read.targets = NULL;
-        p->targets = vs_where_new(ro->targets, ro->targets_is_file, targets_name(ro));
+        if (!(p->targets = vs_where_new(ro->targets, ro->targets_is_file, targets_name(ro), e))) return -1;
     }
+    return 0;
 }
 
 static void plan_free(plan_t *p)
@@ -355,15 +362,18 @@ static int span_of(const plan_t *p, int i, const vs_site_t *s)
 
 /* Each condition's record, read from the indexed panel: its place on the
  * model's map and every panel haplotype's allele. */
-static void condition_alleles(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, vs_condition_t *c)
+static int condition_alleles(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, vs_condition_t *c,
+                             vs_error_t *e)
 {
-    vs_condition_locate(m, c);
+    if (vs_condition_locate(m, c, e) < 0) return -1;
     char region[512];
     snprintf(region, sizeof region, "%s:%lld-%lld", c->contig, (long long)c->pos, (long long)c->pos);
     vs_read_opts_t one = { .regions = region, .skip_multiallelic = ro->skip_multiallelic };
-    vs_reader_t *r = vs_reader_open(panel, &one);
+    vs_reader_t *r = vs_reader_open(panel, &one, e);
+    if (!r) return -1;
     vs_site_t s;
-    while (vs_reader_next(r, &s))
+    int ret;
+    while ((ret = vs_reader_next(r, &s, e)) > 0)
         if (s.pos == c->pos && !strcmp(s.ref, c->ref) && !strcmp(s.alt, c->alt)) {
             size_t n = 2 * (size_t)vs_reader_n_samples(r);
             c->panel_alleles = vs_malloc(n);
@@ -371,9 +381,12 @@ static void condition_alleles(const vs_model_t *m, const char *panel, const vs_r
             break;
         }
     vs_reader_close(r);
+    if (ret < 0) return -1;
     if (!c->panel_alleles)
-        vs_die("--condition %s: %s has no biallelic record %s:%lld %s>%s (split multi-allelic records with "
-               "'bcftools norm -m-' before vcf-fit)", c->spec, panel, c->contig, (long long)c->pos, c->ref, c->alt);
+        return vs_fail(e, "--condition %s: %s has no biallelic record %s:%lld %s>%s (split multi-allelic records with "
+                          "'bcftools norm -m-' before vcf-fit)", c->spec, panel, c->contig, (long long)c->pos, c->ref,
+                       c->alt);
+    return 0;
 }
 
 /* Condition="SPEC" for the ##SAMPLE line of each conditioned sample. */
@@ -392,15 +405,12 @@ static char **condition_meta(const vs_synth_opts_t *o, const int *cond_of_sample
 
 /* ---------- where the sites come from ---------- */
 
-static void source_open(source_t *src, const vs_model_t *m, const char *panel, const plan_t *plan)
+static int source_open(source_t *src, const vs_model_t *m, const char *panel, const plan_t *plan, vs_error_t *e)
 {
     memset(src, 0, sizeof *src);
     src->m = m;
     src->plan = plan;
-    if (!m->markov) {
-        src->r = vs_reader_open(panel, &plan->read);
-        return;
-    }
+    if (!m->markov) return (src->r = vs_reader_open(panel, &plan->read, e)) ? 0 : -1;
     src->hdr = bcf_hdr_init("w");
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
@@ -409,8 +419,9 @@ static void source_open(source_t *src, const vs_model_t *m, const char *panel, c
     src->rec = bcf_init();
     for (int i = 0; i < plan->n_spans; i++)
         if (vs_model_find_contig(m, plan->spans[i].contig) < 0)
-            vs_die("%s names contig %s, which the model does not have; its contigs are those of the panel it was "
-                   "fitted on", regions_name(&plan->read), plan->spans[i].contig);
+            return vs_fail(e, "%s names contig %s, which the model does not have; its contigs are those of the panel "
+                              "it was fitted on", regions_name(&plan->read), plan->spans[i].contig);
+    return 0;
 }
 
 static const bcf_hdr_t *source_header(const source_t *src) { return src->r ? vs_reader_header(src->r) : src->hdr; }
@@ -439,9 +450,9 @@ static int model_next(source_t *src, vs_site_t *site)
     }
 }
 
-static int source_next(source_t *src, vs_site_t *site)
+static int source_next(source_t *src, vs_site_t *site, vs_error_t *e)
 {
-    return src->r ? vs_reader_next(src->r, site) : model_next(src, site);
+    return src->r ? vs_reader_next(src->r, site, e) : model_next(src, site);
 }
 
 static int64_t source_n_read(const source_t *src) { return src->r ? vs_reader_n_sites(src->r) : src->n_read; }
@@ -471,7 +482,7 @@ typedef struct {
 } run_t;
 
 /* Samples one site, and writes it unless it lies outside what was asked for. */
-static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
+static int run_site(run_t *u, plan_t *p, const vs_site_t *s, vs_error_t *e)
 {
     if (s->contig != u->contig_name) {
         int k = vs_model_find_contig(u->m, s->contig);
@@ -483,7 +494,7 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
         u->contig = k;
         u->contig_name = s->contig;
     }
-    check_site(u->m, u->panel, s, u->contig, u->seen);
+    if (check_site(u->m, u->panel, s, u->contig, u->seen, e) < 0) return -1;
     int span = p->n_spans ? span_of(p, p->cur, s) : 0;
     if (span != p->cur) {
         vs_sampler_gap(u->smp);
@@ -500,6 +511,7 @@ static void run_site(run_t *u, plan_t *p, const vs_site_t *s)
         tracts_site(u->tracts, u->smp, u->contig, s->pos);
         u->written++;
     }
+    return 0;
 }
 
 /* The knobs the cohort was made with, kept in every output header (with or
@@ -563,7 +575,108 @@ static int compressing_threads(const vs_synth_opts_t *o)
     return vs_output_compressed(o->otype, o->output) ? o->threads / 2 : 0;
 }
 
-void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o)
+/* The output header: the source's, less its samples and provenance, with
+ * the synthetic samples, the model's contigs and the run's settings. */
+static bcf_hdr_t *synthetic_header(const source_t *src, const vs_model_t *m, const vs_synth_opts_t *o, char **names,
+                                   const char **group_names, const int *cond_of_sample)
+{
+    char **cond_meta = condition_meta(o, cond_of_sample);
+    bcf_hdr_t *hdr = vs_hdr_synthetic(source_header(src), names, group_names, (const char **)cond_meta, o->n, m->sha,
+                                      o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
+    vs_free_strings(cond_meta, o->n);
+    char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
+    for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
+    vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
+    free(contigs);
+    privacy_header(hdr, o, m);
+    admix_header(hdr, o, m);
+    condition_header(hdr, o, m, cond_of_sample);
+    return hdr;
+}
+
+/* Every site through the sampler, and the written ones out: 0, or -1 with an error. */
+static int synthesise(run_t *u, plan_t *plan, source_t *src, const vs_synth_opts_t *o, vs_error_t *e)
+{
+    int show = !vs_quiet() && (o->progress || isatty(2)), ret;
+    time_t start = time(NULL);
+    vs_site_t site;
+    while ((ret = source_next(src, &site, e)) > 0) {
+        if (run_site(u, plan, &site, e) < 0) return -1;
+        if (show && source_n_read(src) % 1000 == 0) progress(source_n_read(src), u->m->n_sites, start, 0);
+    }
+    if (ret < 0) return -1;
+    if (show) progress(source_n_read(src), source_n_read(src), start, 1);
+    if (src->r && !plan->read.regions && !plan->read.targets && check_site_list(u->m, src->r, u->panel, e) < 0)
+        return -1;
+    if (u->written == 0) vs_warn("no panel sites in the requested regions; the output has no records");
+    vs_sampler_finish(u->smp);
+    if (u->contig >= 0) provenance_write(u->prov, u->smp, u->m, u->contig);
+    return 0;
+}
+
+/* The samples' groups, their conditions, the header, the sampler and the
+ * run: 0, or -1 with an error (the outputs are then the caller's to discard). */
+static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_opts_t *o, plan_t *plan,
+                        source_t *src, char **names, vs_pool_t *pool, vs_error_t *e)
+{
+    vs_groupset_t model_groups = { m, NULL, 0 };
+    const vs_groupset_t *gs = o->groups ? o->groups : &model_groups;
+    int *group = vs_mix_assign(vs_groupset_size(gs), o->shares, o->n, o->sample.seed);
+    int *cond_of_sample = vs_condition_assign(o->cond, o->n_cond, group, o->n, m->n_groups, o->sample.seed, e);
+    if (!cond_of_sample) {
+        free(group);
+        return -1;
+    }
+    const char **group_names = vs_malloc(o->n * sizeof *group_names);
+    for (int i = 0; i < o->n; i++) group_names[i] = vs_groupset_name(gs, group[i]);
+    bcf_hdr_t *full = synthetic_header(src, m, o, names, group_names, cond_of_sample);
+    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
+    vs_vcfw_index(w, o->write_index, o->threads);
+    vs_vcfw_header(w, full);
+    bcf_hdr_t *hdr = vs_hdr_lean(full);       /* written: its ##SAMPLE lines are no longer needed */
+    bcf_hdr_destroy(full);
+#ifdef __GLIBC__
+    malloc_trim(0);       /* hand the header's million small blocks back before the sampler's arrays */
+#endif
+    vs_sample_opts_t so = o->sample;
+    so.provenance = o->provenance != NULL;
+    so.groups = gs;
+    so.cond = o->cond;
+    so.n_cond = o->n_cond;
+    so.cond_of_sample = cond_of_sample;
+    so.markov = m->markov;
+    vs_sampler_t *smp = vs_sampler_new(m, group, o->n, &so, e);
+    provenance_t prov = { 0 };
+    tracts_t tracts = { 0 };
+    run_t u = { m, panel, smp, &prov, &tracts, w, hdr, 2 * o->n,
+                vs_malloc(2 * (size_t)o->n), vs_calloc(m->n_contigs, sizeof *u.seen), 0, -1, NULL };
+    int ret = smp ? 0 : -1;
+    if (smp) {
+        provenance_open(&prov, o->provenance, names, src->r ? vs_reader_samples(src->r) : NULL);
+        tracts_open(&tracts, o->local_ancestry, names, m, smp);
+        ret = synthesise(&u, plan, src, o, e);
+    }
+    if (ret == 0) {
+        tracts_close(&tracts, smp);
+        if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
+        vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
+        if (vs_sampler_second_alts(smp))
+            vs_info("%lld alleles at split multi-allelic positions written as REF: a haplotype carries one ALT per "
+                    "position", (long long)vs_sampler_second_alts(smp));
+    }
+    vs_vcfw_close(w);                         /* on an error too: its file is never committed */
+    vs_sampler_destroy(smp);
+    bcf_hdr_destroy(hdr);
+    free(group);
+    free(group_names);
+    free(cond_of_sample);
+    free(u.alleles);
+    free(u.seen);
+    return ret;
+}
+
+int vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o,
+                 vs_error_t *e)
 {
     int n_compress = compressing_threads(o);
     vs_pool_t *pool = vs_pool_new(n_compress);
@@ -575,87 +688,19 @@ void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *
     vs_sample_opts_t kind = o->sample;
     kind.markov = m->markov;
     plan_t plan;
-    plan_init(&plan, m, panel, ro, &kind);
-    source_t src;
-    source_open(&src, m, panel, &plan);
-    vs_reader_t *r = src.r;
-    if (plan.targets)         /* the reader checked the regions */
-        vs_where_check_contigs(plan.targets, source_header(&src), m->markov ? "the model" : panel, targets_name(ro));
+    source_t src = { 0 };
     char **names = sample_names(o->prefix, o->n);
-    if (r) check_panel_samples(m, r, panel, names, o->n);
-    vs_groupset_t model_groups = { m, NULL, 0 };
-    const vs_groupset_t *gs = o->groups ? o->groups : &model_groups;
-    int *group = vs_mix_assign(vs_groupset_size(gs), o->shares, o->n, o->sample.seed);
-    const char **group_names = vs_malloc(o->n * sizeof *group_names);
-    for (int i = 0; i < o->n; i++) group_names[i] = vs_groupset_name(gs, group[i]);
-    for (int ci = 0; ci < o->n_cond; ci++) condition_alleles(m, panel, ro, &o->cond[ci]);
-    int *cond_of_sample = vs_condition_assign(o->cond, o->n_cond, group, o->n, m->n_groups, o->sample.seed);
-    char **cond_meta = condition_meta(o, cond_of_sample);
-
-    bcf_hdr_t *hdr = vs_hdr_synthetic(source_header(&src), names, group_names, (const char **)cond_meta, o->n, m->sha,
-                                      o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
-    char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
-    for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
-    vs_hdr_add_contigs(hdr, contigs, m->n_contigs);
-    free(contigs);
-    privacy_header(hdr, o, m);
-    admix_header(hdr, o, m);
-    condition_header(hdr, o, m, cond_of_sample);
-    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
-    vs_vcfw_index(w, o->write_index, o->threads);
-    vs_vcfw_header(w, hdr);
-    bcf_hdr_t *full = hdr;                     /* written: its ##SAMPLE lines are no longer needed */
-    hdr = vs_hdr_lean(full);
-    bcf_hdr_destroy(full);
-#ifdef __GLIBC__
-    malloc_trim(0);       /* hand the header's million small blocks back before the sampler's arrays */
-#endif
-
-    vs_sample_opts_t so = o->sample;
-    so.provenance = o->provenance != NULL;
-    so.groups = gs;
-    so.cond = o->cond;
-    so.n_cond = o->n_cond;
-    so.cond_of_sample = cond_of_sample;
-    provenance_t prov;
-    so.markov = m->markov;
-    provenance_open(&prov, o->provenance, names, r ? vs_reader_samples(r) : NULL);
-    vs_sampler_t *smp = vs_sampler_new(m, group, o->n, &so);
-    tracts_t tracts;
-    tracts_open(&tracts, o->local_ancestry, names, m, smp);
-    run_t u = { m, panel, smp, &prov, &tracts, w, hdr, 2 * o->n,
-                vs_malloc(2 * (size_t)o->n), vs_calloc(m->n_contigs, sizeof *u.seen), 0, -1, NULL };
-    int show = !vs_quiet() && (o->progress || isatty(2));
-    time_t start = time(NULL);
-    vs_site_t site;
-    while (source_next(&src, &site)) {
-        run_site(&u, &plan, &site);
-        if (show && source_n_read(&src) % 1000 == 0) progress(source_n_read(&src), m->n_sites, start, 0);
-    }
-    if (show) progress(source_n_read(&src), source_n_read(&src), start, 1);
-    if (r && !ro->regions && !ro->targets) check_site_list(m, r, panel);
-    if (u.written == 0) vs_warn("no panel sites in the requested regions; the output has no records");
-    vs_sampler_finish(u.smp);
-    if (u.contig >= 0) provenance_write(&prov, u.smp, m, u.contig);
-    tracts_close(&tracts, u.smp);
-    vs_vcfw_close(w);
-    if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
-    vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
-    if (vs_sampler_second_alts(u.smp))
-        vs_info("%lld alleles at split multi-allelic positions written as REF: a haplotype carries one ALT per "
-                "position", (long long)vs_sampler_second_alts(u.smp));
-
-    vs_sampler_destroy(u.smp);
-    bcf_hdr_destroy(hdr);
+    int ret = plan_init(&plan, m, panel, ro, &kind, e);
+    if (ret == 0) ret = source_open(&src, m, panel, &plan, e);
+    if (ret == 0 && plan.targets)         /* the reader checked the regions */
+        ret = vs_where_check_contigs(plan.targets, source_header(&src), m->markov ? "the model" : panel,
+                                     targets_name(ro), e);
+    if (ret == 0 && src.r) ret = check_panel_samples(m, src.r, panel, names, o->n, e);
+    for (int ci = 0; ci < o->n_cond && ret == 0; ci++) ret = condition_alleles(m, panel, ro, &o->cond[ci], e);
+    if (ret == 0) ret = write_cohort(m, panel, o, &plan, &src, names, pool, e);
     source_close(&src);
     vs_pool_destroy(pool);
     plan_free(&plan);
-    for (int i = 0; i < o->n; i++) free(names[i]);
-    free(names);
-    free(group);
-    free(group_names);
-    free(cond_of_sample);
-    vs_free_strings(cond_meta, o->n);
-    free(u.alleles);
-    free(u.seen);
+    vs_free_strings(names, o->n);
+    return ret;
 }

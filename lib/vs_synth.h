@@ -27,6 +27,10 @@ typedef struct {
     const char *model_path;
 } vs_synth_opts_t;
 
-void vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o);
+/* 0, or -1 with an error naming the file, contig, position and sample where
+ * they apply (the run's unfinished outputs are then left to the caller:
+ * a tool's exit removes them). */
+int vs_synth_run(const vs_model_t *m, const char *panel, const vs_read_opts_t *ro, const vs_synth_opts_t *o,
+                 vs_error_t *e);
 
 #endif

@@ -58,10 +58,10 @@ struct vs_reader_t {
 
 /* A sample named twice on the #CHROM line of a text VCF, which htslib
  * reports only as "could not parse header". */
-static void refuse_duplicate_samples(const char *fname)
+static int refuse_duplicate_samples(const char *fname, vs_error_t *e)
 {
     gzFile fp = gzopen(fname, "r");
-    if (!fp) return;
+    if (!fp) return 0;
     kstring_t line = { 0, 0, NULL };
     char buf[65536];
     int found = 0;
@@ -73,59 +73,61 @@ static void refuse_duplicate_samples(const char *fname)
         if (!found) line.l = 0;
     }
     gzclose(fp);
-    if (!found) { free(line.s); return; }
+    if (!found) { free(line.s); return 0; }
     line.s[strcspn(line.s, "\r\n")] = 0;
     khash_t(str2int) *seen = kh_init(str2int);
     char *save = NULL;
-    int col = 0;
-    for (char *t = strtok_r(line.s, "\t", &save); t; t = strtok_r(NULL, "\t", &save), col++) {
+    int col = 0, failed = 0;
+    for (char *t = strtok_r(line.s, "\t", &save); t && !failed; t = strtok_r(NULL, "\t", &save), col++) {
         if (col < 9) continue;
         int ret;
         khiter_t k = kh_put(str2int, seen, t, &ret);
         if (!ret) {
             vs_loc_t loc = { fname, NULL, -1, t };
-            vs_die_at(&loc, "sample names must be unique: rename one with 'bcftools reheader -s'",
-                      "the #CHROM line names a sample twice (columns %d and %d)", kh_val(seen, k) + 1, col + 1);
+            failed = vs_fail_at(e, &loc, "sample names must be unique: rename one with 'bcftools reheader -s'",
+                                "the #CHROM line names a sample twice (columns %d and %d)", kh_val(seen, k) + 1,
+                                col + 1);
         }
         kh_val(seen, k) = col;
     }
     kh_destroy(str2int, seen);
     free(line.s);
+    return failed;
 }
 
-/* htslib only says "unknown file type"; look at the text to say why. */
-static void explain_open_failure(const char *fname, int errnum)
+/* htslib only says "unknown file type"; look at the text to say why.  -1. */
+static int explain_open_failure(const char *fname, int errnum, vs_error_t *e)
 {
     vs_loc_t loc = { fname, NULL, -1, NULL };
     struct stat st;
     if (strcmp(fname, "-") && stat(fname, &st) != 0)
-        vs_die_at(&loc, NULL, "cannot open input: %s", strerror(errno));
+        return vs_fail_at(e, &loc, NULL, "cannot open input: %s", strerror(errno));
     if (strcmp(fname, "-") != 0) {
         gzFile fp = gzopen(fname, "r");
         char buf[16] = "";
         int n = fp ? gzread(fp, buf, sizeof buf - 1) : -1;
         if (fp) gzclose(fp);
         if (n == 0)
-            vs_die_at(&loc, "check that the upstream step wrote its output", "the input is empty");
+            return vs_fail_at(e, &loc, "check that the upstream step wrote its output", "the input is empty");
         if (n > 0 && strncmp(buf, "#CHROM", 6) == 0)
-            vs_die_at(&loc, "add a '##fileformat=VCFv4.2' line first, e.g. "
-                      "(echo '##fileformat=VCFv4.2'; zcat FILE) | bgzip > fixed.vcf.gz",
-                      "the VCF has no ## meta-information lines (it starts at #CHROM)");
-        if (n > 0 && buf[0] == '#') refuse_duplicate_samples(fname);
+            return vs_fail_at(e, &loc, "add a '##fileformat=VCFv4.2' line first, e.g. "
+                                       "(echo '##fileformat=VCFv4.2'; zcat FILE) | bgzip > fixed.vcf.gz",
+                              "the VCF has no ## meta-information lines (it starts at #CHROM)");
+        if (n > 0 && buf[0] == '#' && refuse_duplicate_samples(fname, e) < 0) return -1;
     }
-    vs_die_at(&loc, "the input must be VCF, bgzipped VCF or BCF", "cannot read input: %s",
-              bcf_sr_strerror(errnum));
+    return vs_fail_at(e, &loc, "the input must be VCF, bgzipped VCF or BCF", "cannot read input: %s",
+                      bcf_sr_strerror(errnum));
 }
 
 /* htslib reads plain, gzip and BGZF files; on some others (xz) it aborts.
  * Look at the first bytes before it does. */
-static void refuse_unsupported_compression(const char *fname)
+static int refuse_unsupported_compression(const char *fname, vs_error_t *e)
 {
     static const struct { const char *name, *magic; size_t len; } kinds[] = {
         { "xz", "\xFD" "7zXZ\0", 6 }, { "bzip2", "BZh", 3 }, { "zstd", "\x28\xB5\x2F\xFD", 4 },
     };
     struct stat st;
-    if (!strcmp(fname, "-") || stat(fname, &st) != 0 || !S_ISREG(st.st_mode)) return;
+    if (!strcmp(fname, "-") || stat(fname, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
     FILE *fp = fopen(fname, "rb");
     unsigned char buf[8] = { 0 };
     size_t n = fp ? fread(buf, 1, sizeof buf, fp) : 0;
@@ -136,29 +138,31 @@ static void refuse_unsupported_compression(const char *fname)
             snprintf(hint, sizeof hint, "recompress it with bgzip, e.g. %s -dc FILE | bgzip > FILE.vcf.gz",
                      kinds[k].name);
             vs_loc_t loc = { fname, NULL, -1, NULL };
-            vs_die_at(&loc, hint, "the input is %s-compressed, which htslib cannot read", kinds[k].name);
+            return vs_fail_at(e, &loc, hint, "the input is %s-compressed, which htslib cannot read", kinds[k].name);
         }
+    return 0;
 }
 
-/* htslib could not read regions or targets (what: "-R/--regions-file"): say why. */
-static void bad_regions(const char *what, const char *spec, int is_file)
+/* htslib could not read regions or targets (what: "-R/--regions-file"): say why.  -1. */
+static int bad_regions(const char *what, const char *spec, int is_file, vs_error_t *e)
 {
     if (!is_file)
-        vs_die_at(NULL, "write regions as CHR, CHR:BEG or CHR:BEG-END, comma-separated", "cannot parse %s '%s'", what,
-                  spec);
+        return vs_fail_at(e, NULL, "write regions as CHR, CHR:BEG or CHR:BEG-END, comma-separated",
+                          "cannot parse %s '%s'", what, spec);
     vs_loc_t loc = { spec, NULL, -1, NULL };
     struct stat st;
-    if (stat(spec, &st) != 0) vs_die_at(&loc, NULL, "cannot open %s: %s", what, strerror(errno));
-    if (S_ISDIR(st.st_mode)) vs_die_at(&loc, "give a BED or CHR POS file", "%s is a directory", what);
-    vs_die_at(&loc, "give BED lines (CHR BEG END, 0-based) or CHR POS[-END] lines; '#' lines are skipped",
-              "%s holds no region htslib can read (empty, or not tab-separated columns)", what);
+    if (stat(spec, &st) != 0) return vs_fail_at(e, &loc, NULL, "cannot open %s: %s", what, strerror(errno));
+    if (S_ISDIR(st.st_mode)) return vs_fail_at(e, &loc, "give a BED or CHR POS file", "%s is a directory", what);
+    return vs_fail_at(e, &loc, "give BED lines (CHR BEG END, 0-based) or CHR POS[-END] lines; '#' lines are skipped",
+                      "%s holds no region htslib can read (empty, or not tab-separated columns)", what);
 }
 
 /* A region on a contig the panel does not have would select nothing, and a
  * scatter job would lose that contig without a word (chr1 against 1). */
-static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *reg, const char *fname, const char *what)
+static int check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *reg, const char *fname, const char *what,
+                                vs_error_t *e)
 {
-    if (!reg || hdr->n[BCF_DT_CTG] == 0) return;   /* no ##contig lines: nothing to check against */
+    if (!reg || hdr->n[BCF_DT_CTG] == 0) return 0;   /* no ##contig lines: nothing to check against */
     for (int i = 0; i < reg->nseqs; i++) {
         const char *c = reg->seq_names[i];
         if (bcf_hdr_name2id(hdr, c) >= 0) continue;
@@ -169,8 +173,9 @@ static void check_region_contigs(const bcf_hdr_t *hdr, const bcf_sr_regions_t *r
         if (bcf_hdr_name2id(hdr, alt) >= 0) snprintf(hint, sizeof hint, "the panel calls it %s", alt);
         else snprintf(hint, sizeof hint, "list the panel's contigs with: bcftools index -s %s", fname);
         vs_loc_t loc = { fname, NULL, -1, NULL };
-        vs_die_at(&loc, hint, "%s name contig %s, which the panel does not have", what, c);
+        return vs_fail_at(e, &loc, hint, "%s name contig %s, which the panel does not have", what, c);
     }
+    return 0;
 }
 
 /* The records of contig:lo-hi (by POS): the last biallelic one's position
@@ -202,44 +207,64 @@ int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t
     }
 }
 
-vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o)
+/* The readers' regions and targets: 0, or -1 with an error. */
+static int set_regions(vs_reader_t *r, const vs_read_opts_t *o, vs_error_t *e)
 {
-    refuse_unsupported_compression(fname);
+    if (o->regions) {
+        bcf_sr_set_opt(r->sr, BCF_SR_REQUIRE_IDX);
+        /* a record belongs to the region holding its POS, so chunks partition records */
+        bcf_sr_set_opt(r->sr, BCF_SR_REGIONS_OVERLAP, 0);
+        if (bcf_sr_set_regions(r->sr, o->regions, o->regions_is_file) < 0)
+            return bad_regions(o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", o->regions,
+                               o->regions_is_file, e);
+    }
+    if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
+        return bad_regions(o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", o->targets,
+                           o->targets_is_file, e);
+    return 0;
+}
+
+/* The file, its header and what vcfsynth needs of it: 0, or -1 with an error. */
+static int open_panel(vs_reader_t *r, const char *fname, const vs_read_opts_t *o, vs_error_t *e)
+{
+    vs_loc_t loc = { fname, NULL, -1, NULL };
+    if (o->pool) r->sr->p = vs_pool_hts(o->pool);   /* bcf_sr_add_reader hands it to the file */
+    else if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
+    r->shared_pool = o->pool != NULL;
+    if (!bcf_sr_add_reader(r->sr, fname)) {
+        if (r->sr->errnum == idx_load_failed)
+            return vs_fail_at(e, &loc, "index it with 'bcftools index' (or use -t, which streams)",
+                              "-r/--regions needs an index, and none could be loaded");
+        return explain_open_failure(fname, r->sr->errnum, e);
+    }
+    r->hdr = bcf_sr_get_header(r->sr, 0);
+    if (check_region_contigs(r->hdr, r->sr->regions, fname,
+                             o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", e) < 0 ||
+        check_region_contigs(r->hdr, r->sr->targets, fname,
+                             o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", e) < 0)
+        return -1;
+    r->n_samples = bcf_hdr_nsamples(r->hdr);
+    if (r->n_samples == 0)
+        return vs_fail_at(e, &loc, "vcfsynth needs the genotypes of a phased panel", "the input has no samples");
+    int gt_id = bcf_hdr_id2int(r->hdr, BCF_DT_ID, "GT");
+    if (gt_id < 0 || !bcf_hdr_idinfo_exists(r->hdr, BCF_HL_FMT, gt_id))
+        return vs_fail_at(e, &loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
+    return 0;
+}
+
+vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *o, vs_error_t *e)
+{
+    if (refuse_unsupported_compression(fname, e) < 0) return NULL;
     vs_reader_t *r = vs_calloc(1, sizeof *r);
     r->fname = vs_strdup(fname);
     r->skip_multiallelic = o->skip_multiallelic;
     r->allow_unphased = o->allow_unphased;
     r->all_phased = 1;
     r->sr = bcf_sr_init();
-    vs_loc_t loc = { fname, NULL, -1, NULL };
-    if (o->regions) {
-        bcf_sr_set_opt(r->sr, BCF_SR_REQUIRE_IDX);
-        /* a record belongs to the region holding its POS, so chunks partition records */
-        bcf_sr_set_opt(r->sr, BCF_SR_REGIONS_OVERLAP, 0);
-        if (bcf_sr_set_regions(r->sr, o->regions, o->regions_is_file) < 0)
-            bad_regions(o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", o->regions,
-                        o->regions_is_file);
+    if (set_regions(r, o, e) < 0 || open_panel(r, fname, o, e) < 0) {
+        vs_reader_close(r);
+        return NULL;
     }
-    if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
-        bad_regions(o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", o->targets, o->targets_is_file);
-    if (o->pool) r->sr->p = vs_pool_hts(o->pool);   /* bcf_sr_add_reader hands it to the file */
-    else if (o->threads > 1) bcf_sr_set_threads(r->sr, o->threads);
-    r->shared_pool = o->pool != NULL;
-    if (!bcf_sr_add_reader(r->sr, fname)) {
-        if (r->sr->errnum == idx_load_failed)
-            vs_die_at(&loc, "index it with 'bcftools index' (or use -t, which streams)",
-                      "-r/--regions needs an index, and none could be loaded");
-        explain_open_failure(fname, r->sr->errnum);
-    }
-    r->hdr = bcf_sr_get_header(r->sr, 0);
-    check_region_contigs(r->hdr, r->sr->regions, fname, o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions");
-    check_region_contigs(r->hdr, r->sr->targets, fname, o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets");
-    r->n_samples = bcf_hdr_nsamples(r->hdr);
-    if (r->n_samples == 0)
-        vs_die_at(&loc, "vcfsynth needs the genotypes of a phased panel", "the input has no samples");
-    int gt_id = bcf_hdr_id2int(r->hdr, BCF_DT_ID, "GT");
-    if (gt_id < 0 || !bcf_hdr_idinfo_exists(r->hdr, BCF_HL_FMT, gt_id))
-        vs_die_at(&loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
     r->n_hap = 2 * r->n_samples;
     r->alleles = vs_malloc(r->n_hap);
     r->last_rid = -1;
@@ -305,63 +330,65 @@ static int contig_seen_again(contig_set_t *c, int rid)
     return again;
 }
 
-static void check_order(vs_reader_t *r, bcf1_t *rec)
+static int check_order(vs_reader_t *r, bcf1_t *rec, vs_error_t *e)
 {
     const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
     int64_t pos = rec->pos + 1;
     vs_loc_t loc = { r->fname, contig, pos, NULL };
     if (rec->rid == r->last_rid) {
         if (rec->pos < r->last_pos)
-            vs_die_at(&loc, "sort it with 'bcftools sort'",
-                      "records are not sorted: position %lld comes after %lld",
-                      (long long)pos, (long long)r->last_pos + 1);
+            return vs_fail_at(e, &loc, "sort it with 'bcftools sort'",
+                              "records are not sorted: position %lld comes after %lld",
+                              (long long)pos, (long long)r->last_pos + 1);
     } else {
         if (contig_seen_again(&r->contigs_met, rec->rid))
-            vs_die_at(&loc, "sort it with 'bcftools sort'",
-                      "records are not sorted: contig %s appears again after %s", contig,
-                      bcf_hdr_id2name(r->hdr, r->last_rid));
+            return vs_fail_at(e, &loc, "sort it with 'bcftools sort'",
+                              "records are not sorted: contig %s appears again after %s", contig,
+                              bcf_hdr_id2name(r->hdr, r->last_rid));
         r->last_rid = rec->rid;
         begin_contig(r, contig, pos);
     }
     r->last_pos = rec->pos;
+    return 0;
 }
 
 /* ---------- one record ---------- */
 
-static void decode_genotypes(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *at)
+static int decode_genotypes(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *at, vs_error_t *e)
 {
     int ngt = bcf_get_genotypes(r->hdr, rec, &r->gt, &r->mgt);
     vs_loc_t loc = *at;
-    if (ngt <= 0)
-        vs_die_at(&loc, "every record needs FORMAT/GT", "the record has no genotypes");
+    if (ngt <= 0) return vs_fail_at(e, &loc, "every record needs FORMAT/GT", "the record has no genotypes");
     if (ngt != r->n_hap) {
         loc.sample = r->hdr->samples[0];
-        vs_die_at(&loc, "vcfsynth models diploid autosomes; drop other contigs with 'bcftools view -t ^X,Y,MT'",
-                  "genotypes of ploidy %d (expected 2)", ngt / r->n_samples);
+        return vs_fail_at(e, &loc, "vcfsynth models diploid autosomes; drop other contigs with "
+                                   "'bcftools view -t ^X,Y,MT'", "genotypes of ploidy %d (expected 2)",
+                          ngt / r->n_samples);
     }
     for (int i = 0; i < r->n_samples; i++) {
         int32_t a = r->gt[2 * i], b = r->gt[2 * i + 1];
         loc.sample = r->hdr->samples[i];
         if (b == bcf_int32_vector_end && bcf_gt_is_missing(a))    /* a lone "." */
-            vs_die_at(&loc, "impute missing genotypes (for example with beagle) before using the panel",
-                      "missing genotype ('.')");
+            return vs_fail_at(e, &loc, "impute missing genotypes (for example with beagle) before using the panel",
+                              "missing genotype ('.')");
         if (b == bcf_int32_vector_end)
-            vs_die_at(&loc, "vcfsynth models diploid autosomes; drop haploid contigs (chrX in males, chrY, MT) "
-                      "with 'bcftools view -t ^X,Y,MT'", "haploid genotype");
+            return vs_fail_at(e, &loc, "vcfsynth models diploid autosomes; drop haploid contigs (chrX in males, "
+                                       "chrY, MT) with 'bcftools view -t ^X,Y,MT'", "haploid genotype");
         if (bcf_gt_is_missing(a) || bcf_gt_is_missing(b))
-            vs_die_at(&loc, "impute missing genotypes (for example with beagle) before using the panel",
-                      "missing genotype");
+            return vs_fail_at(e, &loc, "impute missing genotypes (for example with beagle) before using the panel",
+                              "missing genotype");
         if (!bcf_gt_is_phased(b)) {
             if (!r->allow_unphased)
-                vs_die_at(&loc, "phase the panel first, with shapeit4 or beagle", "unphased genotype");
+                return vs_fail_at(e, &loc, "phase the panel first, with shapeit4 or beagle", "unphased genotype");
             r->all_phased = 0;
         }
         int ia = bcf_gt_allele(a), ib = bcf_gt_allele(b);
         if (ia >= rec->n_allele || ib >= rec->n_allele)
-            vs_die_at(&loc, "check the file with 'bcftools view'", "allele index larger than the ALT list");
+            return vs_fail_at(e, &loc, "check the file with 'bcftools view'", "allele index larger than the ALT list");
         r->alleles[2 * i] = (uint8_t)ia;
         r->alleles[2 * i + 1] = (uint8_t)ib;
     }
+    return 0;
 }
 
 static double info_cm(vs_reader_t *r, bcf1_t *rec)
@@ -385,15 +412,14 @@ struct vs_where_t {
     int seq, started;           /* vs_where_next's place */
 };
 
-vs_where_t *vs_where_new(const char *spec, int is_file, const char *what)
+vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_error_t *e)
 {
+    int exclude = *spec == '^';
+    bcf_sr_regions_t *reg = bcf_sr_regions_init(spec + exclude, is_file, 0, 1, -2);
+    if (!reg) return bad_regions(what, spec + exclude, is_file, e), NULL;
     vs_where_t *w = vs_calloc(1, sizeof *w);
-    if (*spec == '^') {
-        w->exclude = 1;
-        spec++;
-    }
-    w->reg = bcf_sr_regions_init(spec, is_file, 0, 1, -2);
-    if (!w->reg) bad_regions(what, spec, is_file);
+    w->exclude = exclude;
+    w->reg = reg;
     return w;
 }
 
@@ -422,9 +448,10 @@ int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end
     return 0;
 }
 
-void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what)
+int vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what,
+                           vs_error_t *e)
 {
-    check_region_contigs(hdr, w->reg, fname, what);
+    return check_region_contigs(hdr, w->reg, fname, what, e);
 }
 
 void vs_where_destroy(vs_where_t *w)
@@ -436,7 +463,7 @@ void vs_where_destroy(vs_where_t *w)
 
 /* The same REF and ALT twice at one position is one site written twice
  * (split multi-allelic records differ in ALT, and stay). */
-static void check_duplicate(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *loc)
+static int check_duplicate(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *loc, vs_error_t *e)
 {
     if (rec->rid != r->dup_rid || rec->pos != r->dup_pos) {
         r->at_pos.l = 0;
@@ -454,27 +481,28 @@ static void check_duplicate(vs_reader_t *r, bcf1_t *rec, const vs_loc_t *loc)
     size_t len = r->at_pos.l - start;
     for (const char *p = r->at_pos.s; p < mine; p = strchr(p, '\n') + 1)
         if ((size_t)(strchr(p, '\n') + 1 - p) == len && !memcmp(p, mine, len))
-            vs_die_at(loc, "remove the repeat with 'bcftools norm -d exact'",
-                      "a record with the same REF and ALT (%.*s) appears twice at this position", (int)len - 1, mine);
+            return vs_fail_at(e, loc, "remove the repeat with 'bcftools norm -d exact'",
+                              "a record with the same REF and ALT (%.*s) appears twice at this position",
+                              (int)len - 1, mine);
+    return 0;
 }
 
-int vs_reader_next(vs_reader_t *r, vs_site_t *site)
+int vs_reader_next(vs_reader_t *r, vs_site_t *site, vs_error_t *e)
 {
     while (!r->sr->errnum && bcf_sr_next_line(r->sr)) {   /* errnum: htslib read ahead and failed */
         bcf1_t *rec = bcf_sr_get_line(r->sr, 0);
         bcf_unpack(rec, BCF_UN_STR);
         const char *contig = bcf_hdr_id2name(r->hdr, rec->rid);
         vs_loc_t loc = { r->fname, contig, rec->pos + 1, NULL };
-        check_order(r, rec);
-        check_duplicate(r, rec, &loc);
+        if (check_order(r, rec, e) < 0 || check_duplicate(r, rec, &loc, e) < 0) return -1;
         if (rec->n_allele > 2) {
             if (!r->skip_multiallelic)
-                vs_die_at(&loc, "split it with 'bcftools norm -m-', or drop such records with "
-                          "--multiallelic skip", "multi-allelic record (%d alleles)", rec->n_allele);
+                return vs_fail_at(e, &loc, "split it with 'bcftools norm -m-', or drop such records with "
+                                           "--multiallelic skip", "multi-allelic record (%d alleles)", rec->n_allele);
             r->n_multi++;
             continue;
         }
-        decode_genotypes(r, rec, &loc);
+        if (decode_genotypes(r, rec, &loc, e) < 0) return -1;
         hash_site(r, contig, rec);
         vs_contig_t *c = &r->contigs[r->n_contigs - 1];
         c->n_sites++;
@@ -493,8 +521,8 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site)
     if (r->sr->errnum) {
         vs_loc_t loc = { r->fname, r->last_rid >= 0 ? bcf_hdr_id2name(r->hdr, r->last_rid) : NULL,
                          r->last_pos + 1, NULL };
-        vs_die_at(&loc, "htslib's message above names the record; check the file with 'bcftools view'",
-                  "cannot read the record after this position: %s", bcf_sr_strerror(r->sr->errnum));
+        return vs_fail_at(e, &loc, "htslib's message above names the record; check the file with 'bcftools view'",
+                          "cannot read the record after this position: %s", bcf_sr_strerror(r->sr->errnum));
     }
     end_contig(r);
     if (r->sha_all) {
@@ -564,9 +592,10 @@ char **vs_hdr_sample_groups(const bcf_hdr_t *h)
     return group;
 }
 
-vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
+vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts, vs_error_t *e)
 {
-    vs_reader_t *r = vs_reader_open(fname, opts);
+    vs_reader_t *r = vs_reader_open(fname, opts, e);
+    if (!r) return NULL;
     vs_panel_t *p = vs_calloc(1, sizeof *p);
     p->n_samples = r->n_samples;
     p->n_hap = r->n_hap;
@@ -576,11 +605,13 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     vs_samples_sha(p->samples, p->n_samples, p->sample_sha);
     p->header_group = vs_hdr_sample_groups(r->hdr);
     vs_site_t site;
-    while (vs_reader_next(r, &site)) panel_add_site(p, &site, opts && opts->keep_site_names);
-    if (p->n_sites == 0) {
+    int ret;
+    while ((ret = vs_reader_next(r, &site, e)) > 0) panel_add_site(p, &site, opts && opts->keep_site_names);
+    if (ret == 0 && p->n_sites == 0) {
         vs_loc_t loc = { fname, NULL, -1, NULL };
-        vs_die_at(&loc, r->n_multi ? "all records were multi-allelic; split them with 'bcftools norm -m-'"
-                                   : "check the regions/targets and the file", "the panel has no usable records");
+        ret = vs_fail_at(e, &loc, r->n_multi ? "all records were multi-allelic; split them with 'bcftools norm -m-'"
+                                             : "check the regions/targets and the file",
+                         "the panel has no usable records");
     }
     p->n_multiallelic_skipped = r->n_multi;
     p->phased = r->all_phased;
@@ -590,32 +621,51 @@ vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts)
     r->contigs = NULL;
     r->n_contigs = 0;
     vs_reader_close(r);
+    if (ret < 0) {
+        vs_panel_destroy(p);
+        return NULL;
+    }
     return p;
 }
 
-void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n)
+/* The records of fi, subset to imap, written to fo: 0, or -1 with an error. */
+static int copy_subset(htsFile *fi, bcf_hdr_t *h, htsFile *fo, bcf_hdr_t *ho, int *imap, int n, const char *in,
+                       const char *out, vs_error_t *e)
 {
-    refuse_unsupported_compression(in);
-    htsFile *fi = hts_open(in, "r"), *fo = NULL;
-    if (!fi) vs_die("cannot open %s: %s", in, strerror(errno));
-    bcf_hdr_t *h = bcf_hdr_read(fi);
-    if (!h) vs_die("cannot read the header of %s", in);
-    int *imap = vs_malloc((n + 1) * sizeof *imap);
-    bcf_hdr_t *ho = bcf_hdr_subset(h, n, (char **)samples, imap);
-    for (int i = 0; i < n; i++)
-        if (imap[i] < 0) vs_die("sample %s is not in %s", samples[i], in);
-    if (!ho || !(fo = hts_open(out, "wb")) || bcf_hdr_write(fo, ho) < 0) vs_die("cannot write %s", out);
     bcf1_t *rec = bcf_init();
     int ret;
     while ((ret = bcf_read(fi, h, rec)) == 0)
-        if (bcf_subset(h, rec, n, imap) < 0 || bcf_write(fo, ho, rec) < 0) vs_die("cannot write %s", out);
-    if (ret < -1) vs_die("cannot read %s after %s:%lld", in, bcf_seqname_safe(h, rec), (long long)rec->pos + 1);
-    if (hts_close(fo) != 0) vs_die("cannot write %s", out);
-    hts_close(fi);
+        if (bcf_subset(h, rec, n, imap) < 0 || bcf_write(fo, ho, rec) < 0) break;
+    if (ret == 0) vs_fail(e, "cannot write %s", out);
+    else if (ret < -1) vs_fail(e, "cannot read %s after %s:%lld", in, bcf_seqname_safe(h, rec), (long long)rec->pos + 1);
     bcf_destroy(rec);
-    bcf_hdr_destroy(h);
-    bcf_hdr_destroy(ho);
+    return ret == -1 ? 0 : -1;
+}
+
+int vs_vcf_subset(const char *in, const char *out, char *const *samples, int n, vs_error_t *e)
+{
+    if (refuse_unsupported_compression(in, e) < 0) return -1;
+    htsFile *fi = hts_open(in, "r"), *fo = NULL;
+    if (!fi) return vs_fail(e, "cannot open %s: %s", in, strerror(errno));
+    bcf_hdr_t *h = bcf_hdr_read(fi), *ho = NULL;
+    int *imap = vs_malloc((n + 1) * sizeof *imap), ret = -1;
+    if (!h) {
+        vs_fail(e, "cannot read the header of %s", in);
+    } else if (!(ho = bcf_hdr_subset(h, n, (char **)samples, imap))) {
+        vs_fail(e, "cannot write %s", out);
+    } else {
+        ret = 0;
+        for (int i = 0; i < n && ret == 0; i++)
+            if (imap[i] < 0) ret = vs_fail(e, "sample %s is not in %s", samples[i], in);
+        if (ret == 0 && (!(fo = hts_open(out, "wb")) || bcf_hdr_write(fo, ho) < 0)) ret = vs_fail(e, "cannot write %s", out);
+        if (ret == 0) ret = copy_subset(fi, h, fo, ho, imap, n, in, out, e);
+        if (fo && hts_close(fo) != 0 && ret == 0) ret = vs_fail(e, "cannot write %s", out);
+    }
+    hts_close(fi);
     free(imap);
+    if (ho) bcf_hdr_destroy(ho);
+    if (h) bcf_hdr_destroy(h);
+    return ret;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -1038,7 +1088,21 @@ struct vs_pair_reader_t {
     int mgt[2];
 };
 
-vs_pair_reader_t *vs_pair_open(const char *a, const char *b)
+/* File k of the pair, opened and checked: 0, or -1 with an error. */
+static int pair_add(vs_pair_reader_t *r, int k, vs_error_t *e)
+{
+    if (refuse_unsupported_compression(r->name[k], e) < 0) return -1;
+    if (!bcf_sr_add_reader(r->sr, r->name[k])) return explain_open_failure(r->name[k], r->sr->errnum, e);
+    const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
+    vs_loc_t loc = { r->name[k], NULL, -1, NULL };
+    int id = bcf_hdr_id2int(h, BCF_DT_ID, "GT");
+    if (bcf_hdr_nsamples(h) == 0) return vs_fail_at(e, &loc, NULL, "the input has no samples");
+    if (id < 0 || !bcf_hdr_idinfo_exists(h, BCF_HL_FMT, id))
+        return vs_fail_at(e, &loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
+    return 0;
+}
+
+vs_pair_reader_t *vs_pair_open(const char *a, const char *b, vs_error_t *e)
 {
     vs_pair_reader_t *r = vs_calloc(1, sizeof *r);
     r->sr = bcf_sr_init();
@@ -1049,63 +1113,64 @@ vs_pair_reader_t *vs_pair_open(const char *a, const char *b)
     r->last_rid[0] = r->last_rid[1] = -1;
     enum htsLogLevel level = hts_get_log_level();
     hts_set_log_level(HTS_LOG_ERROR);      /* not its warning on unindexed files: our usage says "sorted alike" */
-    for (int k = 0; k < 2; k++) {
-        refuse_unsupported_compression(r->name[k]);
-        if (!bcf_sr_add_reader(r->sr, r->name[k])) explain_open_failure(r->name[k], r->sr->errnum);
-        const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
-        vs_loc_t loc = { r->name[k], NULL, -1, NULL };
-        int id = bcf_hdr_id2int(h, BCF_DT_ID, "GT");
-        if (bcf_hdr_nsamples(h) == 0) vs_die_at(&loc, NULL, "the input has no samples");
-        if (id < 0 || !bcf_hdr_idinfo_exists(h, BCF_HL_FMT, id))
-            vs_die_at(&loc, "vcfsynth needs FORMAT/GT", "the header defines no FORMAT/GT field");
-    }
+    int ret = pair_add(r, 0, e);
+    if (ret == 0) ret = pair_add(r, 1, e);
     hts_set_log_level(level);
+    if (ret < 0) {
+        vs_pair_close(r);
+        return NULL;
+    }
     return r;
 }
 
 const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k) { return bcf_sr_get_header(r->sr, k); }
 
-static void pair_genotypes(vs_pair_reader_t *r, int k, bcf1_t *rec, vs_pair_site_t *s)
+static int pair_genotypes(vs_pair_reader_t *r, int k, bcf1_t *rec, vs_pair_site_t *s, vs_error_t *e)
 {
     const bcf_hdr_t *h = bcf_sr_get_header(r->sr, k);
     int n = bcf_hdr_nsamples(h), ngt = bcf_get_genotypes(h, rec, &r->gt[k], &r->mgt[k]);
     vs_loc_t loc = { r->name[k], s->contig, s->pos, NULL };
-    if (ngt <= 0) vs_die_at(&loc, "every record needs FORMAT/GT", "the record has no genotypes");
+    if (ngt <= 0) return vs_fail_at(e, &loc, "every record needs FORMAT/GT", "the record has no genotypes");
     if (ngt != 2 * n)
-        vs_die_at(&loc, "vcf-hybrid handles diploid genotypes; drop other contigs with 'bcftools view -t ^X,Y,MT'",
-                  "genotypes of ploidy %d (expected 2)", ngt / n);
+        return vs_fail_at(e, &loc, "vcf-hybrid handles diploid genotypes; drop other contigs with "
+                                   "'bcftools view -t ^X,Y,MT'", "genotypes of ploidy %d (expected 2)", ngt / n);
     for (int i = 0; i < ngt; i++) {
         int32_t g = r->gt[k][i];
         if (g == bcf_int32_vector_end || bcf_gt_is_missing(g) || bcf_gt_allele(g) < rec->n_allele) continue;
         loc.sample = h->samples[i / 2];
-        vs_die_at(&loc, "check the file with 'bcftools view'; it would be copied as it is",
-                  "allele index %d, but the record has %d allele%s", bcf_gt_allele(g), rec->n_allele,
-                  rec->n_allele == 1 ? "" : "s");
+        return vs_fail_at(e, &loc, "check the file with 'bcftools view'; it would be copied as it is",
+                          "allele index %d, but the record has %d allele%s", bcf_gt_allele(g), rec->n_allele,
+                          rec->n_allele == 1 ? "" : "s");
     }
     s->gt[k] = r->gt[k];
+    return 0;
 }
 
 /* Without an index the two files are read in step, which needs both sorted:
  * an unsorted one would otherwise pass as "the sites differ", or silently. */
-static void pair_check_order(vs_pair_reader_t *r, int k, const bcf1_t *rec, const char *contig)
+static int pair_check_order(vs_pair_reader_t *r, int k, const bcf1_t *rec, const char *contig, vs_error_t *e)
 {
     vs_loc_t loc = { r->name[k], contig, rec->pos + 1, NULL };
     if (rec->rid == r->last_rid[k] && rec->pos < r->last_pos[k])
-        vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: position %lld comes after %lld",
-                  (long long)rec->pos + 1, (long long)r->last_pos[k] + 1);
+        return vs_fail_at(e, &loc, "sort it with 'bcftools sort'",
+                          "records are not sorted: position %lld comes after %lld", (long long)rec->pos + 1,
+                          (long long)r->last_pos[k] + 1);
     if (rec->rid != r->last_rid[k] && contig_seen_again(&r->contigs_met[k], rec->rid))
-        vs_die_at(&loc, "sort it with 'bcftools sort'", "records are not sorted: contig %s appears again", contig);
+        return vs_fail_at(e, &loc, "sort it with 'bcftools sort'", "records are not sorted: contig %s appears again",
+                          contig);
     r->last_rid[k] = rec->rid;
     r->last_pos[k] = rec->pos;
+    return 0;
 }
 
-int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s)
+int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s, vs_error_t *e)
 {
     if (r->sr->errnum || !bcf_sr_next_line(r->sr)) {
         if (r->sr->errnum)
-            vs_die("cannot read %s or %s after %s:%lld: %s (htslib's message above names the record); check them "
-                   "with 'bcftools view'", r->name[0], r->name[1], r->at_contig ? r->at_contig : "the start",
-                   (long long)r->at_pos, bcf_sr_strerror(r->sr->errnum));
+            return vs_fail(e, "cannot read %s or %s after %s:%lld: %s (htslib's message above names the record); "
+                              "check them with 'bcftools view'", r->name[0], r->name[1],
+                           r->at_contig ? r->at_contig : "the start", (long long)r->at_pos,
+                           bcf_sr_strerror(r->sr->errnum));
         return 0;
     }
     memset(s, 0, sizeof *s);
@@ -1116,10 +1181,10 @@ int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s)
         s->rec[k] = rec;
         s->contig = bcf_hdr_id2name(bcf_sr_get_header(r->sr, k), rec->rid);
         s->pos = rec->pos + 1;
-        pair_check_order(r, k, rec, s->contig);
+        if (pair_check_order(r, k, rec, s->contig, e) < 0) return -1;
     }
     for (int k = 0; k < 2; k++)
-        if (s->rec[k]) pair_genotypes(r, k, s->rec[k], s);
+        if (s->rec[k] && pair_genotypes(r, k, s->rec[k], s, e) < 0) return -1;
     r->at_contig = s->contig;
     r->at_pos = s->pos;
     return 1;

@@ -46,17 +46,20 @@ typedef struct {
  * a list "chr|chr:pos|chr:beg-end,..." or a file; a leading ^ (targets)
  * excludes them. */
 typedef struct vs_where_t vs_where_t;
-/* what names the option in messages ("the -R/--regions-file"). */
-vs_where_t *vs_where_new(const char *spec, int is_file, const char *what);
+/* what names the option in messages ("the -R/--regions-file"); NULL with an
+ * error when htslib cannot read them. */
+vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_error_t *e);
 /* 1 when the site lies in them (queries in ascending order along each contig). */
 int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
 /* Each region in turn: contig, 1-based first and last position; 0 at the end. */
 int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end);
-/* Dies when a region names a contig the header lacks (what: "the -t/--targets"). */
-void vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what);
+/* -1 with an error when a region names a contig the header lacks (what: "the -t/--targets"). */
+int vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what,
+                           vs_error_t *e);
 void vs_where_destroy(vs_where_t *w);
 
-vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts);
+/* NULL with an error naming the file, and why, when it cannot be read as a panel. */
+vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts, vs_error_t *e);
 /* The position of the last biallelic record (the last a panel reader reads)
  * of an indexed file at or before pos on contig, found through the index; 0
  * when there is none (or no index). */
@@ -64,8 +67,9 @@ int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t
 const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
 int vs_reader_n_samples(const vs_reader_t *r);
 char **vs_reader_samples(const vs_reader_t *r);
-/* 1 with *site filled, 0 at the end of the input (errors exit). */
-int vs_reader_next(vs_reader_t *r, vs_site_t *site);
+/* 1 with *site filled, 0 at the end of the input, -1 with an error naming
+ * the file, contig, position and sample. */
+int vs_reader_next(vs_reader_t *r, vs_site_t *site, vs_error_t *e);
 /* Contigs finished so far (all of them after the last vs_reader_next). */
 int vs_reader_contigs(const vs_reader_t *r, const vs_contig_t **contigs);
 int64_t vs_reader_n_sites(const vs_reader_t *r);
@@ -88,18 +92,20 @@ typedef struct {
     const int32_t *gt[2];     /* diploid GT, 2 values per sample, where rec is set */
 } vs_pair_site_t;
 
-vs_pair_reader_t *vs_pair_open(const char *a, const char *b);
+vs_pair_reader_t *vs_pair_open(const char *a, const char *b, vs_error_t *e);
 const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k);
-/* 1 with *s filled (records paired by CHROM, POS, REF and ALT), 0 at the end. */
-int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s);
+/* 1 with *s filled (records paired by CHROM, POS, REF and ALT), 0 at the
+ * end, -1 with an error. */
+int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s, vs_error_t *e);
 void vs_pair_close(vs_pair_reader_t *r);
 
 /* Writes the named samples of a VCF/BCF, every record, to a BCF file (for
- * the shadow attack's training sets); dies naming a sample it lacks. */
-void vs_vcf_subset(const char *in, const char *out, char *const *samples, int n);
+ * the shadow attack's training sets); 0, or -1 with an error naming a
+ * sample it lacks. */
+int vs_vcf_subset(const char *in, const char *out, char *const *samples, int n, vs_error_t *e);
 
-/* Reads a whole panel into memory. */
-vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts);
+/* Reads a whole panel into memory; NULL with an error as vs_reader_next. */
+vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts, vs_error_t *e);
 
 /* A site that no file holds (a markov model's): rec, a record of hdr, gets
  * CHROM, POS, REF and ALT; site points at it, with no alleles. */

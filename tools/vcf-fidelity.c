@@ -161,7 +161,9 @@ int main(int argc, char **argv)
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads = vs_threads_cap(o.threads));
-    vs_fidelity_t *f = vs_fidelity_run(&o.fid);
+    vs_error_t e;
+    vs_fidelity_t *f = vs_fidelity_run(&o.fid, &e);
+    if (!f) vs_exit_error(&e);
     vs_outfile_t *of;
     FILE *fp = vs_text_open(o.output, &of);
     vs_fidelity_tsv(f, fp);

@@ -249,13 +249,14 @@ int main(int argc, char **argv)
     parse(argc, argv, &o);
     if (o.merge) return merge(&o);
     omp_set_num_threads(o.read.threads = o.threads = vs_threads_cap(o.threads));
-    vs_panel_t *p = vs_panel_read(o.panel, &o.read);
+    vs_error_t e;
+    vs_panel_t *p = vs_panel_read(o.panel, &o.read, &e);
+    if (!p) vs_exit_error(&e);
     if (p->n_multiallelic_skipped)
         vs_info("skipped %lld multi-allelic record%s", (long long)p->n_multiallelic_skipped,
                 p->n_multiallelic_skipped == 1 ? "" : "s");
     vs_info("panel: %d samples, %lld sites on %d contig%s", p->n_samples, (long long)p->n_sites,
             p->n_contigs, p->n_contigs == 1 ? "" : "s");
-    vs_error_t e;
     vs_groups_t *g = o.groups ? vs_groups_load(o.groups, o.group_column, p->samples, p->n_samples, &e)
                               : vs_groups_single(p->n_samples, "all");
     if (!g) vs_exit_error(&e);

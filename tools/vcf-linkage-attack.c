@@ -176,13 +176,17 @@ int main(int argc, char **argv)
     vs_outfile_t *of;
     if (o.self_test > 0) {
         FILE *fp = vs_text_open(o.output, &of);
-        int failures = vs_risk_self_test(&o.risk, o.self_test, fp);
+        vs_error_t e;
+        int failures = vs_risk_self_test(&o.risk, o.self_test, fp, &e);
+        if (failures < 0) vs_exit_error(&e);
         vs_text_close(fp, of, o.output);
         vs_out_commit();      /* the report of a failed self-test is kept: it says what failed */
         if (failures) vs_warn("self-test: %d control%s did not behave as expected", failures, failures == 1 ? "" : "s");
         return failures ? 1 : 0;
     }
-    vs_risk_t *r = vs_risk_run(&o.risk);
+    vs_error_t e;
+    vs_risk_t *r = vs_risk_run(&o.risk, &e);
+    if (!r) vs_exit_error(&e);
     FILE *fp = vs_text_open(o.output, &of);
     vs_risk_tsv(r, fp);
     vs_text_close(fp, of, o.output);

@@ -142,7 +142,8 @@ int main(int argc, char **argv)
     vs_set_command(argc, argv);
     vs_pheno_opts_t o;
     parse(argc, argv, &o);
-    vs_pheno_run(&o);
+    vs_error_t e;
+    if (vs_pheno_run(&o, &e) < 0) vs_exit_error(&e);
     vs_out_commit();
     return 0;
 }

@@ -351,7 +351,7 @@ int main(int argc, char **argv)
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
                            .output = o.output, .otype = o.otype, .write_index = o.write_index, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
-    vs_synth_run(m, o.panel, &o.read, &so);
+    if (vs_synth_run(m, o.panel, &o.read, &so, &e) < 0) vs_exit_error(&e);
     vs_out_commit();
     free(shares);
     for (int i = 0; i < o.n_admix; i++) vs_admix_free(&admix[i]);

@@ -11,6 +11,7 @@
 #include "vs_err.h"
 #include "vs_groups.h"
 #include "vs_metrics.h"
+#include "helper.h"
 #include "vs_vcf.h"
 
 static void ld_means(const vs_panel_t *syn, const vs_panel_t *train, const vs_hapset_t *hs,
@@ -41,7 +42,7 @@ int main(int argc, char **argv)
     long maxdist = argc > 5 ? atol(argv[5]) : 10000;
     double minmaf = argc > 6 ? atof(argv[6]) : 0.05;
     vs_read_opts_t ro = { 0 };
-    vs_panel_t *syn = vs_panel_read(argv[1], &ro), *train = vs_panel_read(argv[2], &ro);
+    vs_panel_t *syn = vs_panel_read_or_die(argv[1], &ro), *train = vs_panel_read_or_die(argv[2], &ro);
     if (syn->n_sites != train->n_sites) vs_die("the two files have different sites");
     for (int64_t s = 0; s < syn->n_sites; s++)
         if (syn->pos[s] != train->pos[s]) vs_die("the two files have different sites");

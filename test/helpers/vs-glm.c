@@ -10,6 +10,7 @@
 #include "vs_err.h"
 #include "vs_panel.h"
 #include "vs_prs.h"
+#include "helper.h"
 #include "vs_vcf.h"
 
 KHASH_MAP_INIT_STR(name2y, double)
@@ -39,7 +40,7 @@ int main(int argc, char **argv)
     int binary = argc == 4 && !strcmp(argv[3], "--binary");
     if (argc != 3 && !binary) vs_die_usage("usage: vs-glm FILE PHENO [--binary]");
     vs_read_opts_t ro = { .allow_unphased = 1, .skip_multiallelic = 1, .keep_site_names = 1 };
-    vs_panel_t *p = vs_panel_read(argv[1], &ro);
+    vs_panel_t *p = vs_panel_read_or_die(argv[1], &ro);
     khash_t(name2y) *h = read_table(argv[2]);
     double *y = vs_malloc((p->n_samples + 1) * sizeof *y);
     for (int i = 0; i < p->n_samples; i++) {

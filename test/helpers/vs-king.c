@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include "vs_err.h"
 #include "vs_geno.h"
+#include "helper.h"
 #include "vs_vcf.h"
 
 int main(int argc, char **argv)
@@ -12,7 +13,7 @@ int main(int argc, char **argv)
     vs_set_prog("vs-king");
     if (argc != 2) vs_die_usage("usage: vs-king FILE");
     vs_read_opts_t ro = { .allow_unphased = 1 };
-    vs_panel_t *p = vs_panel_read(argv[1], &ro);
+    vs_panel_t *p = vs_panel_read_or_die(argv[1], &ro);
     int64_t *idx[1];
     int64_t n = vs_match_sites(&p, 1, idx);
     vs_geno_t *g = vs_geno_from_panel(p, idx[0], n);

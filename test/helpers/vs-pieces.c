@@ -21,6 +21,7 @@
 
 #include "vs_err.h"
 #include "vs_model.h"
+#include "helper.h"
 #include "vs_vcf.h"
 
 static int find(char **names, int n, const char *name)
@@ -132,11 +133,11 @@ int main(int argc, char **argv)
     if (argc != 5 && !(argc == 6 && !strcmp(argv[4], "--rare")))
         vs_die_usage("usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE|--rare K");
     vs_read_opts_t ro = { 0 };
-    vs_panel_t *p = vs_panel_read(argv[1], &ro);
+    vs_panel_t *p = vs_panel_read_or_die(argv[1], &ro);
     vs_error_t e;
     vs_model_t *m = vs_model_read(argv[2], &e);
     if (!m) vs_exit_error(&e);
-    vs_panel_t *syn = vs_panel_read(argv[3], &ro);
+    vs_panel_t *syn = vs_panel_read_or_die(argv[3], &ro);
     if (argc == 6) {
         int rc = rare_check(p, m, syn, atoi(argv[5]));
         vs_panel_destroy(p);

@@ -80,7 +80,7 @@ static void run(const vs_model_t *m, vs_sample_opts_t *o, int from, int write_fr
                 int *min_carriers, double *max_cm)
 {
     int group[NSYN] = { 0 };
-    vs_sampler_t *s = vs_sampler_new(m, group, NSYN, o);
+    vs_sampler_t *s = vs_sampler_new(m, group, NSYN, o, NULL);
     *min_carriers = HAPS;
     *max_cm = 0;
     for (int i = from; i <= SITES; i++) {

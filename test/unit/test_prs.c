@@ -90,8 +90,14 @@ static void test_firth(void)
 static void test_threshold(void)
 {
     double l[10] = { 5, 1, 9, 3, 7, 2, 8, 4, 6, 0 };
-    CHECK_NEAR(vs_pheno_threshold(l, 10, 0.2), 7.5, 0, "threshold: midway between the 2nd and 3rd largest");
-    CHECK_NEAR(vs_pheno_threshold(l, 10, 0.5), 4.5, 0, "threshold: the median for 1/2");
+    double t = 0;
+    vs_error_t e = { 0 };
+    CHECK(vs_pheno_threshold(l, 10, 0.2, &t, &e) == 0 && t == 7.5, "threshold: midway between the 2nd and 3rd largest");
+    CHECK(vs_pheno_threshold(l, 10, 0.5, &t, &e) == 0 && t == 4.5, "threshold: the median for 1/2");
+    CHECK(vs_pheno_threshold(l, 10, 0.01, &t, &e) < 0 && strstr(e.msg, "makes 0 of the 10 samples cases"),
+          "threshold: a prevalence that makes no case is an error value");
+    CHECK(vs_pheno_threshold(l, 10, 0.99, &t, &e) < 0 && strstr(e.msg, "makes 10 of the 10"),
+          "threshold: one that makes every sample a case too");
 }
 
 /* Effects drawn and scaled on a cohort give it exactly var(genetic value) = h2. */
@@ -115,7 +121,7 @@ static void test_draw(void)
                                                                     (vs_rng_unif(3, 98, v, i) < 0.1 + 0.1 * v));
         af[v] = ac / (2.0 * N);
     }
-    vs_effects_draw(&e, key, dos, N);
+    CHECK(vs_effects_draw(&e, key, dos, N, NULL) == 0, "draw: succeeds on varied dosages");
     double g[N] = { 0 }, m = 0, s = 0;
     for (int v = 0; v < V; v++) vs_pheno_add(&e, v, dos + v * N, N, g);
     for (int i = 0; i < N; i++) m += g[i] / N;
@@ -124,8 +130,13 @@ static void test_draw(void)
     CHECK_NEAR(e.mean, m, 1e-12, "draw: mean is the cohort's mean genetic value");
     CHECK_NEAR(e.env_sd, sqrt(0.7), 1e-15, "draw: env_sd = sqrt(1 - h2)");
     double b0 = beta[0];
-    vs_effects_draw(&e, key, dos, N);
+    vs_effects_draw(&e, key, dos, N, NULL);
     CHECK(beta[0] == b0, "draw: the same seed and sites, the same effects");
+    uint8_t flat[V * N];
+    memset(flat, 1, sizeof flat);
+    vs_error_t err = { 0 };
+    CHECK(vs_effects_draw(&e, key, flat, N, &err) < 0 && strstr(err.msg, "the same genetic value"),
+          "draw: variants that give every sample the same value are an error value");
 }
 
 int main(void)

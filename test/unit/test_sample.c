@@ -44,7 +44,7 @@ static void run(vs_model_t *m, int from, int step, uint8_t out[M][2 * NSYN], uin
     vs_sample_opts_t o;
     vs_sample_opts_init(&o);
     o.seed = seed;
-    vs_sampler_t *s = vs_sampler_new(m, group, NSYN, &o);
+    vs_sampler_t *s = vs_sampler_new(m, group, NSYN, &o, NULL);
     for (int i = from; i < M; i += step)
         vs_sampler_site(s, 0, 1000 + 1000 * i, "A", "C", panel, 1, out[i]);
     vs_sampler_destroy(s);
