@@ -36,14 +36,14 @@ const char *vs_prog(void) { return prog; }
 void vs_set_quiet(int q) { quiet = q; }
 int vs_quiet(void) { return quiet; }
 
-void vs_on_die(void (*fn)(void *), void *arg)
+void vs_on_exit(void (*fn)(void *), void *arg)
 {
     if (n_hooks == MAX_HOOKS) return;
     hooks[n_hooks].fn = fn;
     hooks[n_hooks++].arg = arg;
 }
 
-void vs_on_die_remove(void (*fn)(void *), void *arg)
+void vs_on_exit_remove(void (*fn)(void *), void *arg)
 {
     for (int i = 0; i < n_hooks; i++)
         if (hooks[i].fn == fn && hooks[i].arg == arg) {
@@ -53,7 +53,7 @@ void vs_on_die_remove(void (*fn)(void *), void *arg)
         }
 }
 
-static void run_hooks(void)
+void vs_run_exit_hooks(void)
 {
     while (n_hooks > 0) {
         n_hooks--;
@@ -65,46 +65,6 @@ static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s: %s: ", prog, kind);
     vfprintf(stderr, fmt, ap);
-}
-
-void vs_die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg("error", fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-    run_hooks();
-    exit(VS_EXIT_DATA);
-}
-
-void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg("error", fmt, ap);
-    va_end(ap);
-    if (loc && loc->file) {
-        fprintf(stderr, ", at %s", loc->file);
-        if (loc->contig) fprintf(stderr, ":%s", loc->contig);
-        if (loc->contig && loc->pos >= 0) fprintf(stderr, ":%lld", (long long)loc->pos);
-    }
-    if (loc && loc->sample) fprintf(stderr, " sample %s", loc->sample);
-    fputc('\n', stderr);
-    if (hint) fprintf(stderr, "%s: hint: %s\n", prog, hint);
-    run_hooks();
-    exit(VS_EXIT_DATA);
-}
-
-void vs_die_usage(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vmsg("error", fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\nTry '%s --help' for more information.\n", prog);
-    run_hooks();
-    exit(VS_EXIT_USAGE);
 }
 
 void vs_warn(const char *fmt, ...)
@@ -138,7 +98,7 @@ void *vs_calloc(size_t n, size_t size) { return check_alloc(calloc(n, size), n *
 void *vs_realloc(void *p, size_t n) { return check_alloc(realloc(p, n), n); }
 char *vs_strdup(const char *s) { return check_alloc(strdup(s), strlen(s) + 1); }
 
-static int verror(vs_error_t *e, int status, const vs_loc_t *loc, const char *hint, const char *fmt, va_list ap)
+int vs_verror(vs_error_t *e, int status, const vs_loc_t *loc, const char *hint, const char *fmt, va_list ap)
 {
     if (!e) return -1;
     e->status = status;
@@ -159,8 +119,14 @@ int vs_error(vs_error_t *e, int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    verror(e, status, NULL, NULL, fmt, ap);
+    vs_verror(e, status, NULL, NULL, fmt, ap);
     va_end(ap);
+    return -1;
+}
+
+int vs_error_copy(vs_error_t *to, const vs_error_t *from)
+{
+    if (to) *to = *from;
     return -1;
 }
 
@@ -168,7 +134,7 @@ int vs_fail(vs_error_t *e, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    verror(e, VS_EXIT_DATA, NULL, NULL, fmt, ap);
+    vs_verror(e, VS_EXIT_DATA, NULL, NULL, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -177,7 +143,7 @@ int vs_fail_at(vs_error_t *e, const vs_loc_t *loc, const char *hint, const char 
 {
     va_list ap;
     va_start(ap, fmt);
-    verror(e, VS_EXIT_DATA, loc, hint, fmt, ap);
+    vs_verror(e, VS_EXIT_DATA, loc, hint, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -193,16 +159,9 @@ void vs_fatal(const char *fmt, ...)
     vmsg("error", fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
-    run_hooks();
+    vs_run_exit_hooks();
     fatal_handler();
     abort();                /* a handler that returned */
-}
-
-void vs_exit_error(const vs_error_t *e)
-{
-    if (e->status == VS_EXIT_USAGE) vs_die_usage("%s", e->msg);
-    if (e->hint[0]) vs_die_at(NULL, e->hint, "%s", e->msg);
-    vs_die("%s", e->msg);
 }
 
 int vs_try_long(const char *opt, const char *s, long lo, long hi, long *v, vs_error_t *e)
@@ -225,20 +184,4 @@ int vs_try_double(const char *opt, const char *s, double lo, double hi, double *
         return vs_error(e, VS_EXIT_USAGE, "%s expects a number, got '%s'", opt, s);
     if (*v < lo || *v > hi) return vs_error(e, VS_EXIT_USAGE, "%s must be between %g and %g, got %g", opt, lo, hi, *v);
     return 0;
-}
-
-long vs_parse_long(const char *opt, const char *s, long lo, long hi)
-{
-    vs_error_t e;
-    long v;
-    if (vs_try_long(opt, s, lo, hi, &v, &e)) vs_exit_error(&e);
-    return v;
-}
-
-double vs_parse_double(const char *opt, const char *s, double lo, double hi)
-{
-    vs_error_t e;
-    double v;
-    if (vs_try_double(opt, s, lo, hi, &v, &e)) vs_exit_error(&e);
-    return v;
 }

@@ -1,9 +1,13 @@
-/* vs_err: error reporting in the bcftools style, and allocation that never
- * returns NULL.  Every message starts with the program name; data errors name
- * the file, contig, position and sample where they apply and end with a hint. */
+/* vs_err: errors as values, and allocation that never returns NULL.  A
+ * library function that can fail fills a vs_error_t and returns -1 or NULL;
+ * the tools (tools/vs_tool.h) print it in the bcftools style and exit.  Data
+ * errors name the file, contig, position and sample where they apply and
+ * carry a hint.  Only what no input can cause (a bug) or what leaves nothing
+ * to return to (out of memory) ends the process, through vs_fatal. */
 #ifndef VS_ERR_H
 #define VS_ERR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,15 +31,13 @@ const char *vs_command(void);
 void vs_set_quiet(int quiet);
 int vs_quiet(void);
 
-/* Called (in reverse order of registration) before any vs_die* exits, so that
- * half-written outputs can be removed. */
-void vs_on_die(void (*fn)(void *), void *arg);
-void vs_on_die_remove(void (*fn)(void *), void *arg);
+/* Clean-up run (in reverse order of registration) before the process ends
+ * on an error: by vs_fatal, and by a tool's exit (vs_run_exit_hooks), so
+ * that half-written outputs are removed. */
+void vs_on_exit(void (*fn)(void *), void *arg);
+void vs_on_exit_remove(void (*fn)(void *), void *arg);
+void vs_run_exit_hooks(void);
 
-void vs_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
-    __attribute__((noreturn, format(printf, 3, 4)));
-void vs_die_usage(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void vs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vs_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -55,6 +57,8 @@ typedef struct {
 } vs_error_t;
 /* Fills e (may be NULL) and returns -1. */
 int vs_error(vs_error_t *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* *to = *from (to may be NULL); returns -1, as vs_error. */
+int vs_error_copy(vs_error_t *to, const vs_error_t *from);
 /* A data error (VS_EXIT_DATA); vs_fail_at adds the place and a hint (either may be NULL). */
 int vs_fail(vs_error_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vs_fail_at(vs_error_t *e, const vs_loc_t *loc, const char *hint, const char *fmt, ...)
@@ -64,14 +68,11 @@ int vs_fail_at(vs_error_t *e, const vs_loc_t *loc, const char *hint, const char 
  * handler, abort() unless a tool installed its own. */
 void vs_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void vs_set_fatal_handler(void (*fn)(void));
-/* In tools: reports e as vs_die_usage or vs_die would, and exits with its status. */
-void vs_exit_error(const vs_error_t *e) __attribute__((noreturn));
+/* The same with a va_list: the place and the hint may be NULL. */
+int vs_verror(vs_error_t *e, int status, const vs_loc_t *loc, const char *hint, const char *fmt, va_list ap);
 
 /* Numeric option values with range checks: 0, or -1 with a usage error in e. */
 int vs_try_long(const char *opt, const char *s, long lo, long hi, long *v, vs_error_t *e);
 int vs_try_double(const char *opt, const char *s, double lo, double hi, double *v, vs_error_t *e);
-/* The same for tools: a bad value exits as a usage error. */
-long vs_parse_long(const char *opt, const char *s, long lo, long hi);
-double vs_parse_double(const char *opt, const char *s, double lo, double hi);
 
 #endif

@@ -103,7 +103,7 @@ void vs_fidelity_summary(const vs_fidelity_t *f)
     }
 }
 
-void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
+int vs_fidelity_json(const vs_fidelity_t *f, const char *path, vs_error_t *e)
 {
     cJSON *root = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(root, "rows");
     for (int i = 0; i < f->n_rows; i++) {
@@ -143,17 +143,18 @@ void vs_fidelity_json(const vs_fidelity_t *f, const char *path)
     char *verdict = vs_fidelity_verdict(f);
     cJSON_AddStringToObject(root, "verdict", verdict);
     free(verdict);
-    vs_json_write(root, path);
+    return vs_json_write(root, path, e);
 }
 
 static const char *const set_names[3] = { "synthetic", "holdout", "train" };
 
-void vs_fidelity_af_table(const vs_fidelity_t *f, const char *path)
+int vs_fidelity_af_table(const vs_fidelity_t *f, const char *path, vs_error_t *e)
 {
     const vs_fid_plot_t *p = &f->plot;
     size_t S = p->n_sites, G = p->n_groups;
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
+    FILE *fp = vs_text_open(path, &of, e);
+    if (!fp) return -1;
     fputs("#CHROM\tPOS\tREF\tALT", fp);
     for (size_t g = 0; g <= G; g++)
         for (int x = 0; x < 3; x++) fprintf(fp, "\t%s:%s", p->groups[g], set_names[x]);
@@ -168,15 +169,16 @@ void vs_fidelity_af_table(const vs_fidelity_t *f, const char *path)
             }
         fputc('\n', fp);
     }
-    vs_text_close(fp, of, path);
+    return vs_text_close(fp, of, path, e);
 }
 
-void vs_fidelity_ld_table(const vs_fidelity_t *f, const char *path)
+int vs_fidelity_ld_table(const vs_fidelity_t *f, const char *path, vs_error_t *e)
 {
     const vs_fid_plot_t *p = &f->plot;
     size_t G = p->n_groups, P = f->n_ld;
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
+    FILE *fp = vs_text_open(path, &of, e);
+    if (!fp) return -1;
     fputs("group\tset\tCHROM\tPOS1\tPOS2\tcM\tr2\n", fp);
     for (size_t g = 0; g <= G; g++)
         for (int x = 0; x < 3; x++)
@@ -188,5 +190,5 @@ void vs_fidelity_ld_table(const vs_fidelity_t *f, const char *path)
                 fprintf(fp, "%s\t%s\t%.*s\t%lld\t%lld\t%.6g\t%.6f\n", p->groups[g], set_names[x], (int)(ta - a), a,
                         atoll(ta + 1), atoll(tb + 1), f->cm[f->ld_j[k]] - f->cm[f->ld_i[k]], r2);
             }
-    vs_text_close(fp, of, path);
+    return vs_text_close(fp, of, path, e);
 }

@@ -13,7 +13,7 @@ vs_sha256_t *vs_sha256_new(void)
     vs_sha256_t *h = vs_malloc(sizeof *h);
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
-        vs_die("cannot initialise SHA-256 (OpenSSL)");
+        vs_fatal("cannot initialise SHA-256 (OpenSSL)");
     return h;
 }
 

@@ -38,22 +38,26 @@ enum { REAL = 0, SYN = 1 };
 /* ---------- groups ---------- */
 
 /* Groups from ##SAMPLE Group= lines, else from -g; every sample needs one. */
-static void cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_t *o)
+static int cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_t *o, vs_error_t *e)
 {
     c->n = bcf_hdr_nsamples(h);
     c->name = h->samples;
     c->group = vs_hdr_sample_groups(h);
     c->meta = vs_hdr_sample_meta(h);
     vs_groups_t *g = NULL;
-    for (int i = 0; i < c->n; i++) {
+    int ret = 0;
+    for (int i = 0; i < c->n && ret == 0; i++) {
         if (c->group[i]) continue;
         if (!o->groups)
-            vs_die("%s has no ##SAMPLE Group= line for sample %s; give the groups with -g FILE", c->path, c->name[i]);
-        vs_error_t e;
-        if (!g && !(g = vs_groups_load(o->groups, o->group_column, c->name, c->n, &e))) vs_exit_error(&e);
-        c->group[i] = vs_strdup(g->names[g->group_of[i]]);
+            ret = vs_fail(e, "%s has no ##SAMPLE Group= line for sample %s; give the groups with -g FILE", c->path,
+                          c->name[i]);
+        else if (!g && !(g = vs_groups_load(o->groups, o->group_column, c->name, c->n, e)))
+            ret = -1;
+        else
+            c->group[i] = vs_strdup(g->names[g->group_of[i]]);
     }
     vs_groups_destroy(g);
+    return ret;
 }
 
 static int count_in(const cohort_t *c, const char *group)
@@ -77,16 +81,24 @@ static int real_groups(const cohort_t *real, const char ***out)
     return n;
 }
 
-/* The index of the next synthetic sample of `group` after *cursor, or die
- * saying how many vcf-synth must make. */
-static int next_synthetic(const cohort_t *syn, const char *group, int *cursor, int needed)
+/* 0 when the synthetic cohort has `needed` samples of group, else -1 with
+ * an error saying how many more vcf-synth must make. */
+static int enough_synthetic(const cohort_t *syn, const char *group, int needed, vs_error_t *e)
+{
+    int have = count_in(syn, group);
+    if (have >= needed) return 0;
+    return vs_fail(e, "%s has %d synthetic samples of group %s, and %d are needed; make at least %d more (vcf-synth "
+                      "-n %d --mix %s=1 with another --seed and --prefix) and add them with 'bcftools merge'",
+                   syn->path, have, group, needed, needed - have, needed - have, group);
+}
+
+/* The index of the next synthetic sample of `group` after *cursor (there is
+ * one: enough_synthetic said so). */
+static int next_synthetic(const cohort_t *syn, const char *group, int *cursor)
 {
     for (; *cursor < syn->n; (*cursor)++)
         if (!strcmp(syn->group[*cursor], group)) return (*cursor)++;
-    int have = count_in(syn, group);
-    vs_die("%s has %d synthetic samples of group %s, and %d are needed; make at least %d more (vcf-synth -n %d "
-           "--mix %s=1 with another --seed and --prefix) and add them with 'bcftools merge'",
-           syn->path, have, group, needed, needed - have, needed - have, group);
+    vs_fatal("internal error: no synthetic sample of group %s left", group);
 }
 
 /* ---------- plans ---------- */
@@ -182,49 +194,72 @@ void vs_target_free(vs_target_t *t)
     memset(t, 0, sizeof *t);
 }
 
-/* How many samples each real group ends with. */
-static int augment_goal(const vs_target_t *t, const cohort_t *real, const cohort_t *syn, const char *group)
+/* How many samples a real group ends with, into *goal: 0, or -1 with an error. */
+static int augment_goal(const vs_target_t *t, const cohort_t *real, const cohort_t *syn, const char *group, int *goal,
+                        vs_error_t *e)
 {
     int have = count_in(real, group);
-    if (t->kind == VS_TARGET_MAX) return have + count_in(syn, group);
-    if (t->kind == VS_TARGET_EQUAL) {
-        int most = 0;
+    *goal = have;
+    if (t->kind == VS_TARGET_MAX) {
+        *goal = have + count_in(syn, group);
+    } else if (t->kind == VS_TARGET_EQUAL) {
         for (int i = 0; i < real->n; i++) {
             int c = count_in(real, real->group[i]);
-            if (c > most) most = c;
+            if (c > *goal) *goal = c;
         }
-        return most;
+    } else {
+        for (int i = 0; i < t->n; i++)
+            if (!strcmp(t->group[i], group)) {
+                if (t->count[i] < have)
+                    return vs_fail(e, "--target %s=%d is below the %d real samples of group %s; augment only adds "
+                                      "samples", group, t->count[i], have, group);
+                *goal = t->count[i];
+            }
     }
-    for (int i = 0; i < t->n; i++)
-        if (!strcmp(t->group[i], group)) {
-            if (t->count[i] < have)
-                vs_die("--target %s=%d is below the %d real samples of group %s; augment only adds samples", group,
-                       t->count[i], have, group);
-            return t->count[i];
-        }
-    return have;
+    return enough_synthetic(syn, group, *goal - have, e);
 }
 
-static void check_target_groups(const vs_hybrid_opts_t *o, const vs_target_t *t, const char **groups, int ng)
+static int check_target_groups(const vs_hybrid_opts_t *o, const vs_target_t *t, const char **groups, int ng,
+                               vs_error_t *e)
 {
     for (int i = 0; i < t->n; i++) {
         int k = 0;
         while (k < ng && strcmp(groups[k], t->group[i])) k++;
-        if (k == ng) vs_die("--target names group '%s', which no sample of %s has", t->group[i], o->real);
+        if (k == ng) return vs_fail(e, "--target names group '%s', which no sample of %s has", t->group[i], o->real);
     }
+    return 0;
 }
 
-static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn)
+/* How many synthetic samples each real group gets: NULL with an error. */
+static int *augment_extra(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, const char **groups,
+                          int ng, vs_error_t *e)
+{
+    vs_target_t t;
+    vs_error_t bug;
+    if (vs_target_parse(o->target, &t, &bug)) vs_fatal("internal error: %s, not checked by the tool", bug.msg);
+    int *extra = vs_calloc(ng + 1, sizeof *extra), ret = check_target_groups(o, &t, groups, ng, e);
+    for (int g = 0; g < ng && ret == 0; g++) {
+        ret = augment_goal(&t, real, syn, groups[g], &extra[g], e);
+        extra[g] -= count_in(real, groups[g]);
+    }
+    vs_target_free(&t);
+    if (ret < 0) {
+        free(extra);
+        return NULL;
+    }
+    return extra;
+}
+
+static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, vs_error_t *e)
 {
     const char **groups;
     int ng = real_groups(real, &groups), total = real->n;
-    vs_target_t t;
-    vs_error_t e;
-    if (vs_target_parse(o->target, &t, &e)) vs_die("internal error: %s, not checked by the tool", e.msg);
-    check_target_groups(o, &t, groups, ng);
-    int *extra = vs_calloc(ng + 1, sizeof *extra);
-    for (int g = 0; g < ng; g++) total += extra[g] = augment_goal(&t, real, syn, groups[g]) - count_in(real, groups[g]);
-    vs_target_free(&t);
+    int *extra = augment_extra(o, real, syn, groups, ng, e);
+    if (!extra) {
+        free(groups);
+        return NULL;
+    }
+    for (int g = 0; g < ng; g++) total += extra[g];
     plan_t *p = plan_new(total);
     for (int i = 0; i < real->n; i++) {
         put(p, i, real->name[i], REAL, i, "real", real->name[i]);
@@ -233,7 +268,7 @@ static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, con
     int k = real->n;
     for (int g = 0; g < ng; g++) {
         for (int j = 0, cursor = 0; j < extra[g]; j++, k++) {
-            int s = next_synthetic(syn, groups[g], &cursor, extra[g]);
+            int s = next_synthetic(syn, groups[g], &cursor);
             put(p, k, syn->name[s], SYN, s, "synthetic", syn->name[s]);
             p->meta[k] = synthetic_meta(syn->meta[s], groups[g]);
         }
@@ -244,10 +279,15 @@ static plan_t *plan_augment(const vs_hybrid_opts_t *o, const cohort_t *real, con
     return p;
 }
 
-static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn)
+static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const cohort_t *syn, vs_error_t *e)
 {
     const char **groups;
     int ng = real_groups(real, &groups);
+    for (int g = 0; g < ng; g++)
+        if (enough_synthetic(syn, groups[g], (int)lround(o->fraction * count_in(real, groups[g])), e) < 0) {
+            free(groups);
+            return NULL;
+        }
     vs_gt_source_t *src = vs_malloc((real->n + 1) * sizeof *src);
     for (int i = 0; i < real->n; i++) src[i] = (vs_gt_source_t){ REAL, i };
     for (int g = 0; g < ng; g++) {            /* a seeded random share of each group is replaced */
@@ -255,7 +295,7 @@ static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const c
         int *members = vs_malloc((n + 1) * sizeof *members), m = 0;
         for (int i = 0; i < real->n; i++) if (!strcmp(real->group[i], groups[g])) members[m++] = i;
         vs_rng_shuffle(members, n, o->seed, VS_RNG_HYBRID, 100 + (uint64_t)g);
-        for (int j = 0; j < k; j++) src[members[j]] = (vs_gt_source_t){ SYN, next_synthetic(syn, groups[g], &cursor, k) };
+        for (int j = 0; j < k; j++) src[members[j]] = (vs_gt_source_t){ SYN, next_synthetic(syn, groups[g], &cursor) };
         free(members);
     }
     int *order = vs_rng_permutation(real->n, o->seed, VS_RNG_HYBRID, 99);
@@ -277,16 +317,21 @@ static plan_t *plan_mix(const vs_hybrid_opts_t *o, const cohort_t *real, const c
     return p;
 }
 
-static plan_t *plan_replace(const cohort_t *real, const cohort_t *syn)
+static plan_t *plan_replace(const cohort_t *real, const cohort_t *syn, vs_error_t *e)
 {
     const char **groups;
     int ng = real_groups(real, &groups);
+    for (int g = 0; g < ng; g++)
+        if (enough_synthetic(syn, groups[g], count_in(real, groups[g]), e) < 0) {
+            free(groups);
+            return NULL;
+        }
     int *cursor = vs_calloc(ng + 1, sizeof *cursor);
     plan_t *p = plan_new(real->n);
     for (int i = 0; i < real->n; i++) {
         int g = 0;
         while (strcmp(groups[g], real->group[i])) g++;
-        int s = next_synthetic(syn, groups[g], &cursor[g], count_in(real, groups[g]));
+        int s = next_synthetic(syn, groups[g], &cursor[g]);
         put(p, i, real->name[i], REAL, i, "hybrid", syn->name[s]);
         p->inside[i] = (vs_gt_source_t){ SYN, s };
         p->meta[i] = meta_text(real->group[i], "hybrid");
@@ -296,19 +341,21 @@ static plan_t *plan_replace(const cohort_t *real, const cohort_t *syn)
     return p;
 }
 
-static void write_key(const plan_t *p, const char *path, const char *source_column)
+static int write_key(const plan_t *p, const char *path, const char *source_column, vs_error_t *e)
 {
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
+    FILE *fp = vs_text_open(path, &of, e);
+    if (!fp) return -1;
     fprintf(fp, "sample\torigin\t%s\n", source_column);
     for (int i = 0; i < p->n; i++) fprintf(fp, "%s\t%s\t%s\n", p->name[i], p->key_origin[i], p->key_source[i]);
-    vs_text_close(fp, of, path);
+    return vs_text_close(fp, of, path, e);
 }
 
 /* Output names are unique; in mix, none is the name of an input sample. */
-static void check_names(const plan_t *p, const cohort_t *real, const cohort_t *syn, int renamed)
+static int check_names(const plan_t *p, const cohort_t *real, const cohort_t *syn, int renamed, vs_error_t *e)
 {
     khash_t(names) *seen = kh_init(names);
+    int ret = 0;
     if (renamed) {
         for (int k = 0; k < 2; k++) {
             const cohort_t *c = k ? syn : real;
@@ -317,72 +364,71 @@ static void check_names(const plan_t *p, const cohort_t *real, const cohort_t *s
                 kh_put(names, seen, c->name[i], &absent);
             }
         }
-        for (int i = 0; i < p->n; i++)
+        for (int i = 0; i < p->n && ret == 0; i++)
             if (kh_get(names, seen, p->name[i]) != kh_end(seen))
-                vs_die("output name %s is also an input sample's name; choose another --prefix", p->name[i]);
+                ret = vs_fail(e, "output name %s is also an input sample's name; choose another --prefix", p->name[i]);
         kh_clear(names, seen);
     }
-    for (int i = 0; i < p->n; i++) {
+    for (int i = 0; i < p->n && ret == 0; i++) {
         int absent;
         kh_put(names, seen, p->name[i], &absent);
         if (!absent)
-            vs_die("sample name %s would appear twice in the output; rename the synthetic samples "
-                   "(vcf-synth --prefix)", p->name[i]);
+            ret = vs_fail(e, "sample name %s would appear twice in the output; rename the synthetic samples "
+                             "(vcf-synth --prefix)", p->name[i]);
     }
     kh_destroy(names, seen);
+    return ret;
 }
 
 /* ---------- the run ---------- */
 
-/* Dies at the first site only one file has; an unsorted file looks the same
- * at first, so the rest is read (the reader dies on a record out of order). */
-static void first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, const vs_pair_site_t *s)
+/* -1 with an error naming the first site only one file has; an unsorted
+ * file looks the same at first, so the rest is read (the reader fails on a
+ * record out of order, and that is the error then). */
+static int first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, const vs_pair_site_t *s, vs_error_t *e)
 {
     int missing = s->rec[REAL] ? SYN : REAL;
     const bcf1_t *r = s->rec[1 - missing];
     char *ref = vs_strdup(r->d.allele[0]), *alt = vs_strdup(r->n_allele > 1 ? r->d.allele[1] : ".");
     char *contig = vs_strdup(s->contig);
     vs_pair_site_t rest;
-    vs_error_t e;
     int ret;
-    while ((ret = vs_pair_next(pr, &rest, &e)) > 0) continue;
-    if (ret < 0) vs_exit_error(&e);
+    while ((ret = vs_pair_next(pr, &rest, e)) > 0) continue;
     vs_loc_t loc = { missing == SYN ? o->syn : o->real, contig, s->pos, NULL };
-    vs_die_at(&loc, "use --sites intersect to keep only the shared sites",
-              "the sites differ: %s has %s>%s here and %s has no such record (the first difference)",
-              missing == SYN ? o->real : o->syn, ref, alt, missing == SYN ? o->syn : o->real);
+    if (ret == 0)
+        vs_fail_at(e, &loc, "use --sites intersect to keep only the shared sites",
+                   "the sites differ: %s has %s>%s here and %s has no such record (the first difference)",
+                   missing == SYN ? o->real : o->syn, ref, alt, missing == SYN ? o->syn : o->real);
+    free(ref);
+    free(alt);
+    free(contig);
+    return -1;
 }
 
-void vs_hybrid_run(const vs_hybrid_opts_t *o)
+/* The output's samples and where each one's genotypes come from: NULL with an error. */
+static plan_t *make_plan(const vs_hybrid_opts_t *o, cohort_t *real, cohort_t *syn, vs_pair_reader_t *pr, vs_error_t *e)
 {
-    vs_error_t e;
-    vs_bed_t *bed = NULL;
-    if (o->mode == VS_REPLACE && !(bed = vs_bed_read(o->regions, &e))) vs_exit_error(&e);
-    vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn, &e);
-    if (!pr) vs_exit_error(&e);
-    cohort_t real = { .path = o->real }, syn = { .path = o->syn };
-    cohort_groups(&real, vs_pair_header(pr, REAL), o);
-    cohort_groups(&syn, vs_pair_header(pr, SYN), o);
-    plan_t *p = o->mode == VS_AUGMENT ? plan_augment(o, &real, &syn)
-              : o->mode == VS_MIX ? plan_mix(o, &real, &syn) : plan_replace(&real, &syn);
-    check_names(p, &real, &syn, o->mode == VS_MIX);
-    /* mix keeps its command line out of the header: the seed and the fraction,
-     * with the inputs, would say which samples are real */
-    vs_prov_t prov = o->no_version ? VS_PROV_NONE : o->mode == VS_MIX ? VS_PROV_VERSION : VS_PROV_FULL;
-    bcf_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
-                                         p->n, prov);
-    bcf_hdr_append(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
-    if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
-    vs_pool_t *pool = vs_pool_new(o->threads - 1);     /* the calling thread is one of --threads */
-    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
-    vs_vcfw_index(w, o->write_index, o->threads);
-    vs_vcfw_header(w, hdr);
+    if (cohort_groups(real, vs_pair_header(pr, REAL), o, e) < 0 || cohort_groups(syn, vs_pair_header(pr, SYN), o, e) < 0)
+        return NULL;
+    plan_t *p = o->mode == VS_AUGMENT ? plan_augment(o, real, syn, e)
+              : o->mode == VS_MIX ? plan_mix(o, real, syn, e) : plan_replace(real, syn, e);
+    if (p && check_names(p, real, syn, o->mode == VS_MIX, e) < 0) {
+        plan_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
+/* Every shared site, mixed as planned: 0, or -1 with an error. */
+static int write_sites(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, vs_vcfw_t *w, bcf_hdr_t *hdr,
+                       const plan_t *p, const vs_bed_t *bed, vs_error_t *e)
+{
     long used = 0, only[2] = { 0, 0 }, inside = 0;
     vs_pair_site_t s;
     int more;
-    while ((more = vs_pair_next(pr, &s, &e)) > 0) {
+    while ((more = vs_pair_next(pr, &s, e)) > 0) {
         if (!s.rec[REAL] || !s.rec[SYN]) {
-            if (!o->sites_intersect) first_difference(o, pr, &s);
+            if (!o->sites_intersect) return first_difference(o, pr, &s, e);
             only[s.rec[REAL] ? REAL : SYN]++;
             continue;
         }
@@ -391,21 +437,49 @@ void vs_hybrid_run(const vs_hybrid_opts_t *o)
         vs_vcfw_write_mixed(w, hdr, &s, in ? p->inside : p->outside, p->n);
         used++;
     }
-    if (more < 0) vs_exit_error(&e);
-    if (o->key) write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source");
-    vs_vcfw_close(w);
-    vs_pool_destroy(pool);
+    if (more < 0) return -1;
     if (o->sites_intersect)
         vs_info("sites: %ld shared and written; %ld only in %s and %ld only in %s dropped", used, only[REAL], o->real,
                 only[SYN], o->syn);
     if (bed) vs_info("%ld of %ld sites are inside the regions of %s", inside, used, o->regions);
-    vs_info("wrote %d samples", p->n);
-    plan_destroy(p);
+    return 0;
+}
+
+int vs_hybrid_run(const vs_hybrid_opts_t *o, vs_error_t *e)
+{
+    vs_bed_t *bed = NULL;
+    if (o->mode == VS_REPLACE && !(bed = vs_bed_read(o->regions, e))) return -1;
+    vs_pair_reader_t *pr = vs_pair_open(o->real, o->syn, e);
+    cohort_t real = { .path = o->real }, syn = { .path = o->syn };
+    plan_t *p = pr ? make_plan(o, &real, &syn, pr, e) : NULL;
+    int ret = p ? 0 : -1;
+    if (p) {
+        /* mix keeps its command line out of the header: the seed and the fraction,
+         * with the inputs, would say which samples are real */
+        vs_prov_t prov = o->no_version ? VS_PROV_NONE : o->mode == VS_MIX ? VS_PROV_VERSION : VS_PROV_FULL;
+        bcf_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
+                                             p->n, prov);
+        vs_hdr_add_line(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
+        vs_pool_t *pool = vs_pool_new(o->threads - 1);     /* the calling thread is one of --threads */
+        vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool, e);
+        ret = w ? 0 : -1;
+        if (w) {
+            vs_vcfw_index(w, o->write_index, o->threads);
+            vs_vcfw_header(w, hdr);
+            ret = write_sites(o, pr, w, hdr, p, bed, e);
+            if (ret == 0 && o->key) ret = write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source", e);
+            if (vs_vcfw_close(w, ret == 0 ? e : NULL) < 0) ret = -1;     /* the first error is the one told */
+        }
+        vs_pool_destroy(pool);
+        if (ret == 0) vs_info("wrote %d samples", p->n);
+        bcf_hdr_destroy(hdr);
+        plan_destroy(p);
+    }
     vs_free_strings(real.group, real.n);
     vs_free_strings(syn.group, syn.n);
     vs_free_strings(real.meta, real.n);
     vs_free_strings(syn.meta, syn.n);
-    bcf_hdr_destroy(hdr);
     vs_pair_close(pr);
     vs_bed_destroy(bed);
+    return ret;
 }

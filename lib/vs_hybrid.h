@@ -29,7 +29,9 @@ typedef struct {
     int threads, no_version;
 } vs_hybrid_opts_t;
 
-void vs_hybrid_run(const vs_hybrid_opts_t *o);
+/* 0, or -1 with an error naming the file, contig, position and sample where
+ * they apply (the outputs are then left to the caller to discard). */
+int vs_hybrid_run(const vs_hybrid_opts_t *o, vs_error_t *e);
 
 /* augment --target: equal, max, or GROUP=N,... (whole N, each group once);
  * -1 with a usage error in e. */

@@ -4,6 +4,7 @@
 #include "vs_rng.h"
 
 #include <math.h>
+#include <omp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gsl/gsl_cdf.h>
@@ -143,14 +144,17 @@ double vs_ls_pac_loglik_each(const vs_ls_group_t *g, const vs_ls_sites_t *s, dou
     float *a_site = vs_malloc((s->n_sites + 1) * sizeof *a_site), *c_site = vs_malloc((s->n_sites + 1) * sizeof *c_site);
     transitions(g, s, ne, a_site, c_site);
     size_t bytes = ((g->K * sizeof(float) + 31) / 32) * 32;
-#pragma omp parallel
+    int n_threads = omp_get_max_threads();
+    /* every thread's forward vector, allocated here: no allocation can fail inside the workers */
+    float *alphas = aligned_alloc(32, bytes * n_threads);
+    if (!alphas) vs_fatal("out of memory fitting the model");
+#pragma omp parallel num_threads(n_threads)
     {
-        float *alpha = aligned_alloc(32, bytes);
-        if (!alpha) vs_die("out of memory fitting the model");
+        float *alpha = alphas + bytes / sizeof(float) * omp_get_thread_num();
 #pragma omp for schedule(dynamic, 1)
         for (int t = 0; t < nt; t++) ll[t] = forward(g, a_site, c_site, s->n_sites, g->target[t], eps, alpha);
-        free(alpha);
     }
+    free(alphas);
     double total = 0;                  /* summed in a fixed order: same for any thread count */
     for (int t = 0; t < nt; t++) total += ll[t];
     free(a_site);
@@ -335,7 +339,6 @@ static void fit_joint(const vs_ls_group_t *g, const vs_ls_sites_t *s, double *lo
 void vs_ls_fit(const vs_ls_group_t *g, const vs_ls_sites_t *s, const vs_ls_fit_opts_t *opt,
                vs_group_model_t *out)
 {
-    gsl_set_error_handler_off();
     const double lmin = log(opt->ne_min), lmax = log(opt->ne_max);
     objective_t o = { .g = g, .s = s, .eps = vs_ls_default_eps(g->K) };
     double lo, mid, hi, lhat;

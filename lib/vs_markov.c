@@ -450,8 +450,8 @@ static void merge_site(vs_mchain_t *out, int64_t *cap, const vs_mchain_t *a, con
 
 vs_mchain_t *vs_markov_merge(vs_mchain_t *a, vs_mchain_t *b, const int32_t *reach)
 {
-    if (a->n_sites != b->n_sites) vs_die("internal error: merging chains of %lld and %lld sites",
-                                         (long long)a->n_sites, (long long)b->n_sites);
+    if (a->n_sites != b->n_sites) vs_fatal("internal error: merging chains of %lld and %lld sites",
+                                           (long long)a->n_sites, (long long)b->n_sites);
     if (!a->step) vs_markov_links(a);
     if (!b->step) vs_markov_links(b);
     vs_mchain_t *out = chain_new(a->n_sites);

@@ -164,7 +164,7 @@ static char *model_to_text(const vs_model_t *m)
         cJSON *root = markov_json(m);
         char *text = cJSON_Print(root);
         cJSON_Delete(root);
-        if (!text) vs_die("out of memory writing the model");
+        if (!text) vs_fatal("out of memory writing the model");
         return text;
     }
     cJSON *root = head_json(m, VS_MODEL_KIND);
@@ -180,20 +180,21 @@ static char *model_to_text(const vs_model_t *m)
     }
     char *text = cJSON_Print(root);
     cJSON_Delete(root);
-    if (!text) vs_die("out of memory writing the model");
+    if (!text) vs_fatal("out of memory writing the model");
     return text;
 }
 
 /* ---------- xz ---------- */
 
+/* Write errors show in ferror(fp), which vs_text_close reports. */
 static void xz_write(FILE *fp, const char *text, size_t n, const char *path)
 {
     size_t cap = lzma_stream_buffer_bound(n);
     uint8_t *buf = vs_malloc(cap);
     size_t out = 0;
     if (lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL, (const uint8_t *)text, n, buf, &out, cap) != LZMA_OK)
-        vs_die("cannot xz-compress the model %s", path);
-    if (fwrite(buf, 1, out, fp) != out) vs_die("cannot write %s: %s", path, strerror(errno));
+        vs_fatal("cannot xz-compress the model %s (out of memory?)", path);
+    fwrite(buf, 1, out, fp);
     free(buf);
 }
 
@@ -224,21 +225,22 @@ static char *xz_decode(const uint8_t *in, size_t n, size_t *out_n, const char *p
     return out;
 }
 
-void vs_model_write(vs_model_t *m, const char *path)
+int vs_model_write(vs_model_t *m, const char *path, vs_error_t *e)
 {
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(path, &of, e);
+    if (!fp) return -1;
     char *text = model_to_text(m);
     size_t n = strlen(text);
     vs_sha256_hex(text, n, m->sha);
-    vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
     size_t len = strlen(path);
     if (len > 3 && !strcmp(path + len - 3, ".xz")) xz_write(fp, text, n, path);
     else {
         fwrite(text, 1, n, fp);
         fputc('\n', fp);
     }
-    vs_text_close(fp, of, path);
     free(text);
+    return vs_text_close(fp, of, path, e);
 }
 
 /* ---------- from JSON ---------- */

@@ -70,7 +70,9 @@ typedef struct {
 
 vs_model_t *vs_model_new(void);
 /* Writes JSON (xz-compressed when path ends in .xz) through a temporary file. */
-void vs_model_write(vs_model_t *m, const char *path);
+/* Writes the model (xz-compressed when path ends in .xz) as vs_text_open
+ * writes: 0, or -1 with an error. */
+int vs_model_write(vs_model_t *m, const char *path, vs_error_t *e);
 /* NULL with an error naming the file and the fault when it cannot be read or
  * is not a model this vcfsynth reads. */
 vs_model_t *vs_model_read(const char *path, vs_error_t *e);

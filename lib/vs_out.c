@@ -65,47 +65,57 @@ static int same_file(const ident_t *a, const ident_t *b)
 
 static const char *const INDEX_SUFFIX[] = { ".csi", ".tbi" };
 
-static void check_input(const vs_path_t *in, const ident_t *out_id, const vs_path_t *out)
+static int check_input(const vs_path_t *in, const ident_t *out_id, const vs_path_t *out, vs_error_t *e)
 {
     ident_t id;
+    int ret = 0;
     if (identify(in->path, &id) && same_file(&id, out_id))
-        vs_die_at(NULL, "give the output a new name: vcfsynth never writes over its inputs",
-                  "the output %s %s is the same file as %s %s; nothing was written", out->option, out->path,
-                  in->option, in->path);
+        ret = vs_fail_at(e, NULL, "give the output a new name: vcfsynth never writes over its inputs",
+                         "the output %s %s is the same file as %s %s; nothing was written", out->option, out->path,
+                         in->option, in->path);
     free(id.canon);
-    for (size_t k = 0; k < sizeof INDEX_SUFFIX / sizeof *INDEX_SUFFIX; k++) {
+    for (size_t k = 0; k < sizeof INDEX_SUFFIX / sizeof *INDEX_SUFFIX && ret == 0; k++) {
         if (!in->path || !strcmp(in->path, "-")) break;
         char *idx = vs_malloc(strlen(in->path) + 8);
         sprintf(idx, "%s%s", in->path, INDEX_SUFFIX[k]);
         if (identify(idx, &id) && id.exists && same_file(&id, out_id))
-            vs_die_at(NULL, "give the output a new name: vcfsynth never writes over its inputs",
-                      "the output %s %s is the index of %s %s; nothing was written", out->option, out->path,
-                      in->option, in->path);
+            ret = vs_fail_at(e, NULL, "give the output a new name: vcfsynth never writes over its inputs",
+                             "the output %s %s is the index of %s %s; nothing was written", out->option, out->path,
+                             in->option, in->path);
         free(id.canon);
         free(idx);
     }
+    return ret;
 }
 
-void vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out)
+/* Output j against the inputs and the outputs before it: 0, or -1 with an error. */
+static int check_output(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int j, vs_error_t *e)
 {
-    for (int j = 0; j < n_out; j++) {
-        for (int k = 0; k < j && outputs[j].path && !strcmp(outputs[j].path, "-"); k++)
-            if (outputs[k].path && !strcmp(outputs[k].path, "-"))
-                vs_die_usage("%s - and %s - would both go to standard output; give one of them a file",
-                             outputs[k].option, outputs[j].option);
-        ident_t out;
-        if (!identify(outputs[j].path, &out)) continue;
-        for (int i = 0; i < n_in; i++) check_input(&inputs[i], &out, &outputs[j]);
-        for (int k = 0; k < j; k++) {
-            ident_t other;
-            if (identify(outputs[k].path, &other) && same_file(&other, &out))
-                vs_die_at(NULL, "give each output its own name",
-                          "the outputs %s %s and %s %s are the same file; nothing was written", outputs[k].option,
-                          outputs[k].path, outputs[j].option, outputs[j].path);
-            free(other.canon);
-        }
-        free(out.canon);
+    for (int k = 0; k < j && outputs[j].path && !strcmp(outputs[j].path, "-"); k++)
+        if (outputs[k].path && !strcmp(outputs[k].path, "-"))
+            return vs_error(e, VS_EXIT_USAGE, "%s - and %s - would both go to standard output; give one of them a file",
+                            outputs[k].option, outputs[j].option);
+    ident_t out;
+    if (!identify(outputs[j].path, &out)) return 0;
+    int ret = 0;
+    for (int i = 0; i < n_in && ret == 0; i++) ret = check_input(&inputs[i], &out, &outputs[j], e);
+    for (int k = 0; k < j && ret == 0; k++) {
+        ident_t other;
+        if (identify(outputs[k].path, &other) && same_file(&other, &out))
+            ret = vs_fail_at(e, NULL, "give each output its own name",
+                             "the outputs %s %s and %s %s are the same file; nothing was written", outputs[k].option,
+                             outputs[k].path, outputs[j].option, outputs[j].path);
+        free(other.canon);
     }
+    free(out.canon);
+    return ret;
+}
+
+int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e)
+{
+    for (int j = 0; j < n_out; j++)
+        if (check_output(inputs, n_in, outputs, j, e) < 0) return -1;
+    return 0;
 }
 
 /* ---------- the run's temporary files and scratch directories ---------- */
@@ -170,9 +180,8 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 static void remove_tree(const char *dir) { nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
-static void on_die(void *arg)
+void vs_out_discard(void)
 {
-    (void)arg;
     sigset_t old;
     block_signals(&old);
     for (int i = 0; i < n_files; i++)
@@ -182,6 +191,12 @@ static void on_die(void *arg)
     restore_signals(&old);
 }
 
+static void on_exit_hook(void *arg)
+{
+    (void)arg;
+    vs_out_discard();
+}
+
 /* Once per run: clean-up on errors and on the signals a user or a scheduler
  * sends; a signal the caller ignores (nohup) stays ignored. */
 static void install_cleanup(void)
@@ -189,7 +204,7 @@ static void install_cleanup(void)
     static int installed;
     if (installed) return;
     installed = 1;
-    vs_on_die(on_die, NULL);
+    vs_on_exit(on_exit_hook, NULL);
     for (int i = 0; i < N_CLEAN_SIGNALS; i++) {
         struct sigaction sa, old;
         if (sigaction(CLEAN_SIGNALS[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) continue;
@@ -204,19 +219,20 @@ static void install_cleanup(void)
 static void add_file(vs_outfile_t *o)
 {
     install_cleanup();
-    if (n_files == MAX_FILES) vs_die("too many output files in one run (%d)", MAX_FILES);
+    if (n_files == MAX_FILES) vs_fatal("internal error: more than %d output files in one run", MAX_FILES);
     files[n_files] = o;
     n_files++;
 }
 
-vs_outfile_t *vs_outfile_begin(const char *path)
+vs_outfile_t *vs_outfile_begin(const char *path, vs_error_t *e)
 {
+    struct stat st;
+    int direct = !strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode));
+    if (direct && strcmp(path, "-") && S_ISDIR(st.st_mode))
+        return vs_fail(e, "cannot write %s: it is a directory (give a file name inside it)", path), NULL;
     vs_outfile_t *o = vs_calloc(1, sizeof *o);
     o->final = vs_strdup(path);
-    struct stat st;
-    if (!strcmp(path, "-") || (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
-        if (strcmp(path, "-") && S_ISDIR(st.st_mode))
-            vs_die("cannot write %s: it is a directory (give a file name inside it)", path);
+    if (direct) {
         o->direct = 1;
         o->tmp = vs_strdup(path);
         add_file(o);
@@ -233,9 +249,14 @@ vs_outfile_t *vs_outfile_begin(const char *path)
     int fd = mkstemp(o->tmp);
     if (fd >= 0) add_file(o);
     restore_signals(&old);
-    if (fd < 0)
-        vs_die("cannot create output %s: %s (check that the directory exists and is writable)", path,
-               strerror(errno));
+    if (fd < 0) {
+        vs_fail(e, "cannot create output %s: %s (check that the directory exists and is writable)", path,
+                strerror(errno));
+        free(o->final);
+        free(o->tmp);
+        free(o);
+        return NULL;
+    }
     close(fd);
     return o;
 }
@@ -244,19 +265,21 @@ const char *vs_outfile_path(const vs_outfile_t *o) { return o->tmp; }
 
 void vs_outfile_finish(vs_outfile_t *o) { o->finished = 1; }
 
-FILE *vs_text_open(const char *path, vs_outfile_t **of)
+FILE *vs_text_open(const char *path, vs_outfile_t **of, vs_error_t *e)
 {
-    *of = vs_outfile_begin(path);
+    if (!(*of = vs_outfile_begin(path, e))) return NULL;
     FILE *fp = strcmp(path, "-") ? fopen(vs_outfile_path(*of), "w") : stdout;
-    if (!fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
+    if (!fp) return vs_fail(e, "cannot open %s for writing: %s", path, strerror(errno)), NULL;
     return fp;
 }
 
-void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path)
+int vs_text_close(FILE *fp, vs_outfile_t *of, const char *path, vs_error_t *e)
 {
-    if (ferror(fp) || (fp == stdout ? fflush(fp) : fclose(fp)) != 0)
-        vs_die("cannot write %s: %s", path, strerror(errno));
+    int bad = ferror(fp);
+    if ((fp == stdout ? fflush(fp) : fclose(fp)) != 0 || bad)
+        return vs_fail(e, "cannot write %s: %s", path, errno ? strerror(errno) : "I/O error");
     vs_outfile_finish(of);
+    return 0;
 }
 
 struct vs_tabix_t {
@@ -266,44 +289,56 @@ struct vs_tabix_t {
     tbx_conf_t conf;
 };
 
-vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col)
+vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col, vs_error_t *e)
 {
+    vs_outfile_t *of = vs_outfile_begin(path, e);
+    if (!of) return NULL;
+    BGZF *fp = strcmp(path, "-") ? bgzf_open(vs_outfile_path(of), "w") : bgzf_dopen(STDOUT_FILENO, "w");
+    if (!fp) return vs_fail(e, "cannot open %s for writing: %s", path, strerror(errno)), NULL;
     vs_tabix_t *t = vs_calloc(1, sizeof *t);
     t->path = vs_strdup(path);
-    t->of = vs_outfile_begin(path);
-    t->fp = strcmp(path, "-") ? bgzf_open(vs_outfile_path(t->of), "w") : bgzf_dopen(STDOUT_FILENO, "w");
-    if (!t->fp) vs_die("cannot open %s for writing: %s", path, strerror(errno));
+    t->of = of;
+    t->fp = fp;
     t->conf = (tbx_conf_t){ TBX_GENERIC, seq_col, beg_col, end_col, '#', 0 };
     return t;
 }
 
-void vs_tabix_write(vs_tabix_t *t, const char *text, size_t len)
+int vs_tabix_write(vs_tabix_t *t, const char *text, size_t len, vs_error_t *e)
 {
-    if (bgzf_write(t->fp, text, len) < 0) vs_die("cannot write %s: %s", t->path, strerror(errno));
+    if (bgzf_write(t->fp, text, len) < 0) return vs_fail(e, "cannot write %s: %s", t->path, strerror(errno));
+    return 0;
 }
 
-void vs_tabix_close(vs_tabix_t *t)
+/* The index PATH.tbi of a finished table: 0, or -1 with an error. */
+static int tabix_index(vs_tabix_t *t, vs_error_t *e)
 {
-    if (bgzf_close(t->fp) < 0) vs_die("cannot write %s: %s", t->path, strerror(errno));
-    if (strcmp(t->path, "-")) {
-        size_t n = strlen(t->path) + 5;
-        char *name = vs_malloc(n);
-        snprintf(name, n, "%s.tbi", t->path);
-        vs_outfile_t *idx = vs_outfile_begin(name);
-        if (tbx_index_build2(vs_outfile_path(t->of), vs_outfile_path(idx), 0, &t->conf) != 0)
-            vs_die("cannot index %s (tabix): the rows are not sorted by contig and start", t->path);
-        vs_outfile_finish(idx);
-        free(name);
-    }
-    vs_outfile_finish(t->of);
+    size_t n = strlen(t->path) + 5;
+    char *name = vs_malloc(n);
+    snprintf(name, n, "%s.tbi", t->path);
+    vs_outfile_t *idx = vs_outfile_begin(name, e);
+    int ret = idx ? 0 : -1;
+    if (idx && tbx_index_build2(vs_outfile_path(t->of), vs_outfile_path(idx), 0, &t->conf) != 0)
+        ret = vs_fail(e, "cannot index %s (tabix): the rows are not sorted by contig and start", t->path);
+    if (ret == 0) vs_outfile_finish(idx);
+    free(name);
+    return ret;
+}
+
+int vs_tabix_close(vs_tabix_t *t, vs_error_t *e)
+{
+    int ret = 0;
+    if (bgzf_close(t->fp) < 0) ret = vs_fail(e, "cannot write %s: %s", t->path, strerror(errno));
+    if (ret == 0 && strcmp(t->path, "-")) ret = tabix_index(t, e);
+    if (ret == 0) vs_outfile_finish(t->of);
     free(t->path);
     free(t);
+    return ret;
 }
 
-void vs_out_commit(void)
+int vs_out_commit(vs_error_t *e)
 {
     for (int i = 0; i < n_files; i++)
-        if (!files[i]->finished) vs_die("internal error: output %s was not finished", files[i]->final);
+        if (!files[i]->finished) vs_fatal("internal error: output %s was not finished", files[i]->final);
     mode_t mask = umask(0);
     umask(mask);
     sigset_t old;
@@ -311,8 +346,10 @@ void vs_out_commit(void)
     for (int i = 0; i < n_files; i++) {
         vs_outfile_t *o = files[i];
         if (o->direct) continue;
-        if (chmod(o->tmp, 0666 & ~mask) != 0 || rename(o->tmp, o->final) != 0)
-            vs_die("cannot move the finished output into place as %s: %s", o->final, strerror(errno));
+        if (chmod(o->tmp, 0666 & ~mask) != 0 || rename(o->tmp, o->final) != 0) {
+            restore_signals(&old);
+            return vs_fail(e, "cannot move the finished output into place as %s: %s", o->final, strerror(errno));
+        }
         o->direct = 1;        /* in place: nothing to remove any more */
     }
     for (int i = 0; i < n_files; i++) {
@@ -322,6 +359,7 @@ void vs_out_commit(void)
     }
     n_files = 0;
     restore_signals(&old);
+    return 0;
 }
 
 char *vs_scratch_dir(const char *what, vs_error_t *e)
@@ -403,25 +441,31 @@ int vs_run_shell(const char *cmd)
 #endif
 const char *vs_version(void) { return VS_VERSION; }
 
+int vs_run_time(time_t *t, vs_error_t *e)
+{
+    *t = time(NULL);
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch) return 0;
+    /* reproducible-builds.org: a whole number of seconds since 1970; anything else is an error */
+    char *end;
+    errno = 0;
+    long long v = strtoll(epoch, &end, 10);
+    if (errno || *end || v < 0 || v > 253402300799LL)
+        return vs_fail_at(e, NULL, "unset it, or give whole seconds since 1970-01-01 (date +%s), up to the year 9999",
+                          "SOURCE_DATE_EPOCH='%s' is not a date", epoch);
+    *t = (time_t)v;
+    return 0;
+}
+
 char *vs_command_line(void)
 {
     kstring_t s = { 0, 0, NULL };
     kputs(vs_command(), &s);
-    time_t t = time(NULL);
-    const char *epoch = getenv("SOURCE_DATE_EPOCH");
-    if (epoch && *epoch) {
-        /* reproducible-builds.org: a whole number of seconds since 1970; anything else is an error */
-        char *end;
-        errno = 0;
-        long long v = strtoll(epoch, &end, 10);
-        if (errno || *end || v < 0 || v > 253402300799LL)
-            vs_die_at(NULL, "unset it, or give whole seconds since 1970-01-01 (date +%s), up to the year 9999",
-                      "SOURCE_DATE_EPOCH='%s' is not a date", epoch);
-        t = (time_t)v;
-    }
+    time_t t;
+    vs_run_time(&t, NULL);            /* a bad SOURCE_DATE_EPOCH: the tools refuse it at start */
     char date[64];
     struct tm tm;
-    if (!gmtime_r(&t, &tm)) vs_die("cannot convert the time %lld to a date", (long long)t);
+    if (!gmtime_r(&t, &tm)) vs_fatal("internal error: cannot convert the time %lld to a date", (long long)t);
     strftime(date, sizeof date, "%a %b %d %H:%M:%S %Y", &tm);
     ksprintf(&s, "; Date=%s", date);
     return s.s;

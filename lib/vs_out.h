@@ -2,15 +2,17 @@
  *
  * Every output file is written under a hidden temporary name beside its final
  * one (".NAME.XXXXXX"); vs_out_commit() renames all of them into place
- * together once the whole run has succeeded.  An error (vs_die*) or a signal
- * (SIGINT, SIGTERM, SIGHUP, SIGPIPE) before that removes every temporary file
- * and scratch directory, so a failed or interrupted run leaves nothing behind
- * and nothing the user had is replaced.  Standard output ("-") and devices
- * (/dev/null) are written in place. */
+ * together once the whole run has succeeded.  After an error, vs_out_discard()
+ * (which a tool's exit runs) or a signal (SIGINT, SIGTERM, SIGHUP, SIGPIPE)
+ * before that removes every temporary file and scratch directory, so a failed
+ * or interrupted run leaves nothing behind and nothing the user had is
+ * replaced.  Standard output ("-") and devices (/dev/null) are written in
+ * place. */
 #ifndef VS_OUT_H
 #define VS_OUT_H
 
 #include <stdio.h>
+#include <time.h>
 #include "vs_err.h"
 
 /* An option and the path it was given (path NULL: not given). */
@@ -19,37 +21,41 @@ typedef struct {
     const char *path;
 } vs_path_t;
 
-/* Dies with exit 1, before anything is written, when an output is the same
+/* -1 with an error, before anything is written, when an output is the same
  * file as an input (or an input's .csi/.tbi index) or as another output: by
  * device and inode when the file exists, by its directory's real path and
- * its name when it does not yet. */
-void vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out);
-#define VS_CHECK_PATHS(in, out) \
-    vs_check_paths(in, (int)(sizeof in / sizeof *in), out, (int)(sizeof out / sizeof *out))
+ * its name when it does not yet (a usage error: two outputs on standard
+ * output). */
+int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e);
+#define VS_CHECK_PATHS(in, out, e) \
+    vs_check_paths(in, (int)(sizeof in / sizeof *in), out, (int)(sizeof out / sizeof *out), e)
 
 /* One output file. */
 typedef struct vs_outfile_t vs_outfile_t;
-vs_outfile_t *vs_outfile_begin(const char *path);
+vs_outfile_t *vs_outfile_begin(const char *path, vs_error_t *e);     /* NULL with an error */
 const char *vs_outfile_path(const vs_outfile_t *o);  /* where to write now */
 /* Writing is over; the file is renamed into place by vs_out_commit(). */
 void vs_outfile_finish(vs_outfile_t *o);
 
 /* A text report (TSV, JSON, HTML) written the same way: open, write, then
- * close, which checks for write errors and finishes the file. */
-FILE *vs_text_open(const char *path, vs_outfile_t **of);
-void vs_text_close(FILE *fp, vs_outfile_t *of, const char *path);
+ * close, which checks for write errors and finishes the file (NULL, -1:
+ * an error). */
+FILE *vs_text_open(const char *path, vs_outfile_t **of, vs_error_t *e);
+int vs_text_close(FILE *fp, vs_outfile_t *of, const char *path, vs_error_t *e);
 
 /* A bgzipped text table with a tabix index, PATH.tbi, finished and moved
  * into place with it (standard output: no index).  seq, beg and end are its
  * 1-based contig, start and end columns; lines starting with '#' are its
  * header.  Rows must come sorted by contig and start. */
 typedef struct vs_tabix_t vs_tabix_t;
-vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col);
-void vs_tabix_write(vs_tabix_t *t, const char *text, size_t len);
-void vs_tabix_close(vs_tabix_t *t);
+vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col, vs_error_t *e);
+int vs_tabix_write(vs_tabix_t *t, const char *text, size_t len, vs_error_t *e);
+int vs_tabix_close(vs_tabix_t *t, vs_error_t *e);     /* frees t in any case */
 
 /* Moves every finished output into place: the run's last step, in main. */
-void vs_out_commit(void);
+int vs_out_commit(vs_error_t *e);
+/* Removes every output not yet committed, and every scratch directory. */
+void vs_out_discard(void);
 
 /* A scratch directory under $TMPDIR (or /tmp), removed with everything in
  * it on an error or a signal, or by vs_scratch_remove(); NULL with an error
@@ -67,6 +73,9 @@ int vs_run_shell(const char *cmd);
  * Date=..." honouring SOURCE_DATE_EPOCH (caller frees): what every output
  * records of the run that wrote it. */
 const char *vs_version(void);
+/* The run's date: SOURCE_DATE_EPOCH when set (-1 with an error when it is
+ * not whole seconds since 1970, *t then now), else now. */
+int vs_run_time(time_t *t, vs_error_t *e);
 char *vs_command_line(void);
 /* Frees an array of n strings. */
 void vs_free_strings(char **v, int n);

@@ -80,7 +80,7 @@ static void orthonormalise(gsl_matrix *A)
     gsl_vector *tau = gsl_vector_alloc(L), *v = gsl_vector_alloc(M);
     gsl_matrix *QR = gsl_matrix_alloc(M, L);
     gsl_matrix_memcpy(QR, A);
-    if (gsl_linalg_QR_decomp(QR, tau)) vs_die("PCA: the QR decomposition failed");
+    if (gsl_linalg_QR_decomp(QR, tau)) vs_fatal("internal error: PCA: the QR decomposition failed");
     for (size_t c = 0; c < L; c++) {
         gsl_vector_set_basis(v, c);
         gsl_linalg_QR_Qvec(QR, tau, v);

@@ -789,10 +789,11 @@ static int check_shift_groups(const run_t *r, vs_error_t *err)
     return 0;
 }
 
-static void write_table(const run_t *r, const vs_pheno_t *p)
+static int write_table(const run_t *r, const vs_pheno_t *p, vs_error_t *err)
 {
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(r->o->output, &of);
+    FILE *fp = vs_text_open(r->o->output, &of, err);
+    if (!fp) return -1;
     fprintf(fp, "%sIID\tscore\ttrait%s\n", r->o->iid_only ? "#" : "#FID\t", p->status ? "\tliability" : "");
     for (int i = 0; i < p->n; i++) {
         if (!r->o->iid_only) fprintf(fp, "%s\t", r->names[i]);
@@ -800,7 +801,16 @@ static void write_table(const run_t *r, const vs_pheno_t *p)
         if (p->status) fprintf(fp, "%d\t%.10g\n", p->status[i], p->liability[i]);
         else fprintf(fp, "%.10g\n", p->liability[i]);
     }
-    vs_text_close(fp, of, r->o->output);
+    return vs_text_close(fp, of, r->o->output, err);
+}
+
+static int write_effects(const run_t *r, vs_error_t *err)
+{
+    vs_outfile_t *of;
+    FILE *fp = vs_text_open(r->o->effects_out, &of, err);
+    if (!fp) return -1;
+    vs_effects_write(r->e, fp, r->o->no_version);
+    return vs_text_close(fp, of, r->o->effects_out, err);
 }
 
 static void summarise(const run_t *r, const vs_pheno_t *p)
@@ -893,15 +903,10 @@ int vs_pheno_run(const vs_pheno_opts_t *o, vs_error_t *err)
         }
         set_status(r.e, p);
     }
-    write_table(&r, p);
-    if (o->effects_out) {
-        vs_outfile_t *of;
-        FILE *fp = vs_text_open(o->effects_out, &of);
-        vs_effects_write(r.e, fp, o->no_version);
-        vs_text_close(fp, of, o->effects_out);
-    }
-    summarise(&r, p);
+    ret = write_table(&r, p, err);
+    if (ret == 0 && o->effects_out) ret = write_effects(&r, err);
+    if (ret == 0) summarise(&r, p);
     vs_pheno_destroy(p);
     run_free(&r);
-    return 0;
+    return ret;
 }

@@ -394,12 +394,13 @@ static void rows_table(FILE *fp, const vs_fidelity_t *f)
     fputs("</table>\n", fp);
 }
 
-void vs_report_html(const vs_fidelity_t *f, const char *path)
+int vs_report_html(const vs_fidelity_t *f, const char *path, vs_error_t *e)
 {
     const vs_fid_plot_t *p = &f->plot;
     int first = p->n_groups > 1 ? 0 : p->n_groups, last = p->n_groups;
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
+    FILE *fp = vs_text_open(path, &of, e);
+    if (!fp) return -1;
     head(fp);
     verdict(fp, f);
     bias_table(fp, f);
@@ -422,5 +423,5 @@ void vs_report_html(const vs_fidelity_t *f, const char *path)
     rows_table(fp, f);
     fprintf(fp, "<p class=\"note\">%lld sites shared by the three inputs; %d bootstrap resamples; vcfsynth %s."
                 "</p>\n</body>\n</html>\n", (long long)f->sites_used, f->bootstrap, vs_version());
-    vs_text_close(fp, of, path);
+    return vs_text_close(fp, of, path, e);
 }

@@ -6,6 +6,6 @@
 
 #include "vs_fidelity.h"
 
-void vs_report_html(const vs_fidelity_t *f, const char *path);
+int vs_report_html(const vs_fidelity_t *f, const char *path, vs_error_t *e);
 
 #endif

@@ -463,7 +463,7 @@ static cJSON *worst_json(const vs_risk_t *r)
     return a;
 }
 
-void vs_risk_json(const vs_risk_t *r, const char *path)
+int vs_risk_json(const vs_risk_t *r, const char *path, vs_error_t *e)
 {
     cJSON *root = cJSON_CreateObject(), *rows = cJSON_AddArrayToObject(root, "rows");
     for (int i = 0; i < r->n_rows; i++) cJSON_AddItemToArray(rows, row_json(&r->rows[i]));
@@ -503,7 +503,7 @@ void vs_risk_json(const vs_risk_t *r, const char *path)
         vs_json_add_num(u, "share_unique_to_one_train_sample", r->unique.unique_train);
         vs_json_add_num(u, "share_unique_to_one_holdout_sample", r->unique.unique_holdout);
     }
-    vs_json_write(root, path);
+    return vs_json_write(root, path, e);
 }
 
 /* ---------- self-test ---------- */

@@ -63,7 +63,7 @@ void vs_risk_summary(const vs_risk_t *r);
 /* The worst verdict of any row: 2 "high", 1 "signal", 0 otherwise. */
 int vs_risk_worst(const vs_risk_t *r);
 /* {"rows": [...]} plus "sites", "king_bands", "aats", "unique" and "worst". */
-void vs_risk_json(const vs_risk_t *r, const char *path);
+int vs_risk_json(const vs_risk_t *r, const char *path, vs_error_t *e);
 void vs_risk_destroy(vs_risk_t *r);
 
 /* --self-test F: positive control (synthetic = copies of a fraction F of the

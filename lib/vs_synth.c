@@ -88,15 +88,18 @@ typedef struct {
     char **syn, **src;
 } provenance_t;
 
-static void provenance_open(provenance_t *p, const char *path, char **syn, char **src)
+static int provenance_open(provenance_t *p, const char *path, char **syn, char **src, vs_error_t *e)
 {
     p->path = path;
     p->syn = syn;
     p->src = src;
-    p->fp = path ? vs_text_open(path, &p->of) : NULL;
-    if (p->fp)
-        fputs("#sample\thaplotype\tcontig\tstart\tend\tsource\tsource_haplotype\tcontext_start\n", p->fp);
+    if (!path) return 0;
+    if (!(p->fp = vs_text_open(path, &p->of, e))) return -1;
+    fputs("#sample\thaplotype\tcontig\tstart\tend\tsource\tsource_haplotype\tcontext_start\n", p->fp);
+    return 0;
 }
+
+/* Write errors show in ferror(fp), which vs_text_close reports. */
 
 static void provenance_write(provenance_t *p, vs_sampler_t *smp, const vs_model_t *m, int contig)
 {
@@ -129,18 +132,21 @@ typedef struct {
     tract_row_t *rows;
     size_t n_rows, m_rows;
     int contig;
+    vs_error_t err;            /* the first write error: later rows are dropped */
+    int failed;
 } tracts_t;
 
-static void tracts_open(tracts_t *t, const char *path, char **syn, const vs_model_t *m, const vs_sampler_t *smp)
+static int tracts_open(tracts_t *t, const char *path, char **syn, const vs_model_t *m, const vs_sampler_t *smp,
+                       vs_error_t *e)
 {
     memset(t, 0, sizeof *t);
     const vs_ancestry_t *anc = vs_sampler_ancestry(smp);
-    if (!path) return;
+    if (!path) return 0;
     const int *haps;
     t->n = anc ? vs_ancestry_haplotypes(anc, &haps) : 0;    /* no admixed sample: the header alone */
-    t->tbx = vs_tabix_open(path, 3, 4, 5);
+    if (!(t->tbx = vs_tabix_open(path, 3, 4, 5, e))) return -1;
     const char *head = "#sample\thaplotype\tcontig\tstart\tend\tgroup\n";
-    vs_tabix_write(t->tbx, head, strlen(head));
+    t->failed = vs_tabix_write(t->tbx, head, strlen(head), &t->err) < 0;
     t->syn = syn;
     t->m = m;
     t->open_j = vs_calloc(t->n + 1, sizeof *t->open_j);
@@ -148,6 +154,7 @@ static void tracts_open(tracts_t *t, const char *path, char **syn, const vs_mode
     t->open_start = vs_calloc(t->n + 1, sizeof *t->open_start);
     t->open_end = vs_calloc(t->n + 1, sizeof *t->open_end);
     t->contig = -1;
+    return 0;
 }
 
 static void tract_end(tracts_t *t, int i, int hap)
@@ -171,7 +178,7 @@ static int row_order(const void *a, const void *b)
 /* The stream breaks: every open tract ends; the rows go out in order. */
 static void tracts_flush(tracts_t *t, const vs_sampler_t *smp)
 {
-    if (!t->n) return;
+    if (!t->n || t->failed) return;
     const int *haps;
     vs_ancestry_haplotypes(vs_sampler_ancestry(smp), &haps);
     for (int i = 0; i < t->n; i++) tract_end(t, i, haps[i]);
@@ -182,7 +189,10 @@ static void tracts_flush(tracts_t *t, const vs_sampler_t *smp)
         ks.l = 0;
         ksprintf(&ks, "%s\t%d\t%s\t%lld\t%lld\t%s\n", t->syn[w->hap / 2], w->hap % 2 + 1, t->m->contigs[t->contig].name,
                  (long long)w->start, (long long)w->end, t->m->groups[w->group].name);
-        vs_tabix_write(t->tbx, ks.s, ks.l);
+        if (vs_tabix_write(t->tbx, ks.s, ks.l, &t->err) < 0) {
+            t->failed = 1;
+            break;
+        }
     }
     free(ks.s);
     t->n_rows = 0;
@@ -208,16 +218,19 @@ static void tracts_site(tracts_t *t, const vs_sampler_t *smp, int contig, int64_
     }
 }
 
-static void tracts_close(tracts_t *t, const vs_sampler_t *smp)
+/* 0, or -1 with the first write error (the file then never committed). */
+static int tracts_close(tracts_t *t, const vs_sampler_t *smp, vs_error_t *e)
 {
-    if (!t->tbx) return;
+    if (!t->tbx) return 0;
     tracts_flush(t, smp);
-    vs_tabix_close(t->tbx);
+    int ret = t->failed ? vs_error_copy(e, &t->err) : 0;
+    if (vs_tabix_close(t->tbx, ret == 0 ? e : NULL) < 0) ret = -1;
     free(t->open_j);
     free(t->open_group);
     free(t->open_start);
     free(t->open_end);
     free(t->rows);
+    return ret;
 }
 
 static void progress(int64_t done, int64_t total, time_t start, int final)
@@ -601,7 +614,7 @@ static int synthesise(run_t *u, plan_t *plan, source_t *src, const vs_synth_opts
     time_t start = time(NULL);
     vs_site_t site;
     while ((ret = source_next(src, &site, e)) > 0) {
-        if (run_site(u, plan, &site, e) < 0) return -1;
+        if (run_site(u, plan, &site, e) < 0 || vs_vcfw_error(u->w, e) < 0) return -1;
         if (show && source_n_read(src) % 1000 == 0) progress(source_n_read(src), u->m->n_sites, start, 0);
     }
     if (ret < 0) return -1;
@@ -629,8 +642,14 @@ static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_o
     }
     const char **group_names = vs_malloc(o->n * sizeof *group_names);
     for (int i = 0; i < o->n; i++) group_names[i] = vs_groupset_name(gs, group[i]);
+    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool, e);
+    if (!w) {
+        free(group);
+        free(group_names);
+        free(cond_of_sample);
+        return -1;
+    }
     bcf_hdr_t *full = synthetic_header(src, m, o, names, group_names, cond_of_sample);
-    vs_vcfw_t *w = vs_vcfw_open(o->output, o->otype, pool);
     vs_vcfw_index(w, o->write_index, o->threads);
     vs_vcfw_header(w, full);
     bcf_hdr_t *hdr = vs_hdr_lean(full);       /* written: its ##SAMPLE lines are no longer needed */
@@ -651,20 +670,19 @@ static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_o
     run_t u = { m, panel, smp, &prov, &tracts, w, hdr, 2 * o->n,
                 vs_malloc(2 * (size_t)o->n), vs_calloc(m->n_contigs, sizeof *u.seen), 0, -1, NULL };
     int ret = smp ? 0 : -1;
-    if (smp) {
-        provenance_open(&prov, o->provenance, names, src->r ? vs_reader_samples(src->r) : NULL);
-        tracts_open(&tracts, o->local_ancestry, names, m, smp);
-        ret = synthesise(&u, plan, src, o, e);
-    }
+    if (ret == 0) ret = provenance_open(&prov, o->provenance, names, src->r ? vs_reader_samples(src->r) : NULL, e);
+    if (ret == 0) ret = tracts_open(&tracts, o->local_ancestry, names, m, smp, e);
+    if (ret == 0) ret = synthesise(&u, plan, src, o, e);
+    /* closed on an error too (the first error is the one told): nothing is committed then */
+    if (smp && tracts_close(&tracts, smp, ret == 0 ? e : NULL) < 0) ret = -1;
+    if (vs_vcfw_close(w, ret == 0 ? e : NULL) < 0) ret = -1;
+    if (prov.fp && vs_text_close(prov.fp, prov.of, prov.path, ret == 0 ? e : NULL) < 0) ret = -1;
     if (ret == 0) {
-        tracts_close(&tracts, smp);
-        if (prov.fp) vs_text_close(prov.fp, prov.of, prov.path);
         vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
         if (vs_sampler_second_alts(smp))
             vs_info("%lld alleles at split multi-allelic positions written as REF: a haplotype carries one ALT per "
                     "position", (long long)vs_sampler_second_alts(smp));
     }
-    vs_vcfw_close(w);                         /* on an error too: its file is never committed */
     vs_sampler_destroy(smp);
     bcf_hdr_destroy(hdr);
     free(group);

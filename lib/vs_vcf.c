@@ -680,7 +680,7 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8])
     int level = -1;
     if (otype) {
         vs_error_t e;
-        if (vs_output_type_check(otype, &e)) vs_die("internal error: %s, not checked by the tool", e.msg);
+        if (vs_output_type_check(otype, &e)) vs_fatal("internal error: %s, not checked by the tool", e.msg);
         t = otype[0];
         if (otype[1]) level = otype[1] - '0';
     } else if (fname && ends_with(fname, ".bcf")) {
@@ -719,6 +719,8 @@ struct vs_vcfw_t {
     int mgt;
     int index_fmt, index_threads;   /* --write-index */
     char *fname;
+    vs_error_t err;           /* the first write error: later writes are skipped */
+    int failed;
 };
 
 int vs_output_type_check(const char *otype, vs_error_t *e)
@@ -752,47 +754,73 @@ void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads)
     w->index_threads = threads;
 }
 
-/* The written file's index, built from it as 'bcftools index' would (CSI with 2^14 bins, or TBI). */
-static void write_index(vs_vcfw_t *w)
+/* The written file's index, built from it as 'bcftools index' would (CSI
+ * with 2^14 bins, or TBI): 0, or -1 with an error. */
+static int write_index(vs_vcfw_t *w, vs_error_t *e)
 {
     kstring_t name = { 0, 0, NULL };
     ksprintf(&name, "%s.%s", w->fname, w->index_fmt == VS_INDEX_TBI ? "tbi" : "csi");
-    vs_outfile_t *of = vs_outfile_begin(name.s);
-    int ret = bcf_index_build3(vs_outfile_path(w->of), vs_outfile_path(of), w->index_fmt == VS_INDEX_TBI ? 0 : 14,
-                               w->index_threads);
-    if (ret < 0)
-        vs_die("cannot write the index %s of %s (htslib error %d)%s", name.s, w->name, ret,
-               ret == -2 ? ": the file is not BGZF-compressed" : ret == -3 ? ": the file cannot be indexed" : "");
-    vs_outfile_finish(of);
+    vs_outfile_t *of = vs_outfile_begin(name.s, e);
+    int ret = of ? bcf_index_build3(vs_outfile_path(w->of), vs_outfile_path(of), w->index_fmt == VS_INDEX_TBI ? 0 : 14,
+                                    w->index_threads) : -1;
+    if (of && ret < 0)
+        vs_fail(e, "cannot write the index %s of %s (htslib error %d)%s", name.s, w->name, ret,
+                ret == -2 ? ": the file is not BGZF-compressed" : ret == -3 ? ": the file cannot be indexed" : "");
+    if (ret == 0) vs_outfile_finish(of);
     free(name.s);
+    return ret < 0 ? -1 : 0;
 }
 
-vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool)
+static void vcfw_free(vs_vcfw_t *w)
+{
+    if (w->synced) bcf_destroy(w->synced);
+    free(w->text.s);
+    bcf_destroy(w->rec);
+    free(w->gt);
+    free(w->name);
+    free(w->fname);
+    free(w);
+}
+
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool, vs_error_t *e)
 {
     char mode[8];
     vs_output_mode(otype, fname, mode);
+    vs_outfile_t *of = vs_outfile_begin(fname, e);
+    if (!of) return NULL;
     vs_vcfw_t *w = vs_calloc(1, sizeof *w);
     w->name = vs_strdup(strcmp(fname, "-") ? fname : "standard output");
     w->fname = vs_strdup(fname);
-    w->of = vs_outfile_begin(fname);
+    w->of = of;
     w->is_bcf = mode[1] == 'b';
     w->rec = bcf_init();
     if (vs_output_compressed(otype, fname)) {
         int level = mode[2] ? mode[2] - '0' : -1;   /* -1: htslib's default */
-        w->hf = hopen(vs_outfile_path(w->of), "w");
-        if (!w->hf) vs_die("cannot open output %s: %s", w->name, strerror(errno));
-        w->bz = vs_bgzfw_open(w->hf, level, pool);
-        w->synced = bcf_init();
+        if ((w->hf = hopen(vs_outfile_path(w->of), "w"))) {
+            w->bz = vs_bgzfw_open(w->hf, level, pool);
+            w->synced = bcf_init();
+            return w;
+        }
+    } else if ((w->fp = hts_open(vs_outfile_path(w->of), mode))) {
         return w;
     }
-    w->fp = hts_open(vs_outfile_path(w->of), mode);
-    if (!w->fp) vs_die("cannot open output %s: %s", w->name, strerror(errno));
-    return w;
+    vs_fail(e, "cannot open output %s: %s", w->name, strerror(errno));
+    vcfw_free(w);
+    return NULL;
 }
 
 static void write_failed(vs_vcfw_t *w)
 {
-    vs_die("cannot write %s: %s (is the disk full?)", w->name, errno ? strerror(errno) : "I/O error");
+    if (!w->failed)
+        vs_fail(&w->err, "cannot write %s: %s (is the disk full?)", w->name, errno ? strerror(errno) : "I/O error");
+    w->failed = 1;
+}
+
+int vs_vcfw_error(const vs_vcfw_t *w, vs_error_t *e)
+{
+    if (!w->failed) return 0;
+    if (e) *e = w->err;
+    return -1;
 }
 
 static void put_le32(uint8_t *p, uint32_t v)
@@ -804,12 +832,13 @@ static void put_le32(uint8_t *p, uint32_t v)
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr)
 {
     w->gt_id = bcf_hdr_id2int(hdr, BCF_DT_ID, "GT");
+    if (w->failed) return;
     if (!w->bz) {
         if (bcf_hdr_write(w->fp, hdr) < 0) write_failed(w);
         return;
     }
     w->text.l = 0;
-    if (bcf_hdr_format(hdr, w->is_bcf, &w->text) < 0) vs_die("cannot format the header of %s", w->name);
+    if (bcf_hdr_format(hdr, w->is_bcf, &w->text) < 0) vs_fatal("cannot format the header of %s", w->name);
     int ok;
     if (w->is_bcf) {
         kputc('\0', &w->text);
@@ -826,6 +855,7 @@ void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr)
 /* One record as bcf_write (BCF) or vcf_write (VCF) lays it out. */
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
 {
+    if (w->failed) return;
     if (!w->bz) {
         if (bcf_write(w->fp, hdr, rec) < 0) write_failed(w);
         return;
@@ -833,7 +863,8 @@ void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
     int ok;
     if (w->is_bcf) {
         if (rec->n_sample != bcf_hdr_nsamples(hdr))
-            vs_die("internal error: a record of %d samples for a header of %d", (int)rec->n_sample, bcf_hdr_nsamples(hdr));
+            vs_fatal("internal error: a record of %d samples for a header of %d", (int)rec->n_sample,
+                     bcf_hdr_nsamples(hdr));
         bcf_copy(w->synced, rec);         /* re-encodes what bcf_update_* changed, as bcf_write would */
         uint8_t x[32];
         float qual = rec->qual;
@@ -851,7 +882,7 @@ void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec)
              vs_bgzfw_write(w->bz, rec->indiv.s, rec->indiv.l) == 0;
     } else {
         w->text.l = 0;
-        if (vcf_format(hdr, rec, &w->text) != 0) vs_die("cannot format a record of %s", w->name);
+        if (vcf_format(hdr, rec, &w->text) != 0) vs_fatal("internal error: cannot format a record of %s", w->name);
         ok = vs_bgzfw_flush_try(w->bz, w->text.l) == 0 && vs_bgzfw_write(w->bz, w->text.s, w->text.l) == 0;
     }
     if (!ok) write_failed(w);
@@ -866,7 +897,7 @@ static void copy_site(bcf_hdr_t *hdr, bcf1_t *out, const bcf1_t *src)
     if (src->rlen != (hts_pos_t)strlen(src->d.allele[0])) {
         int32_t end = (int32_t)(src->pos + src->rlen);
         if (bcf_update_info_int32(hdr, out, "END", &end, 1) < 0)
-            vs_die("cannot write INFO/END at %s:%lld", bcf_hdr_id2name(hdr, out->rid), (long long)src->pos + 1);
+            vs_fatal("cannot write INFO/END at %s:%lld", bcf_hdr_id2name(hdr, out->rid), (long long)src->pos + 1);
     }
 }
 
@@ -881,7 +912,7 @@ static int32_t put_gt_bcf(vs_vcfw_t *w, bcf1_t *out, const uint8_t *alleles, int
     ks->l = 0;
     bcf_enc_int1(ks, w->gt_id);
     bcf_enc_size(ks, 2, BCF_BT_INT8);
-    if (ks_resize(ks, ks->l + n_hap) < 0) vs_die("out of memory writing %s", w->name);
+    if (ks_resize(ks, ks->l + n_hap) < 0) vs_fatal("out of memory writing %s", w->name);
     uint8_t *gt = (uint8_t *)ks->s + ks->l;
     int h = 0;
     /* eight haplotypes a step: alleles are 0 or 1 bytes, so (a + 1) << 1 stays in
@@ -930,7 +961,7 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
     bcf1_t *out = w->rec, *src = site->rec;
     bcf_clear(out);
     out->rid = bcf_hdr_name2id(hdr, site->contig);
-    if (out->rid < 0) vs_die("contig %s is missing from the output header", site->contig);
+    if (out->rid < 0) vs_fatal("internal error: contig %s is missing from the output header", site->contig);
     out->pos = site->pos - 1;
     copy_site(hdr, out, src);
     int32_t an = n_hap;
@@ -940,19 +971,15 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
     vs_vcfw_write(w, hdr, out);
 }
 
-void vs_vcfw_close(vs_vcfw_t *w)
+int vs_vcfw_close(vs_vcfw_t *w, vs_error_t *e)
 {
     errno = 0;
     if (w->bz ? vs_bgzfw_close(w->bz) != 0 || hclose(w->hf) != 0 : hts_close(w->fp) != 0) write_failed(w);
-    if (w->index_fmt) write_index(w);
-    vs_outfile_finish(w->of);
-    if (w->synced) bcf_destroy(w->synced);
-    free(w->text.s);
-    bcf_destroy(w->rec);
-    free(w->gt);
-    free(w->name);
-    free(w->fname);
-    free(w);
+    int ret = vs_vcfw_error(w, e);
+    if (ret == 0 && w->index_fmt) ret = write_index(w, e);
+    if (ret == 0) vs_outfile_finish(w->of);
+    vcfw_free(w);
+    return ret;
 }
 
 void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char *contig, int64_t pos,
@@ -960,11 +987,11 @@ void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char
 {
     bcf_clear(rec);
     rec->rid = bcf_hdr_name2id(hdr, contig);
-    if (rec->rid < 0) vs_die("internal error: contig %s is missing from the header", contig);
+    if (rec->rid < 0) vs_fatal("internal error: contig %s is missing from the header", contig);
     rec->pos = pos - 1;
     const char *alleles[2] = { ref, alt };
     if (bcf_update_alleles((bcf_hdr_t *)hdr, rec, alleles, 2) < 0 || bcf_update_id((bcf_hdr_t *)hdr, rec, NULL) < 0)
-        vs_die("cannot build the record %s:%lld %s>%s", contig, (long long)pos, ref, alt);
+        vs_fatal("cannot build the record %s:%lld %s>%s", contig, (long long)pos, ref, alt);
     *site = (vs_site_t){ .contig = contig, .pos = pos, .ref = ref, .alt = alt, .info_cm = NAN, .rec = rec };
 }
 
@@ -972,7 +999,7 @@ void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char
 
 void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line)
 {
-    if (bcf_hdr_append(hdr, line) < 0) vs_die("cannot add the header line %s", line);
+    if (bcf_hdr_append(hdr, line) < 0 || bcf_hdr_sync(hdr) < 0) vs_fatal("cannot add the header line %s", line);
 }
 
 bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
@@ -989,7 +1016,7 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
     bcf_hdr_append(h, "##INFO=<ID=AC,Number=A,Type=Integer,Description=\"Allele count in genotypes\">");
     bcf_hdr_append(h, "##INFO=<ID=AN,Number=1,Type=Integer,Description=\"Total number of alleles in called genotypes\">");
     bcf_hdr_append(h, "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">");
-    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    if (bcf_hdr_sync(h) < 0) vs_fatal("cannot build the output header");
     return h;
 }
 
@@ -1009,9 +1036,9 @@ bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *c
     vs_hdr_provenance(h, prov);
     for (int i = 0; i < n; i++) {
         if (meta && meta[i]) bcf_hdr_printf(h, "##SAMPLE=<ID=%s,%s>", names[i], meta[i]);
-        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
+        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_fatal("internal error: cannot add sample %s to the output header", names[i]);
     }
-    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    if (bcf_hdr_sync(h) < 0) vs_fatal("cannot build the output header");
     return h;
 }
 
@@ -1024,9 +1051,9 @@ bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **gro
         const char *more = extra && extra[i] ? extra[i] : "";
         bcf_hdr_printf(h, "##SAMPLE=<ID=%s,Group=%s,Origin=synthetic,Model=sha256:%s%s%s>", names[i], groups[i],
                        model_sha, *more ? "," : "", more);
-        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_die("cannot add sample %s to the output header", names[i]);
+        if (bcf_hdr_add_sample(h, names[i]) < 0) vs_fatal("internal error: cannot add sample %s to the output header", names[i]);
     }
-    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+    if (bcf_hdr_sync(h) < 0) vs_fatal("cannot build the output header");
     return h;
 }
 
@@ -1038,13 +1065,13 @@ bcf_hdr_t *vs_hdr_lean(const bcf_hdr_t *full)
         if (!(full->hrec[i]->type == BCF_HL_STR && !strcmp(full->hrec[i]->key, "SAMPLE")))
             bcf_hdr_add_hrec(h, bcf_hrec_dup(full->hrec[i]));
     for (int i = 0; i < bcf_hdr_nsamples(full); i++)
-        if (bcf_hdr_add_sample(h, full->samples[i]) < 0) vs_die("cannot add sample %s to the output header", full->samples[i]);
-    if (bcf_hdr_sync(h) < 0) vs_die("cannot build the output header");
+        if (bcf_hdr_add_sample(h, full->samples[i]) < 0) vs_fatal("internal error: cannot add sample %s to the output header", full->samples[i]);
+    if (bcf_hdr_sync(h) < 0) vs_fatal("cannot build the output header");
     /* records are encoded with the ids of the header that was written: they must agree */
     for (int d = BCF_DT_ID; d <= BCF_DT_CTG; d++)
         for (int k = 0; k < full->n[d]; k++)
             if (full->id[d][k].key && bcf_hdr_id2int(h, d, full->id[d][k].key) != k)
-                vs_die("internal error: the output header's dictionaries differ once its ##SAMPLE lines are dropped");
+                vs_fatal("internal error: the output header's dictionaries differ once its ##SAMPLE lines are dropped");
     return h;
 }
 
@@ -1052,7 +1079,7 @@ void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n)
 {
     for (int i = 0; i < n; i++)
         if (bcf_hdr_name2id(hdr, contigs[i]) < 0) bcf_hdr_printf(hdr, "##contig=<ID=%s>", contigs[i]);
-    if (bcf_hdr_sync(hdr) < 0) vs_die("cannot build the output header");
+    if (bcf_hdr_sync(hdr) < 0) vs_fatal("cannot build the output header");
 }
 
 char **vs_hdr_sample_meta(const bcf_hdr_t *h)
@@ -1207,7 +1234,7 @@ void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, 
     bcf1_t *out = w->rec, *in = s->rec[0] ? s->rec[0] : s->rec[1];
     bcf_clear(out);
     out->rid = bcf_hdr_name2id(hdr, s->contig);
-    if (out->rid < 0) vs_die("contig %s is missing from the output header", s->contig);
+    if (out->rid < 0) vs_fatal("internal error: contig %s is missing from the output header", s->contig);
     out->pos = s->pos - 1;
     copy_site(hdr, out, in);
     if (2 * n_out > w->mgt) {

@@ -129,8 +129,13 @@ int vs_write_index_parse(const char *arg, const char *otype, const char *fname, 
 
 typedef struct vs_vcfw_t vs_vcfw_t;
 /* BGZF-compressed output (-Ob, -Oz, levels 1-9) is compressed by vs_bgzfw:
- * in pool (may be NULL) and in the calling thread; other output by htslib. */
-vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool);
+ * in pool (may be NULL) and in the calling thread; other output by htslib.
+ * NULL with an error when the file cannot be created.  A write error is
+ * kept, later writes skipped, and reported by vs_vcfw_error and
+ * vs_vcfw_close, as stdio keeps ferror. */
+vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool, vs_error_t *e);
+/* 0, or -1 with the first write error copied to e (may be NULL). */
+int vs_vcfw_error(const vs_vcfw_t *w, vs_error_t *e);
 void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr);
 void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
 /* One record of new samples: the site's CHROM, POS, ID, REF and ALT, INFO/AC
@@ -139,7 +144,9 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
 /* --write-index: after the output is written, index it (CSI, or TBI for
  * bgzipped VCF) as PATH.csi / PATH.tbi, moved into place with it. */
 void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads);
-void vs_vcfw_close(vs_vcfw_t *w);
+/* Finishes the file and its index, and frees w: 0, or -1 with an error (the
+ * file then stays unfinished: never committed). */
+int vs_vcfw_close(vs_vcfw_t *w, vs_error_t *e);
 
 /* Where an output sample's genotype comes from: file 0 or 1 of a pair, and
  * the sample's index in it. */

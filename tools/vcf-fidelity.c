@@ -7,7 +7,7 @@
 #include <string.h>
 #include <omp.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_threads.h"
 #include "vs_fidreport.h"
 #include "vs_out.h"
@@ -83,7 +83,7 @@ static void check_paths(const opts_t *o)
                        { "--utility-pheno", o->fid.utility_pheno } };
     vs_path_t out[] = { { "-o", o->output }, { "--json", o->json }, { "--html", o->html }, { "--af-table", o->af_table },
                         { "--ld-table", o->ld_table } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 static void parse(int argc, char **argv, opts_t *o)
@@ -156,8 +156,7 @@ static void parse(int argc, char **argv, opts_t *o)
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-fidelity");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-fidelity", argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads = vs_threads_cap(o.threads));
@@ -165,14 +164,14 @@ int main(int argc, char **argv)
     vs_fidelity_t *f = vs_fidelity_run(&o.fid, &e);
     if (!f) vs_exit_error(&e);
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(o.output, &of);
+    FILE *fp = vs_tool_text_open(o.output, &of);
     vs_fidelity_tsv(f, fp);
-    vs_text_close(fp, of, o.output);
-    if (o.json) vs_fidelity_json(f, o.json);
-    if (o.html) vs_report_html(f, o.html);
-    if (o.af_table) vs_fidelity_af_table(f, o.af_table);
-    if (o.ld_table) vs_fidelity_ld_table(f, o.ld_table);
-    vs_out_commit();
+    vs_tool_text_close(fp, of, o.output);
+    if (o.json) vs_ok(vs_fidelity_json(f, o.json, &e), &e);
+    if (o.html) vs_ok(vs_report_html(f, o.html, &e), &e);
+    if (o.af_table) vs_ok(vs_fidelity_af_table(f, o.af_table, &e), &e);
+    if (o.ld_table) vs_ok(vs_fidelity_ld_table(f, o.ld_table, &e), &e);
+    vs_tool_commit();
     vs_fidelity_summary(f);
     int flagged = vs_fidelity_flagged(f);
     vs_fidelity_destroy(f);

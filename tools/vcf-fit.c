@@ -6,7 +6,7 @@
 #include <omp.h>
 #include <unistd.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_threads.h"
 #include "vs_fit.h"
 #include "vs_groups.h"
@@ -183,7 +183,7 @@ static void parse(int argc, char **argv, opts_t *o)
         vs_path_t out[] = { { "-o", o->output } };
         for (int i = 0; i < o->n_inputs; i++) {
             vs_path_t in[] = { { "a --merge model", o->inputs[i] } };
-            VS_CHECK_PATHS(in, out);
+            VS_TOOL_CHECK_PATHS(in, out);
         }
         return;
     }
@@ -195,15 +195,15 @@ static void parse(int argc, char **argv, opts_t *o)
     o->read.threads = o->threads;
     vs_path_t in[] = { { "the input panel", o->panel }, { "-g/--groups", o->groups }, { "--map", o->fit.map.spec } };
     vs_path_t out[] = { { "-o", o->output }, { "--report", o->report } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 static void write_report(const vs_model_t *m, const char *path)
 {
     vs_outfile_t *of;
-    FILE *fp = vs_text_open(path, &of);
+    FILE *fp = vs_tool_text_open(path, &of);
     vs_fit_report_tsv(m, fp);
-    vs_text_close(fp, of, path);
+    vs_tool_text_close(fp, of, path);
 }
 
 static void stamp(vs_model_t *m, const opts_t *o)
@@ -233,8 +233,8 @@ static int merge(const opts_t *o)
         vs_warn("--min-carriers 0: the merged model is unpruned; it holds counts of single individuals and must not "
                 "leave the hub");
     stamp(m, o);
-    vs_model_write(m, o->output);
-    vs_out_commit();
+    vs_ok(vs_model_write(m, o->output, &e), &e);
+    vs_tool_commit();
     vs_model_destroy(m);
     for (int i = 0; i < o->n_inputs; i++) vs_model_destroy(ms[i]);
     free(ms);
@@ -243,8 +243,7 @@ static int merge(const opts_t *o)
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-fit");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-fit", argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     if (o.merge) return merge(&o);
@@ -267,9 +266,9 @@ int main(int argc, char **argv)
         vs_warn("--min-carriers 0: the model is unpruned; it holds counts of single individuals: ship it only to a "
                 "trusted hub that merges and prunes (vcf-fit --merge --min-carriers K)");
     stamp(m, &o);
-    vs_model_write(m, o.output);
+    vs_ok(vs_model_write(m, o.output, &e), &e);
     if (o.report) write_report(m, o.report);
-    vs_out_commit();
+    vs_tool_commit();
     vs_model_destroy(m);
     vs_groups_destroy(g);
     vs_panel_destroy(p);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_threads.h"
 #include "vs_hybrid.h"
 #include "vs_out.h"
@@ -163,17 +163,17 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     vs_path_t in[] = { { "the input REAL", o->real }, { "the input SYNTHETIC", o->syn }, { "-g/--groups", o->groups },
                        { "-R/--regions-file", o->regions } };
     vs_path_t out[] = { { "-o", o->output }, { "--key", o->key } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-hybrid");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-hybrid", argc, argv);
     vs_hybrid_opts_t o;
     parse(argc, argv, &o);
     o.threads = vs_threads_cap(o.threads);
-    vs_hybrid_run(&o);
-    vs_out_commit();
+    vs_error_t e;
+    vs_ok(vs_hybrid_run(&o, &e), &e);
+    vs_tool_commit();
     return 0;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <omp.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_threads.h"
 #include "vs_out.h"
 #include "vs_risk.h"
@@ -163,36 +163,35 @@ static void parse(int argc, char **argv, opts_t *o)
                        { "--holdout", o->risk.holdout }, { "-g/--groups", o->risk.groups }, { "--map", o->risk.map.spec },
                        { "--shadow-pool", o->risk.shadow_pool } };
     vs_path_t out[] = { { "-o", o->output }, { "--json", o->json } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-linkage-attack");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-linkage-attack", argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     omp_set_num_threads(o.threads = vs_threads_cap(o.threads));
     vs_outfile_t *of;
     if (o.self_test > 0) {
-        FILE *fp = vs_text_open(o.output, &of);
+        FILE *fp = vs_tool_text_open(o.output, &of);
         vs_error_t e;
         int failures = vs_risk_self_test(&o.risk, o.self_test, fp, &e);
         if (failures < 0) vs_exit_error(&e);
-        vs_text_close(fp, of, o.output);
-        vs_out_commit();      /* the report of a failed self-test is kept: it says what failed */
+        vs_tool_text_close(fp, of, o.output);
+        vs_tool_commit();      /* the report of a failed self-test is kept: it says what failed */
         if (failures) vs_warn("self-test: %d control%s did not behave as expected", failures, failures == 1 ? "" : "s");
         return failures ? 1 : 0;
     }
     vs_error_t e;
     vs_risk_t *r = vs_risk_run(&o.risk, &e);
     if (!r) vs_exit_error(&e);
-    FILE *fp = vs_text_open(o.output, &of);
+    FILE *fp = vs_tool_text_open(o.output, &of);
     vs_risk_tsv(r, fp);
-    vs_text_close(fp, of, o.output);
+    vs_tool_text_close(fp, of, o.output);
     vs_risk_summary(r);
-    if (o.json) vs_risk_json(r, o.json);
-    vs_out_commit();
+    if (o.json) vs_ok(vs_risk_json(r, o.json, &e), &e);
+    vs_tool_commit();
     int worst = vs_risk_worst(r);
     vs_risk_destroy(r);
     if (o.fail_on && worst >= o.fail_on) {

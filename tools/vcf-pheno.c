@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_out.h"
 #include "vs_pheno.h"
 #include "vs_rng.h"
@@ -133,17 +133,16 @@ static void parse(int argc, char **argv, vs_pheno_opts_t *o)
     vs_path_t in[] = { { "the input", o->input }, { "-g/--groups", o->groups }, { "--causal", list },
                        { "--effects", o->effects } };
     vs_path_t out[] = { { "-o", o->output }, { "--effects-out", o->effects_out } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-pheno");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-pheno", argc, argv);
     vs_pheno_opts_t o;
     parse(argc, argv, &o);
     vs_error_t e;
     if (vs_pheno_run(&o, &e) < 0) vs_exit_error(&e);
-    vs_out_commit();
+    vs_tool_commit();
     return 0;
 }

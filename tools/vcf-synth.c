@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vs_err.h"
+#include "vs_tool.h"
 #include "vs_threads.h"
 #include "vs_model.h"
 #include "vs_out.h"
@@ -253,7 +253,7 @@ static void parse(int argc, char **argv, opts_t *o)
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
     vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance },
                         { "--local-ancestry", o->local_ancestry } };
-    VS_CHECK_PATHS(in, out);
+    VS_TOOL_CHECK_PATHS(in, out);
 }
 
 /* A markov model brings its own sites and copies no one: no panel, and none
@@ -309,8 +309,7 @@ static void usage_failed(opts_t *o, vs_model_t *m, vs_admix_t *admix, const vs_e
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vcf-synth");
-    vs_set_command(argc, argv);
+    vs_tool_init("vcf-synth", argc, argv);
     opts_t o;
     parse(argc, argv, &o);
     o.threads = vs_threads_cap(o.threads);
@@ -352,7 +351,7 @@ int main(int argc, char **argv)
                            .output = o.output, .otype = o.otype, .write_index = o.write_index, .threads = o.threads,
                            .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
     if (vs_synth_run(m, o.panel, &o.read, &so, &e) < 0) vs_exit_error(&e);
-    vs_out_commit();
+    vs_tool_commit();
     free(shares);
     for (int i = 0; i < o.n_admix; i++) vs_admix_free(&admix[i]);
     free(admix);

@@ -1,5 +1,5 @@
 /* Option strings the project parses itself: --mix against a two-group model,
- * the --shadow-cmd template, and numbers (vs_parse_long, vs_parse_double).
+ * the --shadow-cmd template, and numbers (vs_try_long, vs_try_double).
  * The input is split at its first newline: the option kind, then the value. */
 #include "fuzz.h"
 #include "vs_model.h"
@@ -33,9 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     switch (size ? s[0] % 5 : 0) {
     case 0: (void)vs_mix_parse(&gs, s + (size > 0), &share, &err); free(share); break;
     case 3: if (!vs_admix_parse(m, s + 1, &admix, &err)) vs_admix_free(&admix); break;
-    case 1: (void)vs_shadow_check_template(s + 1, &err); FUZZ_GUARDED(free(vs_shadow_expand(s + 1, pairs))); break;
-    case 2: FUZZ_GUARDED((void)vs_parse_long("-n", s + 1, 1, 16777215)); break;
-    default: FUZZ_GUARDED((void)vs_parse_double("--fraction", s + 1, 0, 1)); break;
+    case 1: (void)vs_shadow_check_template(s + 1, &err); free(vs_shadow_expand(s + 1, pairs)); break;
+    case 2: { long n; (void)vs_try_long("-n", s + 1, 1, 16777215, &n, &err); } break;
+    default: { double x; (void)vs_try_double("--fraction", s + 1, 0, 1, &x, &err); } break;
     }
     free(s);
     return 0;

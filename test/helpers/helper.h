@@ -2,6 +2,7 @@
 #ifndef VS_HELPER_H
 #define VS_HELPER_H
 
+#include "vs_tool.h"
 #include "vs_vcf.h"
 
 static inline vs_panel_t *vs_panel_read_or_die(const char *path, const vs_read_opts_t *ro)

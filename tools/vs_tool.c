@@ -1,0 +1,93 @@
+#include "vs_tool.h"
+#include "vs_out.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <gsl/gsl_errno.h>
+
+static void exit_fatal(void) { exit(VS_EXIT_DATA); }
+
+void vs_tool_init(const char *prog, int argc, char **argv)
+{
+    vs_set_prog(prog);
+    vs_set_command(argc, argv);
+    vs_set_fatal_handler(exit_fatal);
+    gsl_set_error_handler_off();
+    time_t t;
+    vs_error_t e;
+    vs_ok(vs_run_time(&t, &e), &e);
+}
+
+void vs_exit_error(const vs_error_t *e)
+{
+    fprintf(stderr, "%s: error: %s\n", vs_prog(), e->msg);
+    if (e->hint[0]) fprintf(stderr, "%s: hint: %s\n", vs_prog(), e->hint);
+    if (e->status == VS_EXIT_USAGE) fprintf(stderr, "Try '%s --help' for more information.\n", vs_prog());
+    vs_run_exit_hooks();
+    exit(e->status);
+}
+
+FILE *vs_tool_text_open(const char *path, vs_outfile_t **of)
+{
+    vs_error_t e;
+    return vs_ok_ptr(vs_text_open(path, of, &e), &e);
+}
+
+void vs_tool_text_close(FILE *fp, vs_outfile_t *of, const char *path)
+{
+    vs_error_t e;
+    vs_ok(vs_text_close(fp, of, path, &e), &e);
+}
+
+void vs_tool_commit(void)
+{
+    vs_error_t e;
+    vs_ok(vs_out_commit(&e), &e);
+}
+
+void vs_die(const char *fmt, ...)
+{
+    vs_error_t e;
+    va_list ap;
+    va_start(ap, fmt);
+    vs_verror(&e, VS_EXIT_DATA, NULL, NULL, fmt, ap);
+    va_end(ap);
+    vs_exit_error(&e);
+}
+
+void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
+{
+    vs_error_t e;
+    va_list ap;
+    va_start(ap, fmt);
+    vs_verror(&e, VS_EXIT_DATA, loc, hint, fmt, ap);
+    va_end(ap);
+    vs_exit_error(&e);
+}
+
+void vs_die_usage(const char *fmt, ...)
+{
+    vs_error_t e;
+    va_list ap;
+    va_start(ap, fmt);
+    vs_verror(&e, VS_EXIT_USAGE, NULL, NULL, fmt, ap);
+    va_end(ap);
+    vs_exit_error(&e);
+}
+
+long vs_parse_long(const char *opt, const char *s, long lo, long hi)
+{
+    vs_error_t e;
+    long v;
+    vs_ok(vs_try_long(opt, s, lo, hi, &v, &e), &e);
+    return v;
+}
+
+double vs_parse_double(const char *opt, const char *s, double lo, double hi)
+{
+    vs_error_t e;
+    double v;
+    vs_ok(vs_try_double(opt, s, lo, hi, &v, &e), &e);
+    return v;
+}
