@@ -91,7 +91,7 @@ demo: deps all
 	BUILD=$(BUILD) bash share/demo.sh
 
 check: deps all helpers $(UNIT)
-	@BUILD=$(BUILD) bash test/run.sh $(UNIT)
+	@BUILD=$(BUILD) bash test/run.sh test/boundaries.sh $(UNIT)
 
 bench: deps all helpers
 	BUILD=$(BUILD) bash bench/run.sh

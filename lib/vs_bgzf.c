@@ -8,6 +8,8 @@
 #include <string.h>
 #include <errno.h>
 #include <htslib/bgzf.h>
+#include <htslib/hfile.h>
+#include <htslib/hts.h>
 #include <htslib/kstring.h>
 #include <htslib/thread_pool.h>
 

@@ -11,22 +11,25 @@
 #define VS_BGZF_H
 
 #include <stddef.h>
-#include <htslib/hfile.h>
-#include <htslib/hts.h>
 #include "vs_err.h"
+
+/* htslib's types, named here without its headers: only the I/O modules
+ * (vs_bgzf.c, vs_vcf.c) include those. */
+struct hFILE;
+struct htsThreadPool;
 
 /* An htslib thread pool that readers and writers share (--threads as a
  * total: one pool, not one per file). */
 typedef struct vs_pool_t vs_pool_t;
 vs_pool_t *vs_pool_new(int n_threads);      /* NULL when n_threads < 1 */
 int vs_pool_threads(const vs_pool_t *p);    /* 0 for NULL */
-htsThreadPool *vs_pool_hts(vs_pool_t *p);   /* for hts_set_thread_pool and bcf_sr */
+struct htsThreadPool *vs_pool_hts(vs_pool_t *p);   /* for hts_set_thread_pool and bcf_sr */
 void vs_pool_destroy(vs_pool_t *p);
 
 typedef struct vs_bgzfw_t vs_bgzfw_t;
 /* level: 0-9, or -1 for htslib's default; pool may be NULL (the caller
  * compresses every block).  The writer does not close out. */
-vs_bgzfw_t *vs_bgzfw_open(hFILE *out, int level, vs_pool_t *pool);
+vs_bgzfw_t *vs_bgzfw_open(struct hFILE *out, int level, vs_pool_t *pool);
 /* 0, or -1 on a compression or write error (errno set by the write). */
 int vs_bgzfw_write(vs_bgzfw_t *w, const void *data, size_t len);
 /* Ends the current block, as bgzf_flush; vs_bgzfw_flush_try ends it only

@@ -38,10 +38,9 @@ enum { REAL = 0, SYN = 1 };
 /* ---------- groups ---------- */
 
 /* Groups from ##SAMPLE Group= lines, else from -g; every sample needs one. */
-static int cohort_groups(cohort_t *c, const bcf_hdr_t *h, const vs_hybrid_opts_t *o, vs_error_t *e)
+static int cohort_groups(cohort_t *c, const vs_hdr_t *h, const vs_hybrid_opts_t *o, vs_error_t *e)
 {
-    c->n = bcf_hdr_nsamples(h);
-    c->name = h->samples;
+    c->n = vs_hdr_samples(h, &c->name);
     c->group = vs_hdr_sample_groups(h);
     c->meta = vs_hdr_sample_meta(h);
     vs_groups_t *g = NULL;
@@ -388,8 +387,8 @@ static int check_names(const plan_t *p, const cohort_t *real, const cohort_t *sy
 static int first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, const vs_pair_site_t *s, vs_error_t *e)
 {
     int missing = s->rec[REAL] ? SYN : REAL;
-    const bcf1_t *r = s->rec[1 - missing];
-    char *ref = vs_strdup(r->d.allele[0]), *alt = vs_strdup(r->n_allele > 1 ? r->d.allele[1] : ".");
+    const vs_rec_t *r = s->rec[1 - missing];
+    char *ref = vs_strdup(vs_rec_ref(r)), *alt = vs_strdup(vs_rec_alt(r));
     char *contig = vs_strdup(s->contig);
     vs_pair_site_t rest;
     int ret;
@@ -420,7 +419,7 @@ static plan_t *make_plan(const vs_hybrid_opts_t *o, cohort_t *real, cohort_t *sy
 }
 
 /* Every shared site, mixed as planned: 0, or -1 with an error. */
-static int write_sites(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, vs_vcfw_t *w, bcf_hdr_t *hdr,
+static int write_sites(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, vs_vcfw_t *w, vs_hdr_t *hdr,
                        const plan_t *p, const vs_bed_t *bed, vs_error_t *e)
 {
     long used = 0, only[2] = { 0, 0 }, inside = 0;
@@ -457,7 +456,7 @@ int vs_hybrid_run(const vs_hybrid_opts_t *o, vs_error_t *e)
         /* mix keeps its command line out of the header: the seed and the fraction,
          * with the inputs, would say which samples are real */
         vs_prov_t prov = o->no_version ? VS_PROV_NONE : o->mode == VS_MIX ? VS_PROV_VERSION : VS_PROV_FULL;
-        bcf_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
+        vs_hdr_t *hdr = vs_hdr_with_samples(vs_pair_header(pr, REAL), p->name, o->mode == VS_MIX ? NULL : p->meta,
                                              p->n, prov);
         vs_hdr_add_line(hdr, "##INFO=<ID=AF,Number=A,Type=Float,Description=\"Allele frequency in genotypes\">");
         vs_pool_t *pool = vs_pool_new(o->threads - 1);     /* the calling thread is one of --threads */
@@ -472,7 +471,7 @@ int vs_hybrid_run(const vs_hybrid_opts_t *o, vs_error_t *e)
         }
         vs_pool_destroy(pool);
         if (ret == 0) vs_info("wrote %d samples", p->n);
-        bcf_hdr_destroy(hdr);
+        vs_hdr_destroy(hdr);
         plan_destroy(p);
     }
     vs_free_strings(real.group, real.n);

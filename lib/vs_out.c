@@ -441,6 +441,8 @@ int vs_run_shell(const char *cmd)
 #endif
 const char *vs_version(void) { return VS_VERSION; }
 
+const char *vs_htslib_version(void) { return hts_version(); }
+
 int vs_run_time(time_t *t, vs_error_t *e)
 {
     *t = time(NULL);

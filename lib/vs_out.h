@@ -73,6 +73,8 @@ int vs_run_shell(const char *cmd);
  * Date=..." honouring SOURCE_DATE_EPOCH (caller frees): what every output
  * records of the run that wrote it. */
 const char *vs_version(void);
+/* The version of the htslib the programs run with. */
+const char *vs_htslib_version(void);
 /* The run's date: SOURCE_DATE_EPOCH when set (-1 with an error when it is
  * not whole seconds since 1970, *t then now), else now. */
 int vs_run_time(time_t *t, vs_error_t *e);

@@ -285,7 +285,7 @@ void vs_effects_write(const vs_effects_t *e, FILE *fp, int no_version)
 {
     if (!no_version) {
         char *cmd = vs_command_line();
-        fprintf(fp, "##%sVersion=%s+htslib-%s\n##%sCommand=%s\n", vs_prog(), vs_version(), hts_version(),
+        fprintf(fp, "##%sVersion=%s+htslib-%s\n##%sCommand=%s\n", vs_prog(), vs_version(), vs_htslib_version(),
                 vs_prog(), cmd);
         free(cmd);
     }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <htslib/kstring.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gsl/gsl_linalg.h>

@@ -293,8 +293,8 @@ typedef struct {
     vs_reader_t *r;            /* NULL: the model's sites */
     const vs_model_t *m;
     const plan_t *plan;
-    bcf_hdr_t *hdr;            /* the model's contigs */
-    bcf1_t *rec;
+    vs_hdr_t *hdr;            /* the model's contigs */
+    vs_rec_t *rec;
     int span, contig;          /* where the next model site is */
     int64_t s, n_read;
 } source_t;
@@ -424,12 +424,11 @@ static int source_open(source_t *src, const vs_model_t *m, const char *panel, co
     src->m = m;
     src->plan = plan;
     if (!m->markov) return (src->r = vs_reader_open(panel, &plan->read, e)) ? 0 : -1;
-    src->hdr = bcf_hdr_init("w");
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
     for (int k = 0; k < m->n_contigs; k++) contigs[k] = m->contigs[k].name;
-    vs_hdr_add_contigs(src->hdr, contigs, m->n_contigs);
+    src->hdr = vs_hdr_contigs(contigs, m->n_contigs);
     free(contigs);
-    src->rec = bcf_init();
+    src->rec = vs_rec_new();
     for (int i = 0; i < plan->n_spans; i++)
         if (vs_model_find_contig(m, plan->spans[i].contig) < 0)
             return vs_fail(e, "%s names contig %s, which the model does not have; its contigs are those of the panel "
@@ -437,7 +436,7 @@ static int source_open(source_t *src, const vs_model_t *m, const char *panel, co
     return 0;
 }
 
-static const bcf_hdr_t *source_header(const source_t *src) { return src->r ? vs_reader_header(src->r) : src->hdr; }
+static const vs_hdr_t *source_header(const source_t *src) { return src->r ? vs_reader_header(src->r) : src->hdr; }
 
 /* The next model site: all of them in order, or those inside the spans read. */
 static int model_next(source_t *src, vs_site_t *site)
@@ -473,8 +472,8 @@ static int64_t source_n_read(const source_t *src) { return src->r ? vs_reader_n_
 static void source_close(source_t *src)
 {
     vs_reader_close(src->r);
-    if (src->hdr) bcf_hdr_destroy(src->hdr);
-    if (src->rec) bcf_destroy(src->rec);
+    vs_hdr_destroy(src->hdr);
+    vs_rec_destroy(src->rec);
 }
 
 /* ---------- the run ---------- */
@@ -486,7 +485,7 @@ typedef struct {
     provenance_t *prov;
     tracts_t *tracts;
     vs_vcfw_t *w;
-    bcf_hdr_t *hdr;
+    vs_hdr_t *hdr;
     int n_hap;
     uint8_t *alleles;
     int64_t *seen, written;
@@ -529,7 +528,7 @@ static int run_site(run_t *u, plan_t *p, const vs_site_t *s, vs_error_t *e)
 
 /* The knobs the cohort was made with, kept in every output header (with or
  * without --no-version: they describe the data, not the run). */
-static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
+static void privacy_header(vs_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
 {
     const vs_sample_opts_t *so = &o->sample;
     char line[512];
@@ -549,7 +548,7 @@ static void privacy_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_mo
 }
 
 /* Each --condition, and how many samples it took. */
-static void condition_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m, const int *cond_of_sample)
+static void condition_header(vs_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m, const int *cond_of_sample)
 {
     for (int ci = 0; ci < o->n_cond; ci++) {
         const vs_condition_t *c = &o->cond[ci];
@@ -564,7 +563,7 @@ static void condition_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_
 }
 
 /* Each admixed group's definition. */
-static void admix_header(bcf_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
+static void admix_header(vs_hdr_t *hdr, const vs_synth_opts_t *o, const vs_model_t *m)
 {
     if (!o->groups) return;
     for (int i = 0; i < o->groups->n_admix; i++) {
@@ -590,11 +589,11 @@ static int compressing_threads(const vs_synth_opts_t *o)
 
 /* The output header: the source's, less its samples and provenance, with
  * the synthetic samples, the model's contigs and the run's settings. */
-static bcf_hdr_t *synthetic_header(const source_t *src, const vs_model_t *m, const vs_synth_opts_t *o, char **names,
+static vs_hdr_t *synthetic_header(const source_t *src, const vs_model_t *m, const vs_synth_opts_t *o, char **names,
                                    const char **group_names, const int *cond_of_sample)
 {
     char **cond_meta = condition_meta(o, cond_of_sample);
-    bcf_hdr_t *hdr = vs_hdr_synthetic(source_header(src), names, group_names, (const char **)cond_meta, o->n, m->sha,
+    vs_hdr_t *hdr = vs_hdr_synthetic(source_header(src), names, group_names, (const char **)cond_meta, o->n, m->sha,
                                       o->no_version ? VS_PROV_NONE : VS_PROV_FULL);
     vs_free_strings(cond_meta, o->n);
     char **contigs = vs_malloc(m->n_contigs * sizeof *contigs);
@@ -649,11 +648,11 @@ static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_o
         free(cond_of_sample);
         return -1;
     }
-    bcf_hdr_t *full = synthetic_header(src, m, o, names, group_names, cond_of_sample);
+    vs_hdr_t *full = synthetic_header(src, m, o, names, group_names, cond_of_sample);
     vs_vcfw_index(w, o->write_index, o->threads);
     vs_vcfw_header(w, full);
-    bcf_hdr_t *hdr = vs_hdr_lean(full);       /* written: its ##SAMPLE lines are no longer needed */
-    bcf_hdr_destroy(full);
+    vs_hdr_t *hdr = vs_hdr_lean(full);       /* written: its ##SAMPLE lines are no longer needed */
+    vs_hdr_destroy(full);
 #ifdef __GLIBC__
     malloc_trim(0);       /* hand the header's million small blocks back before the sampler's arrays */
 #endif
@@ -684,7 +683,7 @@ static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_o
                     "position", (long long)vs_sampler_second_alts(smp));
     }
     vs_sampler_destroy(smp);
-    bcf_hdr_destroy(hdr);
+    vs_hdr_destroy(hdr);
     free(group);
     free(group_names);
     free(cond_of_sample);

@@ -1,3 +1,7 @@
+/* Inside this module the public handles are htslib's own header and record. */
+#include <htslib/vcf.h>
+#define vs_hdr_t bcf_hdr_t
+#define vs_rec_t bcf1_t
 #include "vs_vcf.h"
 #include "vs_bgzf.h"
 #include "vs_err.h"
@@ -16,6 +20,7 @@
 #include <unistd.h>
 #include <zlib.h>
 #include <htslib/khash.h>
+#include <htslib/hfile.h>
 #include <htslib/synced_bcf_reader.h>
 
 KHASH_MAP_INIT_STR(str2int, int)
@@ -1023,7 +1028,7 @@ bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src)
 void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov)
 {
     if (prov == VS_PROV_NONE) return;
-    bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), vs_version(), hts_version());
+    bcf_hdr_printf(hdr, "##%sVersion=%s+htslib-%s", vs_prog(), vs_version(), vs_htslib_version());
     if (prov == VS_PROV_VERSION) return;
     char *cmd = vs_command_line();
     bcf_hdr_printf(hdr, "##%sCommand=%s", vs_prog(), cmd);
@@ -1266,3 +1271,39 @@ void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, 
     vs_vcfw_write(w, hdr, out);
     free(ac);
 }
+
+/* ---------- the opaque handles ---------- */
+
+vs_hdr_t *vs_hdr_contigs(char *const *contigs, int n)
+{
+    bcf_hdr_t *h = bcf_hdr_init("w");
+    if (!h) vs_fatal("out of memory building a header");
+    vs_hdr_add_contigs(h, contigs, n);
+    return h;
+}
+
+vs_rec_t *vs_rec_new(void)
+{
+    bcf1_t *rec = bcf_init();
+    if (!rec) vs_fatal("out of memory building a record");
+    return rec;
+}
+
+void vs_rec_destroy(vs_rec_t *rec)
+{
+    if (rec) bcf_destroy(rec);
+}
+
+int vs_hdr_samples(const vs_hdr_t *h, char ***names)
+{
+    *names = h->samples;
+    return bcf_hdr_nsamples(h);
+}
+
+void vs_hdr_destroy(vs_hdr_t *h)
+{
+    if (h) bcf_hdr_destroy(h);
+}
+
+const char *vs_rec_ref(const vs_rec_t *rec) { return rec->d.allele[0]; }
+const char *vs_rec_alt(const vs_rec_t *rec) { return rec->n_allele > 1 ? rec->d.allele[1] : "."; }

@@ -1,4 +1,6 @@
-/* vs_vcf: the only module that knows htslib records.
+/* vs_vcf: the only module that knows htslib records: a header and a record
+ * are opaque handles (vs_hdr_t, vs_rec_t) everywhere else, and only this
+ * module includes htslib's VCF headers.
  * Reading: a phased, biallelic, diploid panel streamed site by site (or read
  * whole into a bit-packed vs_panel_t), with every record validated.
  * Writing: VCF/BCF output in the type -O or the -o suffix asks for, through
@@ -9,13 +11,16 @@
 
 #include <stdint.h>
 #include <stdio.h>
-#include <htslib/vcf.h>
 #include "vs_err.h"
 #include "vs_panel.h"
 #include "vs_bgzf.h"
 #include "vs_out.h"
 
 
+
+/* htslib's header and record (bcf_hdr_t, bcf1_t), opaque outside vs_vcf.c. */
+typedef struct vs_hdr_t vs_hdr_t;
+typedef struct vs_rec_t vs_rec_t;
 
 typedef struct {
     const char *regions;     /* -r / -R (needs an index) */
@@ -39,7 +44,7 @@ typedef struct {
     double info_cm;          /* NaN when the record has no INFO/CM */
     const uint8_t *alleles;  /* one 0/1 per haplotype */
     uint64_t key;            /* hash of CHROM, POS, REF and ALT: the site's identity */
-    bcf1_t *rec;
+    vs_rec_t *rec;
 } vs_site_t;
 
 /* The regions (-r/-R) or targets (-t/-T) of a run, as bcftools means them:
@@ -54,7 +59,7 @@ int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
 /* Each region in turn: contig, 1-based first and last position; 0 at the end. */
 int vs_where_next(vs_where_t *w, const char **contig, int64_t *beg, int64_t *end);
 /* -1 with an error when a region names a contig the header lacks (what: "the -t/--targets"). */
-int vs_where_check_contigs(const vs_where_t *w, const bcf_hdr_t *hdr, const char *fname, const char *what,
+int vs_where_check_contigs(const vs_where_t *w, const vs_hdr_t *hdr, const char *fname, const char *what,
                            vs_error_t *e);
 void vs_where_destroy(vs_where_t *w);
 
@@ -64,7 +69,7 @@ vs_reader_t *vs_reader_open(const char *fname, const vs_read_opts_t *opts, vs_er
  * of an indexed file at or before pos on contig, found through the index; 0
  * when there is none (or no index). */
 int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t pos);
-const bcf_hdr_t *vs_reader_header(const vs_reader_t *r);
+const vs_hdr_t *vs_reader_header(const vs_reader_t *r);
 int vs_reader_n_samples(const vs_reader_t *r);
 char **vs_reader_samples(const vs_reader_t *r);
 /* 1 with *site filled, 0 at the end of the input, -1 with an error naming
@@ -80,20 +85,20 @@ void vs_reader_site_sha(const vs_reader_t *r, char hex[65]);   /* after the end 
 void vs_reader_close(vs_reader_t *r);
 
 /* Group= of each sample's ##SAMPLE=<ID,Group=...> line, NULL where none
- * (an array of bcf_hdr_nsamples strings; free with vs_free_strings). */
-char **vs_hdr_sample_groups(const bcf_hdr_t *h);
+ * (an array of vs_hdr_samples strings; free with vs_free_strings). */
+char **vs_hdr_sample_groups(const vs_hdr_t *h);
 
 /* Two files read in step, record by record, streamed (no index needed). */
 typedef struct vs_pair_reader_t vs_pair_reader_t;
 typedef struct {
     const char *contig;
     int64_t pos;              /* 1-based */
-    bcf1_t *rec[2];           /* NULL where that file has no record here */
+    vs_rec_t *rec[2];           /* NULL where that file has no record here */
     const int32_t *gt[2];     /* diploid GT, 2 values per sample, where rec is set */
 } vs_pair_site_t;
 
 vs_pair_reader_t *vs_pair_open(const char *a, const char *b, vs_error_t *e);
-const bcf_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k);
+const vs_hdr_t *vs_pair_header(const vs_pair_reader_t *r, int k);
 /* 1 with *s filled (records paired by CHROM, POS, REF and ALT), 0 at the
  * end, -1 with an error. */
 int vs_pair_next(vs_pair_reader_t *r, vs_pair_site_t *s, vs_error_t *e);
@@ -108,8 +113,12 @@ int vs_vcf_subset(const char *in, const char *out, char *const *samples, int n, 
 vs_panel_t *vs_panel_read(const char *fname, const vs_read_opts_t *opts, vs_error_t *e);
 
 /* A site that no file holds (a markov model's): rec, a record of hdr, gets
- * CHROM, POS, REF and ALT; site points at it, with no alleles. */
-void vs_site_make(vs_site_t *site, const bcf_hdr_t *hdr, bcf1_t *rec, const char *contig, int64_t pos,
+ * CHROM, POS, REF and ALT; site points at it, with no alleles.  hdr holds
+ * the contigs (vs_hdr_contigs), rec comes from vs_rec_new. */
+vs_hdr_t *vs_hdr_contigs(char *const *contigs, int n);
+vs_rec_t *vs_rec_new(void);
+void vs_rec_destroy(vs_rec_t *rec);
+void vs_site_make(vs_site_t *site, const vs_hdr_t *hdr, vs_rec_t *rec, const char *contig, int64_t pos,
                   const char *ref, const char *alt);
 
 /* ---- output ---- */
@@ -136,11 +145,11 @@ typedef struct vs_vcfw_t vs_vcfw_t;
 vs_vcfw_t *vs_vcfw_open(const char *fname, const char *otype, vs_pool_t *pool, vs_error_t *e);
 /* 0, or -1 with the first write error copied to e (may be NULL). */
 int vs_vcfw_error(const vs_vcfw_t *w, vs_error_t *e);
-void vs_vcfw_header(vs_vcfw_t *w, bcf_hdr_t *hdr);
-void vs_vcfw_write(vs_vcfw_t *w, bcf_hdr_t *hdr, bcf1_t *rec);
+void vs_vcfw_header(vs_vcfw_t *w, vs_hdr_t *hdr);
+void vs_vcfw_write(vs_vcfw_t *w, vs_hdr_t *hdr, vs_rec_t *rec);
 /* One record of new samples: the site's CHROM, POS, ID, REF and ALT, INFO/AC
  * and AN counted from the alleles, and phased GT (n_hap = 2 x samples). */
-void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap);
+void vs_vcfw_write_site(vs_vcfw_t *w, vs_hdr_t *hdr, const vs_site_t *site, const uint8_t *alleles, int n_hap);
 /* --write-index: after the output is written, index it (CSI, or TBI for
  * bgzipped VCF) as PATH.csi / PATH.tbi, moved into place with it. */
 void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads);
@@ -154,7 +163,7 @@ typedef struct { int file, sample; } vs_gt_source_t;
 /* One record of mixed samples: the site of file 0 (or 1 when 0 has none),
  * GT copied value for value from each sample's source, INFO/AC, AN and AF
  * counted from the output genotypes. */
-void vs_vcfw_write_mixed(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_pair_site_t *s, const vs_gt_source_t *src,
+void vs_vcfw_write_mixed(vs_vcfw_t *w, vs_hdr_t *hdr, const vs_pair_site_t *s, const vs_gt_source_t *src,
                          int n_out);
 
 /* How much provenance a header gets: none (--no-version), the version line,
@@ -163,26 +172,32 @@ typedef enum { VS_PROV_NONE, VS_PROV_VERSION, VS_PROV_FULL } vs_prov_t;
 
 /* A header for new samples: ##fileformat, the source's ##contig and
  * ##reference lines, and nothing else of the source. */
-bcf_hdr_t *vs_hdr_clean(const bcf_hdr_t *src);
+vs_hdr_t *vs_hdr_clean(const vs_hdr_t *src);
 /* vs_hdr_clean, provenance and the samples; meta[i], when meta and meta[i]
  * are set, becomes ##SAMPLE=<ID=names[i],meta[i]>. */
-bcf_hdr_t *vs_hdr_with_samples(const bcf_hdr_t *src, char *const *names, char *const *meta, int n, vs_prov_t prov);
+vs_hdr_t *vs_hdr_with_samples(const vs_hdr_t *src, char *const *names, char *const *meta, int n, vs_prov_t prov);
 /* The header of a synthetic cohort: a ##SAMPLE=<ID,Group,Origin=synthetic,
  * Model=sha256:...[,extra]> line per sample (extra, or extra[i], may be NULL). */
-bcf_hdr_t *vs_hdr_synthetic(const bcf_hdr_t *src, char **names, const char **groups, const char **extra, int n,
+vs_hdr_t *vs_hdr_synthetic(const vs_hdr_t *src, char **names, const char **groups, const char **extra, int n,
                             const char *model_sha, vs_prov_t prov);
 /* A copy of full without its ##SAMPLE lines, the same ids for every contig,
  * INFO, FORMAT and FILTER: records written with it belong under full, which
  * was written, at a fraction of the memory (a million samples' lines). */
-bcf_hdr_t *vs_hdr_lean(const bcf_hdr_t *full);
+vs_hdr_t *vs_hdr_lean(const vs_hdr_t *full);
 /* Each sample's ##SAMPLE line less its ID (e.g. "Group=EUR,Origin=synthetic,
  * Model=sha256:..."), NULL where none; free with vs_free_strings. */
-char **vs_hdr_sample_meta(const bcf_hdr_t *h);
+char **vs_hdr_sample_meta(const vs_hdr_t *h);
 /* Declares ##contig=<ID=...> for each contig the header does not have yet
  * (a source VCF may lack ##contig lines). */
-void vs_hdr_add_contigs(bcf_hdr_t *hdr, char *const *contigs, int n);
-void vs_hdr_provenance(bcf_hdr_t *hdr, vs_prov_t prov);
-/* Appends one ## line (dies if htslib refuses it). */
-void vs_hdr_add_line(bcf_hdr_t *hdr, const char *line);
+void vs_hdr_add_contigs(vs_hdr_t *hdr, char *const *contigs, int n);
+void vs_hdr_provenance(vs_hdr_t *hdr, vs_prov_t prov);
+/* Appends one ## line (a line htslib refuses is a bug: vs_fatal). */
+void vs_hdr_add_line(vs_hdr_t *hdr, const char *line);
+/* The header's sample names (borrowed), their number returned. */
+int vs_hdr_samples(const vs_hdr_t *h, char ***names);
+void vs_hdr_destroy(vs_hdr_t *h);
+/* A record's REF, and its first ALT or "." when it has none. */
+const char *vs_rec_ref(const vs_rec_t *rec);
+const char *vs_rec_alt(const vs_rec_t *rec);
 
 #endif

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the C unit tests, then the bats suites, and ends with one
 # line "check: N passed, N failed, N skipped".
-# Usage: test/run.sh UNIT_BINARY...   (BUILD names the build directory)
+# Usage: test/run.sh CHECK...   (TAP programs: test/boundaries.sh and the unit
+# binaries; BUILD names the build directory)
 set -u
 cd "$(dirname "$0")/.."
 export BUILD=${BUILD:-build}

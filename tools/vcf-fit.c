@@ -168,7 +168,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_DP: o->fit.dp_epsilon = vs_parse_double("--dp-epsilon", optarg, 1e-6, 100); break;
         case 'q': vs_set_quiet(1); break;
         case 'h': usage(stdout); exit(0);
-        case O_VERSION: printf("vcf-fit (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
+        case O_VERSION: printf("vcf-fit (vcfsynth) %s\nUsing htslib %s\n", vs_version(), vs_htslib_version()); exit(0);
         case ':': vs_die_usage("option '%s' needs a value", argv[optind - 1]);
         default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
         }
@@ -213,7 +213,7 @@ static void stamp(vs_model_t *m, const opts_t *o)
     m->created_by = m->command = NULL;
     if (o->no_version) return;
     char buf[128];
-    snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), hts_version());
+    snprintf(buf, sizeof buf, "vcf-fit %s+htslib-%s", vs_version(), vs_htslib_version());
     m->created_by = vs_strdup(buf);
     m->command = vs_command_line();
 }

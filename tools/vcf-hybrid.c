@@ -126,7 +126,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         case O_NO_VERSION: o->no_version = 1; break;
         case 'q': vs_set_quiet(1); break;
         case 'h': usage(stdout); exit(0);
-        case O_VERSION: printf("vcf-hybrid (vcfsynth) %s\nUsing htslib %s\n", vs_version(), hts_version()); exit(0);
+        case O_VERSION: printf("vcf-hybrid (vcfsynth) %s\nUsing htslib %s\n", vs_version(), vs_htslib_version()); exit(0);
         case ':': vs_die_usage("option '%s' needs a value", argv[optind - 1]);
         default: vs_die_usage("unknown option '%s'", argv[optind - 1]);
         }
