@@ -101,7 +101,7 @@ void vs_sample_opts_init(vs_sample_opts_t *o)
     o->rare = VS_RARE_DROP;
 }
 
-int vs_sample_preset(const char *name, vs_sample_opts_t *o)
+int vs_sample_preset(const char *name, vs_sample_opts_t *o, vs_error_t *e)
 {
     static const struct {
         const char *name;
@@ -125,8 +125,24 @@ int vs_sample_preset(const char *name, vs_sample_opts_t *o)
             o->scale_switch = presets[i].scale_switch;
             o->rare = presets[i].rare;
             o->max_segment_cm = 0;
-            return 1;
+            return 0;
         }
+    return vs_error(e, VS_EXIT_USAGE, "--privacy expects off, fidelity, balanced or strict, not '%s'", name);
+}
+
+int vs_jump_parse(const char *s, vs_jump_t *jump, vs_error_t *e)
+{
+    if (!strcmp(s, "neighbour") || !strcmp(s, "neighbor")) *jump = VS_JUMP_NEIGHBOUR;
+    else if (!strcmp(s, "uniform")) *jump = VS_JUMP_UNIFORM;
+    else return vs_error(e, VS_EXIT_USAGE, "--jump expects neighbour or uniform, not '%s'", s);
+    return 0;
+}
+
+int vs_rare_parse(const char *s, vs_rare_t *rare, vs_error_t *e)
+{
+    if (!strcmp(s, "drop")) *rare = VS_RARE_DROP;
+    else if (!strcmp(s, "scatter")) *rare = VS_RARE_SCATTER;
+    else return vs_error(e, VS_EXIT_USAGE, "--rare expects drop or scatter, not '%s'", s);
     return 0;
 }
 

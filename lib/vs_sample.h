@@ -59,9 +59,12 @@ typedef struct {
 
 void vs_sample_opts_init(vs_sample_opts_t *o);
 /* --privacy presets: the knobs of off (plain copying, as before), fidelity,
- * balanced and strict (see vcf-synth(1) for what each guarantees).
- * Returns 0 for an unknown name. */
-int vs_sample_preset(const char *name, vs_sample_opts_t *o);
+ * balanced and strict (see vcf-synth(1) for what each guarantees): 0, or
+ * -1 with a usage error for an unknown name. */
+int vs_sample_preset(const char *name, vs_sample_opts_t *o, vs_error_t *e);
+/* --jump (neighbour or uniform) and --rare (drop or scatter): 0, or -1 with a usage error. */
+int vs_jump_parse(const char *s, vs_jump_t *jump, vs_error_t *e);
+int vs_rare_parse(const char *s, vs_rare_t *rare, vs_error_t *e);
 #define VS_PRIVACY_DEFAULT "balanced"
 /* 1 when the state depends on history: the k-anonymous engine or a markov chain. */
 int vs_sample_stateful(const vs_sample_opts_t *o);

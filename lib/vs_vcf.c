@@ -428,6 +428,21 @@ vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_err
     return w;
 }
 
+int vs_regions_check(const vs_read_opts_t *o, vs_error_t *e)
+{
+    vs_where_t *w = NULL;
+    if (o->regions && !(w = vs_where_new(o->regions, o->regions_is_file,
+                                         o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", e)))
+        return -1;
+    vs_where_destroy(w);
+    w = NULL;
+    if (o->targets && !(w = vs_where_new(o->targets, o->targets_is_file,
+                                         o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", e)))
+        return -1;
+    vs_where_destroy(w);
+    return 0;
+}
+
 int vs_where_has(vs_where_t *w, const char *contig, int64_t pos)
 {
     int in = bcf_sr_regions_overlap(w->reg, contig, pos - 1, pos - 1) == 0;

@@ -54,6 +54,9 @@ typedef struct vs_where_t vs_where_t;
 /* what names the option in messages ("the -R/--regions-file"); NULL with an
  * error when htslib cannot read them. */
 vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_error_t *e);
+/* The -r/-R and -t/-T of o, read as a run reads them, before any file is:
+ * 0, or -1 with an error naming the option. */
+int vs_regions_check(const vs_read_opts_t *o, vs_error_t *e);
 /* 1 when the site lies in them (queries in ascending order along each contig). */
 int vs_where_has(vs_where_t *w, const char *contig, int64_t pos);
 /* Each region in turn: contig, 1-based first and last position; 0 at the end. */

@@ -146,6 +146,7 @@ static void parse(int argc, char **argv, opts_t *o)
     o->threads = 1;
     vs_sample_opts_t knob;
     vs_sample_opts_init(&knob);
+    vs_error_t err;
     unsigned set = 0;
     int c;
     opterr = 0;
@@ -170,7 +171,7 @@ static void parse(int argc, char **argv, opts_t *o)
         case O_SEED: knob.seed = (uint64_t)vs_parse_long("--seed", optarg, 0, VS_SEED_MAX); break;
         case O_PRIVACY: {
             vs_sample_opts_t check;
-            if (!vs_sample_preset(optarg, &check)) vs_die_usage("--privacy expects off, fidelity, balanced or strict, not '%s'", optarg);
+            vs_ok(vs_sample_preset(optarg, &check, &err), &err);
             o->privacy = optarg;
             break;
         }
@@ -179,9 +180,7 @@ static void parse(int argc, char **argv, opts_t *o)
             set |= K_MIN_CARRIERS;
             break;
         case O_JUMP:
-            if (!strcmp(optarg, "neighbour") || !strcmp(optarg, "neighbor")) knob.jump = VS_JUMP_NEIGHBOUR;
-            else if (!strcmp(optarg, "uniform")) knob.jump = VS_JUMP_UNIFORM;
-            else vs_die_usage("--jump expects neighbour or uniform, not '%s'", optarg);
+            vs_ok(vs_jump_parse(optarg, &knob.jump, &err), &err);
             set |= K_JUMP;
             break;
         case O_SCALE_SWITCH:
@@ -193,9 +192,7 @@ static void parse(int argc, char **argv, opts_t *o)
             set |= K_SEGMENT;
             break;
         case O_RARE:
-            if (!strcmp(optarg, "drop")) knob.rare = VS_RARE_DROP;
-            else if (!strcmp(optarg, "scatter")) knob.rare = VS_RARE_SCATTER;
-            else vs_die_usage("--rare expects drop or scatter, not '%s'", optarg);
+            vs_ok(vs_rare_parse(optarg, &knob.rare, &err), &err);
             set |= K_RARE;
             break;
         case O_CONTEXT:
@@ -222,7 +219,7 @@ static void parse(int argc, char **argv, opts_t *o)
     }
     if (!o->model) vs_die_usage("-m/--model is required");
     vs_sample_opts_init(&o->sample);
-    vs_sample_preset(o->privacy ? o->privacy : VS_PRIVACY_DEFAULT, &o->sample);
+    vs_ok(vs_sample_preset(o->privacy ? o->privacy : VS_PRIVACY_DEFAULT, &o->sample, &err), &err);
     o->sample.seed = knob.seed;
     if (set & K_MIN_CARRIERS) o->sample.min_carriers = knob.min_carriers;
     if (set & K_JUMP) o->sample.jump = knob.jump;
@@ -244,8 +241,7 @@ static void parse(int argc, char **argv, opts_t *o)
     if (o->local_ancestry && !strcmp(o->local_ancestry, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--local-ancestry - and the VCF would both go to standard output; give -o FILE or "
                      "--local-ancestry FILE");
-    vs_error_t err;
-    if (vs_output_type_check(o->otype, &err) ||
+    if (vs_regions_check(&o->read, &err) < 0 || vs_output_type_check(o->otype, &err) ||
         (o->write_index_arg && vs_write_index_parse(o->write_index_arg, o->otype, o->output, &o->write_index, &err)))
         vs_exit_error(&err);
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },

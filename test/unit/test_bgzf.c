@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <htslib/bgzf.h>
 #include "unit.h"
+#include <htslib/hfile.h>
 #include "vs_bgzf.h"
 #include "vs_rng.h"
 

@@ -104,7 +104,7 @@ int main(void)
     vs_model_t *m = model();
     vs_sample_opts_t o;
     vs_sample_opts_init(&o);
-    vs_sample_preset("balanced", &o);
+    vs_sample_preset("balanced", &o, NULL);
     o.min_carriers = 5;
     o.provenance = 1;
     int min_c;

@@ -7,6 +7,7 @@
 #include "vs_pheno.h"
 #include "vs_shadow.h"
 #include "vs_risk.h"
+#include "vs_sample.h"
 #include "vs_vcf.h"
 
 static int usage_error(int ret, const vs_error_t *e, const char *want)
@@ -82,5 +83,33 @@ int main(void)
     po.shift = "AFR=1";
     po.effects = "e.tsv";
     CHECK(usage_error(vs_pheno_check(&po, &e), &e, "--shift goes without --effects"), "%s", e.msg);
+    po.shift = NULL;
+    po.effects = NULL;
+    po.causal = "0";
+    CHECK(usage_error(vs_pheno_check(&po, &e), &e, "--causal must be between 1"), "--causal 0: %s", e.msg);
+
+    vs_sample_opts_t so;
+    vs_sample_opts_init(&so);
+    CHECK(vs_sample_preset("strict", &so, &e) == 0 && so.min_carriers == 10, "--privacy strict sets min-carriers 10");
+    CHECK(usage_error(vs_sample_preset("lax", &so, &e), &e, "--privacy expects off, fidelity, balanced or strict, not 'lax'"),
+          "%s", e.msg);
+    vs_jump_t jump;
+    vs_rare_t rare;
+    CHECK(vs_jump_parse("neighbor", &jump, &e) == 0 && jump == VS_JUMP_NEIGHBOUR, "--jump neighbor (either spelling)");
+    CHECK(usage_error(vs_jump_parse("far", &jump, &e), &e, "--jump expects neighbour or uniform, not 'far'"), "%s", e.msg);
+    CHECK(vs_rare_parse("drop", &rare, &e) == 0 && rare == VS_RARE_DROP, "--rare drop");
+    CHECK(usage_error(vs_rare_parse("keep", &rare, &e), &e, "--rare expects drop or scatter"), "%s", e.msg);
+
+    /* regions and targets are read as the run reads them, before any file is */
+    vs_read_opts_t ro = { .regions = "chr1:100-200,chr2", .targets = "^chr3" };
+    CHECK(vs_regions_check(&ro, &e) == 0, "-r chr1:100-200,chr2 -t ^chr3");
+    ro = (vs_read_opts_t){ .regions = "chr1:x-y" };
+    CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "cannot parse the -r/--regions 'chr1:x-y'") &&
+          strstr(e.hint, "CHR:BEG-END"), "-r chr1:x-y: %s", e.msg);
+    ro = (vs_read_opts_t){ .targets = "/no/such/file.txt", .targets_is_file = 1 };
+    CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "cannot open the -T/--targets-file"), "-T missing: %s", e.msg);
+    ro = (vs_read_opts_t){ .regions = "/tmp", .regions_is_file = 1 };
+    CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "the -R/--regions-file is a directory"), "-R a directory: %s",
+          e.msg);
     UNIT_DONE();
 }
