@@ -1,5 +1,7 @@
 #include "vs_fidelity.h"
 #include "vs_attack.h"
+#include "vs_cell.h"
+#include "vs_classify.h"
 #include "vs_cohorts.h"
 #include "vs_cpu.h"
 #include "vs_err.h"
@@ -15,6 +17,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <omp.h>
 #include <gsl/gsl_cdf.h>
 #include <htslib/kstring.h>
 
@@ -30,15 +33,7 @@
  * (for the comparisons that need equal sizes: AATS, detection, utility). */
 enum { SP, HP, TR, TP, N_SETS };
 
-typedef struct {
-    int n;
-    const vs_geno_t *g;
-    int *member;                /* indices into g */
-    int sw, hw;                 /* words per site row: samples, haplotypes */
-    uint64_t *het, *hom;        /* S x sw: heterozygous, ALT homozygous */
-    uint64_t *hap;              /* S x hw: haplotypes 2i and 2i+1 of member i */
-    double *pc;                 /* n x PCA_K */
-} cell_t;
+typedef vs_cell_t cell_t;
 
 static const double ld_edges[] = { 0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0 };
 #define N_LD_BINS 7
@@ -92,99 +87,7 @@ void vs_fidelity_opts_init(vs_fidelity_opts_t *o)
     o->gwas_p = 5e-8;
 }
 
-/* ---------- cells ---------- */
-
-static int geno_bit(const uint64_t *plane, int64_t s) { return (plane[s >> 6] >> (s & 63)) & 1; }
-
-static void cell_build(cell_t *c, const vs_geno_t *g, const int *member, int n, int64_t S)
-{
-    c->n = n;
-    c->g = g;
-    c->member = vs_malloc((n + 1) * sizeof *c->member);
-    memcpy(c->member, member, n * sizeof *member);
-    c->sw = (n + 63) / 64;
-    c->hw = (2 * n + 63) / 64;
-    c->het = vs_calloc((size_t)S * c->sw + 1, sizeof *c->het);
-    c->hom = vs_calloc((size_t)S * c->sw + 1, sizeof *c->hom);
-    c->hap = vs_calloc((size_t)S * c->hw + 1, sizeof *c->hap);
-    for (int i = 0; i < n; i++) {
-        const uint64_t *h0 = vs_geno_h0(g, member[i]), *h1 = vs_geno_h1(g, member[i]);
-        for (int64_t s = 0; s < S; s++) {
-            int a = geno_bit(h0, s), b = geno_bit(h1, s);
-            if (a != b) c->het[s * c->sw + (i >> 6)] |= 1ull << (i & 63);
-            if (a && b) c->hom[s * c->sw + (i >> 6)] |= 1ull << (i & 63);
-            if (a) c->hap[s * c->hw + ((2 * i) >> 6)] |= 1ull << ((2 * i) & 63);
-            if (b) c->hap[s * c->hw + ((2 * i + 1) >> 6)] |= 1ull << ((2 * i + 1) & 63);
-        }
-    }
-}
-
-static void cell_free(cell_t *c)
-{
-    free(c->member);
-    free(c->het);
-    free(c->hom);
-    free(c->hap);
-    free(c->pc);
-}
-
-/* Masks of the members (or haplotypes, hap = 1) resampled at least k times,
- * k = 1..maxw, so that a weighted count is a sum of popcounts. */
-static int weight_masks(const int *w, int n, int hap, int words, uint64_t **out)
-{
-    int maxw = 1;
-    for (int i = 0; w && i < n; i++) if (w[i] > maxw) maxw = w[i];
-    uint64_t *m = *out = vs_calloc((size_t)maxw * words + 1, sizeof *m);
-    for (int i = 0; i < n; i++) {
-        int wi = w ? w[i] : 1;
-        for (int k = 0; k < wi; k++)
-            for (int h = 0; h <= hap; h++) {
-                int bit = hap ? 2 * i + h : i;
-                m[(size_t)k * words + (bit >> 6)] |= 1ull << (bit & 63);
-            }
-    }
-    return maxw;
-}
-
-VS_CLONES_POPCNT
-static double masked_count(const uint64_t *row, const uint64_t *mask, int maxw, int words)
-{
-    long c = 0;
-    for (int k = 0; k < maxw; k++)
-        for (int x = 0; x < words; x++) c += __builtin_popcountll(row[x] & mask[(size_t)k * words + x]);
-    return (double)c;
-}
-
-VS_CLONES_POPCNT
-static double masked_count2(const uint64_t *a, const uint64_t *b, const uint64_t *mask, int maxw, int words)
-{
-    long c = 0;
-    for (int k = 0; k < maxw; k++)
-        for (int x = 0; x < words; x++) c += __builtin_popcountll(a[x] & b[x] & mask[(size_t)k * words + x]);
-    return (double)c;
-}
-
 /* ---------- set-up ---------- */
-
-static int *members_of(const int *group_of, int n, int g, int *count)
-{
-    int *m = vs_malloc((n + 1) * sizeof *m), k = 0;
-    for (int i = 0; i < n; i++) if (group_of[i] == g) m[k++] = i;
-    *count = k;
-    return m;
-}
-
-/* A seeded random k of the listed members, in their original order. */
-static int *pick(const int *members, int n, int k, uint64_t seed, uint64_t stream)
-{
-    int *perm = vs_rng_permutation(n, seed, VS_RNG_SUBSET, stream), *out = vs_malloc((k + 1) * sizeof *out);
-    uint8_t *take = vs_calloc(n + 1, 1);
-    for (int i = 0; i < k; i++) take[perm[i]] = 1;
-    for (int i = 0, j = 0; i < n; i++) if (take[i]) out[j++] = members[i];
-    free(perm);
-    free(take);
-    return out;
-}
 
 static void build_cells(fid_t *f)
 {
@@ -194,7 +97,7 @@ static void build_cells(fid_t *f)
     f->usable = vs_calloc(f->G + 1, sizeof *f->usable);
     for (int g = 0; g < f->G; g++) {
         int n[3], *mem[3];
-        for (int k = 0; k < 3; k++) mem[k] = members_of(co->group_of[k], co->geno[k]->n, g, &n[k]);
+        for (int k = 0; k < 3; k++) mem[k] = vs_subset_members(co->group_of[k], co->geno[k]->n, g, &n[k]);
         int m = n[VS_SYN];
         if (n[VS_HOLDOUT] < m) m = n[VS_HOLDOUT];
         if (n[VS_TRAIN] < m) m = n[VS_TRAIN];
@@ -205,8 +108,8 @@ static void build_cells(fid_t *f)
                     MIN_SAMPLES);
         uint64_t key = vs_hash_str(0, f->group[g], strlen(f->group[g]));
         for (int s = 0; s < N_SETS && f->usable[g]; s++) {
-            int k = src[s], *chosen = s == TR ? mem[k] : pick(mem[k], n[k], m, f->o->seed, key * 4 + s);
-            cell_build(&f->cell[s][g], co->geno[k], chosen, s == TR ? n[k] : m, f->S);
+            int k = src[s], *chosen = s == TR ? mem[k] : vs_subset_pick(mem[k], n[k], m, f->o->seed, key * 4 + s);
+            vs_cell_build(&f->cell[s][g], co->geno[k], chosen, s == TR ? n[k] : m, f->S);
             if (s != TR) free(chosen);
         }
         for (int k = 0; k < 3; k++) free(mem[k]);
@@ -364,26 +267,19 @@ typedef struct {
     double *het[3], *hom[3], *af[3];   /* SP, HP, TR: (G+1) x S */
     double *n11[3];                    /* (G+1) x n_pairs */
     int *n[3];                         /* samples per group, G: pooled */
+    /* scratch, all of it allocated before the resampling threads start:
+     * nothing inside them may fail to allocate */
+    weights_t w;                       /* the resample's weights */
+    uint64_t *mask;                    /* vs_cell_count's, for the largest cell */
+    double *rec[2];                    /* utility recall per group (G: all) of the two classifiers */
+    double *n_hap, *hit, *tot;         /* G + 1 each */
+    vs_classifier_t *cl;
+    double *wx, *wt;                   /* pooled weights, for every group at once */
 } work_t;
 
 static const int *cell_weights(const weights_t *w, int set, int g)
 {
     return w->w[set] ? w->w[set] + w->off[set][g] : NULL;
-}
-
-static void count_cell(const fid_t *f, const cell_t *c, const int *w, double *het, double *hom, double *n11)
-{
-    uint64_t *m;
-    int maxw = weight_masks(w, c->n, 0, c->sw, &m);
-    for (int64_t s = 0; s < f->S; s++) {
-        het[s] = masked_count(c->het + s * c->sw, m, maxw, c->sw);
-        hom[s] = masked_count(c->hom + s * c->sw, m, maxw, c->sw);
-    }
-    free(m);
-    maxw = weight_masks(w, c->n, 1, c->hw, &m);
-    for (int64_t p = 0; p < f->n_pairs; p++)
-        n11[p] = masked_count2(c->hap + f->pair[p].i * c->hw, c->hap + f->pair[p].j * c->hw, m, maxw, c->hw);
-    free(m);
 }
 
 static void work_counts(const fid_t *f, const weights_t *w, work_t *k)
@@ -398,8 +294,8 @@ static void work_counts(const fid_t *f, const weights_t *w, work_t *k)
         for (size_t g = 0; g < G; g++) {
             if (!f->usable[g]) continue;
             const cell_t *c = &f->cell[sets[x]][g];
-            count_cell(f, c, cell_weights(w, sets[x], (int)g), k->het[x] + g * S, k->hom[x] + g * S,
-                       k->n11[x] + g * P);
+            vs_cell_count(c, cell_weights(w, sets[x], (int)g), f->S, f->pair, f->n_pairs, k->het[x] + g * S,
+                          k->hom[x] + g * S, k->n11[x] + g * P, k->mask);
             for (size_t s = 0; s < S; s++) {
                 k->het[x][G * S + s] += k->het[x][g * S + s];
                 k->hom[x][G * S + s] += k->hom[x][g * S + s];
@@ -480,9 +376,8 @@ static double pca_shift(const fid_t *f, const weights_t *w, int set, int g)
 }
 
 /* The weights of set `set`, pooled over the cells of group range g. */
-static double *pooled_weights(const fid_t *f, const weights_t *w, int set, int g, int n)
+static void pooled_weights(const fid_t *f, const weights_t *w, int set, int g, double *out)
 {
-    double *out = vs_malloc((n + 1) * sizeof *out);
     int lo, hi, k = 0;
     group_range(f, g, &lo, &hi);
     for (int y = lo; y < hi; y++) {
@@ -490,47 +385,18 @@ static double *pooled_weights(const fid_t *f, const weights_t *w, int set, int g
         const int *wt = cell_weights(w, set, y);
         for (int i = 0; i < f->cell[set][y].n; i++) out[k++] = wt ? wt[i] : 1;
     }
-    return out;
-}
-
-static double weighted_mean(const double *v, const double *w, int n)
-{
-    double s = 0, t = 0;
-    for (int i = 0; i < n; i++) { s += w[i] * v[i]; t += w[i]; }
-    return t > 0 ? s / t : NAN;
-}
-
-/* AUC of scores x (positives) against t, with weights, a tie counting 1/2. */
-static double weighted_auc(const double *x, const double *wx, const double *t, const double *wt, int n)
-{
-    /* scores are shares of VS_KNN neighbours: k/VS_KNN for k = 0..VS_KNN */
-    double px[VS_KNN + 1] = { 0 }, pt[VS_KNN + 1] = { 0 }, below = 0, wins = 0, tx = 0, tt = 0;
-    for (int i = 0; i < n; i++) {
-        px[(int)lround(x[i] * VS_KNN)] += wx[i];
-        pt[(int)lround(t[i] * VS_KNN)] += wt[i];
-    }
-    for (int b = 0; b <= VS_KNN; b++) {
-        wins += px[b] * (below + 0.5 * pt[b]);
-        below += pt[b];
-        tx += px[b];
-        tt += pt[b];
-    }
-    return tx > 0 && tt > 0 ? wins / (tx * tt) : NAN;
 }
 
 /* AATS or detection AUC of X (0 = synthetic, 1 = holdout) against the training subset. */
-static double pair_metric(const fid_t *f, const weights_t *w, int kind, int x, int g)
+static double pair_metric(const fid_t *f, const weights_t *w, const work_t *k, int kind, int x, int g)
 {
     if (!f->aats_x[x][g]) return NAN;
     int lo, hi, n = group_range(f, g, &lo, &hi);
-    double *wx = pooled_weights(f, w, x == 0 ? SP : HP, g, n), *wt = pooled_weights(f, w, TP, g, n), v;
+    pooled_weights(f, w, x == 0 ? SP : HP, g, k->wx);
+    pooled_weights(f, w, TP, g, k->wt);
     if (kind == K_AATS)
-        v = 0.5 * (weighted_mean(f->aats_x[x][g], wx, n) + weighted_mean(f->aats_t[x][g], wt, n));
-    else
-        v = weighted_auc(f->det_x[x][g], wx, f->det_t[x][g], wt, n);
-    free(wx);
-    free(wt);
-    return v;
+        return 0.5 * (vs_weighted_mean(f->aats_x[x][g], k->wx, n) + vs_weighted_mean(f->aats_t[x][g], k->wt, n));
+    return vs_weighted_auc_binned(f->det_x[x][g], k->wx, f->det_t[x][g], k->wt, n, VS_KNN);
 }
 
 /* Ancestry classifier: each group's allele frequencies in the set it learns
@@ -539,40 +405,22 @@ static double pair_metric(const fid_t *f, const weights_t *w, int kind, int x, i
  * from af (the synthetic or the holdout subsets), is tested on the training
  * subsets, and returns per group (G: all) the weighted share of them
  * assigned to their own group. */
-static void utility(const fid_t *f, const weights_t *w, const double *af, double *recall)
+static void utility(const fid_t *f, const weights_t *w, const double *af, double *recall, work_t *k)
 {
     int G = f->G;
-    size_t S = f->S;
-    double *base = vs_calloc(G + 1, sizeof *base), *bhet = vs_malloc((G * S + 1) * sizeof *bhet);
-    double *bhom = vs_malloc((G * S + 1) * sizeof *bhom), *hit = vs_calloc(G + 1, sizeof *hit);
-    double *tot = vs_calloc(G + 1, sizeof *tot);
-    for (int g = 0; g < G; g++) {
-        if (!f->usable[g]) continue;
-        double n = 2.0 * f->cell[SP][g].n;
-        for (size_t s = 0; s < S; s++) {
-            double p = (af[g * S + s] * n + 0.5) / (n + 1), lq = log(1 - p);
-            base[g] += 2 * lq;
-            bhet[g * S + s] = log(2 * p * (1 - p)) - 2 * lq;
-            bhom[g * S + s] = 2 * log(p) - 2 * lq;
-        }
+    double *n_hap = k->n_hap, *hit = k->hit, *tot = k->tot;
+    for (int g = 0; g <= G; g++) {
+        n_hap[g] = g < G && f->usable[g] ? 2.0 * f->cell[SP][g].n : 0;
+        hit[g] = tot[g] = 0;
     }
+    vs_classifier_t *cl = k->cl;
+    vs_classifier_fit(cl, af, n_hap, f->usable);
     for (int g = 0; g < G; g++) {
         if (!f->usable[g]) continue;
         const cell_t *c = &f->cell[TP][g];
         const int *wt = cell_weights(w, TP, g);
         for (int i = 0; i < c->n; i++) {
-            const uint64_t *h0 = vs_geno_h0(c->g, c->member[i]), *h1 = vs_geno_h1(c->g, c->member[i]);
-            int best = -1;
-            double best_ll = -INFINITY;
-            for (int y = 0; y < G; y++) {
-                if (!f->usable[y]) continue;
-                double ll = base[y];
-                for (int x = 0; x < c->g->nw; x++) {
-                    for (uint64_t b = h0[x] ^ h1[x]; b; b &= b - 1) ll += bhet[y * S + (size_t)x * 64 + __builtin_ctzll(b)];
-                    for (uint64_t b = h0[x] & h1[x]; b; b &= b - 1) ll += bhom[y * S + (size_t)x * 64 + __builtin_ctzll(b)];
-                }
-                if (ll > best_ll) { best_ll = ll; best = y; }
-            }
+            int best = vs_classifier_assign(cl, vs_geno_h0(c->g, c->member[i]), vs_geno_h1(c->g, c->member[i]), c->g->nw);
             double wi = wt ? wt[i] : 1;
             hit[g] += wi * (best == g);
             tot[g] += wi;
@@ -581,11 +429,6 @@ static void utility(const fid_t *f, const weights_t *w, const double *af, double
         tot[G] += tot[g];
     }
     for (int g = 0; g <= G; g++) recall[g] = tot[g] > 0 ? hit[g] / tot[g] : NAN;
-    free(base);
-    free(bhet);
-    free(bhom);
-    free(hit);
-    free(tot);
 }
 
 /* Value of metric m for set x (0 synthetic subset, 1 holdout subset, 2 training group) and group g. */
@@ -607,7 +450,7 @@ static double metric_value(const fid_t *f, const weights_t *w, const work_t *k, 
     case K_LD_DR2: return x == 2 ? 0 : ld_mean(f, k, x, g, -1);
     case K_PCA: return x == 2 ? 0 : pca_shift(f, w, x == 0 ? SP : HP, g);
     case K_AATS:
-    case K_DETECT: return x == 2 ? 0.5 : pair_metric(f, w, m->kind, x, g);
+    case K_DETECT: return x == 2 ? 0.5 : pair_metric(f, w, k, m->kind, x, g);
     default: return NAN;
     }
 }
@@ -618,9 +461,9 @@ static void evaluate(const fid_t *f, const weights_t *w, work_t *k, double *out)
     int G = f->G;
     work_counts(f, w, k);
     for (int r = 0; r < 3 * f->n_rows; r++) out[r] = NAN;
-    double *rec_syn = vs_malloc((G + 1) * sizeof *rec_syn), *rec_base = vs_malloc((G + 1) * sizeof *rec_base);
-    utility(f, w, k->af[0], rec_syn);
-    utility(f, w, k->af[1], rec_base);
+    double *rec_syn = k->rec[0], *rec_base = k->rec[1];
+    utility(f, w, k->af[0], rec_syn, k);
+    utility(f, w, k->af[1], rec_base, k);
     for (int mi = 0; mi < f->n_metrics; mi++) {
         const metric_t *m = &f->metric[mi];
         for (int g = 0; g <= G; g++) {
@@ -644,16 +487,29 @@ static void evaluate(const fid_t *f, const weights_t *w, work_t *k, double *out)
                 out[3 * row + x] = vs_hudson_fst(k->af[x] + (size_t)a * f->S, 2 * k->n[x][a],
                                                  k->af[x] + (size_t)b * f->S, 2 * k->n[x][b], f->S);
         }
-    free(rec_syn);
-    free(rec_base);
 }
 
 /* ---------- resampling ---------- */
 
+/* The weights' layout: per set, each usable group's cell after the one before. */
+static void weights_alloc(const fid_t *f, weights_t *w)
+{
+    for (int s = 0; s < N_SETS; s++) {
+        int total = 0;
+        w->off[s] = vs_malloc((f->G + 1) * sizeof(int));
+        for (int g = 0; g < f->G; g++) {
+            w->off[s][g] = total;
+            total += f->usable[g] ? f->cell[s][g].n : 0;
+        }
+        w->w[s] = vs_calloc(total + 1, sizeof(int));
+    }
+}
+
 static work_t *work_new(const fid_t *f)
 {
     work_t *k = vs_calloc(1, sizeof *k);
-    size_t GS = (size_t)(f->G + 1) * f->S + 1, GP = (size_t)(f->G + 1) * f->n_pairs + 1;
+    size_t GS = (size_t)(f->G + 1) * f->S + 1, GP = (size_t)(f->G + 1) * f->n_pairs + 1, mask = 1;
+    int pooled = 0;
     for (int x = 0; x < 3; x++) {
         k->het[x] = vs_calloc(GS, sizeof(double));
         k->hom[x] = vs_calloc(GS, sizeof(double));
@@ -661,6 +517,21 @@ static work_t *work_new(const fid_t *f)
         k->n11[x] = vs_calloc(GP, sizeof(double));
         k->n[x] = vs_calloc(f->G + 1, sizeof(int));
     }
+    for (int g = 0; g < f->G; g++) {
+        if (!f->usable[g]) continue;
+        pooled += f->cell[SP][g].n;
+        for (int s = 0; s < N_SETS; s++)
+            if (vs_cell_mask_words(&f->cell[s][g]) > mask) mask = vs_cell_mask_words(&f->cell[s][g]);
+    }
+    weights_alloc(f, &k->w);
+    k->mask = vs_malloc(mask * sizeof *k->mask);
+    for (int x = 0; x < 2; x++) k->rec[x] = vs_calloc(f->G + 1, sizeof(double));
+    k->n_hap = vs_calloc(f->G + 1, sizeof(double));
+    k->hit = vs_calloc(f->G + 1, sizeof(double));
+    k->tot = vs_calloc(f->G + 1, sizeof(double));
+    k->cl = vs_classifier_new(f->G, f->S);
+    k->wx = vs_calloc(pooled + 1, sizeof(double));
+    k->wt = vs_calloc(pooled + 1, sizeof(double));
     return k;
 }
 
@@ -673,37 +544,33 @@ static void work_free(work_t *k)
         free(k->n11[x]);
         free(k->n[x]);
     }
+    for (int s = 0; s < N_SETS; s++) {
+        free(k->w.w[s]);
+        free(k->w.off[s]);
+    }
+    free(k->mask);
+    free(k->rec[0]);
+    free(k->rec[1]);
+    free(k->n_hap);
+    free(k->hit);
+    free(k->tot);
+    vs_classifier_destroy(k->cl);
+    free(k->wx);
+    free(k->wt);
     free(k);
 }
 
-/* Resample b: each cell's members drawn with replacement, as many as it has,
- * keyed by (seed, resample, set, group) so that any thread count agrees. */
+/* Resample b's weights into w (laid out by weights_alloc): each cell's
+ * members drawn with replacement, as many draws as members. */
 static void draw_weights(const fid_t *f, int b, weights_t *w)
 {
-    for (int s = 0; s < N_SETS; s++) {
-        int total = 0;
-        w->off[s] = vs_malloc((f->G + 1) * sizeof(int));
+    for (int s = 0; s < N_SETS; s++)
         for (int g = 0; g < f->G; g++) {
-            w->off[s][g] = total;
-            total += f->usable[g] ? f->cell[s][g].n : 0;
+            int n = f->usable[g] ? f->cell[s][g].n : 0, *wg = w->w[s] + w->off[s][g];
+            memset(wg, 0, n * sizeof *wg);
+            uint64_t stream = vs_hash3((uint64_t)b, (uint64_t)s, (uint64_t)g);
+            for (int i = 0; i < n; i++) wg[(int)(vs_rng_unif(f->o->seed, VS_RNG_BOOTSTRAP, stream, (uint64_t)i) * n)]++;
         }
-        w->w[s] = vs_calloc(total + 1, sizeof(int));
-        for (int g = 0; g < f->G; g++) {
-            int n = f->usable[g] ? f->cell[s][g].n : 0;
-            for (int i = 0; i < n; i++) {
-                uint64_t stream = vs_hash3((uint64_t)b, (uint64_t)s, (uint64_t)g);
-                w->w[s][w->off[s][g] + (int)(vs_rng_unif(f->o->seed, VS_RNG_BOOTSTRAP, stream, (uint64_t)i) * n)]++;
-            }
-        }
-    }
-}
-
-static void weights_free(weights_t *w)
-{
-    for (int s = 0; s < N_SETS; s++) {
-        free(w->w[s]);
-        free(w->off[s]);
-    }
 }
 
 static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b != 0 ? a / b : NAN; }
@@ -903,7 +770,7 @@ static void fill_tables(fid_t *f, const work_t *k, vs_fidelity_t *out)
             n[g]++;
             n[G]++;
             for (size_t s = 0; s < S; s++) {
-                int d = geno_bit(vs_geno_h0(ge, i), (int64_t)s) + geno_bit(vs_geno_h1(ge, i), (int64_t)s);
+                int d = vs_geno_bit(vs_geno_h0(ge, i), (int64_t)s) + vs_geno_bit(vs_geno_h1(ge, i), (int64_t)s);
                 af[(g * 3 + x) * S + s] += d;
                 af[(G * 3 + x) * S + s] += d;
             }
@@ -966,7 +833,7 @@ static int fid_setup(fid_t *f, const vs_fidelity_opts_t *o, vs_error_t *e)
 static void fid_free(fid_t *f)
 {
     for (int s = 0; s < N_SETS; s++) {
-        for (int g = 0; g < f->G; g++) if (f->usable[g]) cell_free(&f->cell[s][g]);
+        for (int g = 0; g < f->G; g++) if (f->usable[g]) vs_cell_free(&f->cell[s][g]);
         free(f->cell[s]);
     }
     for (int x = 0; x < 2; x++) {
@@ -1021,7 +888,7 @@ vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o, vs_error_t *e)
     size_t width = 3 * (size_t)f.n_rows;
     double *point = vs_malloc((width + 1) * sizeof *point);
     double *rep = vs_malloc(((size_t)o->bootstrap * width + 1) * sizeof *rep);
-    weights_t ones = { 0 };
+    weights_t ones = { 0 };              /* NULL weights: every sample once */
     work_t *k = work_new(&f);
     evaluate(&f, &ones, k, point);
     fill_plot(&f, k, point, &out->plot);
@@ -1029,18 +896,20 @@ vs_fidelity_t *vs_fidelity_run(const vs_fidelity_opts_t *o, vs_error_t *e)
     work_free(k);
     vs_info("%d groups, %lld sites, %lld LD pairs; %d bootstrap resamples", f.G, (long long)f.S,
             (long long)f.n_pairs, o->bootstrap);
-#pragma omp parallel
+    int n_threads = omp_get_max_threads();
+    work_t **wk = vs_malloc(n_threads * sizeof *wk);
+    for (int t = 0; t < n_threads; t++) wk[t] = work_new(&f);
+#pragma omp parallel num_threads(n_threads)
     {
-        work_t *wk = work_new(&f);
+        work_t *mine = wk[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
         for (int b = 0; b < o->bootstrap; b++) {
-            weights_t w = { 0 };
-            draw_weights(&f, b, &w);
-            evaluate(&f, &w, wk, rep + (size_t)b * width);
-            weights_free(&w);
+            draw_weights(&f, b, &mine->w);
+            evaluate(&f, &mine->w, mine, rep + (size_t)b * width);
         }
-        work_free(wk);
     }
+    for (int t = 0; t < n_threads; t++) work_free(wk[t]);
+    free(wk);
     summarise_rows(&f, point, rep, o->bootstrap, out);
     summarise_bias(&f, point, rep, o->bootstrap, out);
     if (utility) append_utility(out, utility);

@@ -18,6 +18,8 @@ typedef struct {
 
 static inline const uint64_t *vs_geno_h0(const vs_geno_t *g, int i) { return g->h0 + (size_t)i * g->nw; }
 static inline const uint64_t *vs_geno_h1(const vs_geno_t *g, int i) { return g->h1 + (size_t)i * g->nw; }
+/* Bit s of a plane (a haplotype's allele at site s). */
+static inline int vs_geno_bit(const uint64_t *plane, int64_t s) { return (plane[s >> 6] >> (s & 63)) & 1; }
 
 /* The sites every panel has (same CHROM, POS, REF, ALT), in the first
  * panel's order: idx[k][j] is the j-th common site's index in panel k.

@@ -124,7 +124,9 @@ static void folded_sfs(const double *af, int64_t n_sites, int bins, double *h)
 
 double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites, int bins)
 {
-    double *p = vs_malloc(bins * sizeof *p), *q = vs_malloc(bins * sizeof *q), js = 0;
+    /* on the stack: the fidelity report's resampling threads call this, and nothing may fail to allocate there */
+    double p[VS_SFS_MAX_BINS], q[VS_SFS_MAX_BINS], js = 0;
+    if (bins < 1 || bins > VS_SFS_MAX_BINS) return NAN;
     folded_sfs(af1, n_sites, bins, p);
     folded_sfs(af2, n_sites, bins, q);
     for (int b = 0; b < bins; b++) {
@@ -132,8 +134,6 @@ double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites,
         if (p[b] > 0) js += 0.5 * p[b] * log2(p[b] / m);
         if (q[b] > 0) js += 0.5 * q[b] * log2(q[b] / m);
     }
-    free(p);
-    free(q);
     return sqrt(fmax(js, 0));
 }
 

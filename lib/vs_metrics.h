@@ -40,7 +40,9 @@ double vs_hwe_pvalue(int n_ref_hom, int n_het, int n_alt_hom);
 
 /* Jensen-Shannon distance (base 2, square root of the divergence, in [0,1])
  * between the folded site frequency spectra of two sets of ALT frequencies,
- * binned by minor allele frequency into `bins` equal bins over (0, 0.5]. */
+ * binned by minor allele frequency into `bins` equal bins over (0, 0.5];
+ * NaN unless 1 <= bins <= VS_SFS_MAX_BINS. */
+#define VS_SFS_MAX_BINS 100
 double vs_sfs_js_distance(const double *af1, const double *af2, int64_t n_sites, int bins);
 
 /* Of the sites whose minor allele in `real` (ALT when its frequency is at

@@ -169,14 +169,13 @@ typedef struct {
     uint8_t *d;                 /* S x n, site-major */
 } dmat_t;
 
-static int geno_bit(const uint64_t *plane, int64_t s) { return (plane[s >> 6] >> (s & 63)) & 1; }
 
 static dmat_t dmat_of(const vs_geno_t *g)
 {
     dmat_t m = { g->n, g->n_sites, vs_malloc((size_t)g->n_sites * g->n + 1) };
     for (int i = 0; i < g->n; i++) {
         const uint64_t *h0 = vs_geno_h0(g, i), *h1 = vs_geno_h1(g, i);
-        for (int64_t s = 0; s < g->n_sites; s++) m.d[s * g->n + i] = geno_bit(h0, s) + geno_bit(h1, s);
+        for (int64_t s = 0; s < g->n_sites; s++) m.d[s * g->n + i] = vs_geno_bit(h0, s) + vs_geno_bit(h1, s);
     }
     return m;
 }

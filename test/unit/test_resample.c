@@ -1,4 +1,6 @@
-/* vs_resample: the two bootstrap intervals, on hand-computed cases. */
+/* vs_resample: the two bootstrap intervals and the weighted statistics, on
+ * hand-computed cases. */
+#include <math.h>
 #include <stdlib.h>
 #include "unit.h"
 #include "vs_resample.h"
@@ -31,5 +33,18 @@ int main(void)
     double q[3] = { 3, 1, 2 };
     vs_interval_percentile(q, 3, 0.95, &lo, &hi);
     CHECK(lo == 1 && hi == 3, "three resamples at 95%%: their range");
+
+    double vals[3] = { 1, 2, 4 }, wts[3] = { 2, 0, 1 }, zero[3] = { 0, 0, 0 };
+    CHECK_NEAR(vs_weighted_mean(vals, wts, 3), 2.0, 1e-15, "weighted mean (2 x 1 + 0 x 2 + 1 x 4) / 3 = 2");
+    CHECK(isnan(vs_weighted_mean(vals, zero, 3)), "weighted mean of weights all 0: NaN");
+    /* scores in tenths: positives 0.9 (w 1), 0.5 (w 2); negatives 0.5 (w 1), 0.1 (w 1).
+     * Pairs won, weighted: 0.9 beats both (1 x 2); 0.5 ties 0.5 (2 x 0.5) and beats 0.1 (2 x 1);
+     * AUC = (2 + 1 + 2) / (3 x 2) = 5/6 */
+    double px[2] = { 0.9, 0.5 }, wpx[2] = { 1, 2 }, nt[2] = { 0.5, 0.1 }, wnt[2] = { 1, 1 };
+    CHECK_NEAR(vs_weighted_auc_binned(px, wpx, nt, wnt, 2, 10), 5.0 / 6, 1e-15, "weighted binned AUC, hand-computed 5/6");
+    double all[2] = { 0.3, 0.3 }, one[2] = { 1, 1 };
+    CHECK_NEAR(vs_weighted_auc_binned(all, one, all, one, 2, 10), 0.5, 1e-15, "all tied: 1/2");
+    CHECK(isnan(vs_weighted_auc_binned(px, zero, nt, wnt, 2, 10)), "positives weighing 0: NaN");
+    CHECK(isnan(vs_weighted_auc_binned(px, wpx, nt, wnt, 2, 0)), "no bins: NaN");
     UNIT_DONE();
 }
