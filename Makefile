@@ -5,6 +5,7 @@
 #   make bench      benchmarks, results in bench/results/*.tsv
 #   make install PREFIX=/usr/local DESTDIR=
 #   make SANITIZE=1 check   the same under ASan/UBSan
+#   make coverage   every test on an instrumented build, then lcov's line coverage of lib/
 #   make fuzz       libFuzzer on every parser the project wrote (FUZZ_TIME s each, default 60)
 
 VERSION  = 0.1.0
@@ -24,6 +25,11 @@ ifeq ($(SANITIZE),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 BUILD    = build-sanitize
+else ifeq ($(COVERAGE),1)
+OPT      = -O0 -g
+CFLAGS  += --coverage
+LDFLAGS += --coverage
+BUILD    = build-coverage
 else
 BUILD    = build
 endif
@@ -42,10 +48,10 @@ HELPERS  = $(patsubst test/helpers/%.c,$(BUILD)/test/%,$(wildcard test/helpers/*
 DEB_PKGS = build-essential pkg-config libhts-dev libgsl-dev zlib1g-dev liblzma-dev libcjson-dev \
            libssl-dev bcftools tabix bats bats-assert bats-support shapeit4-example plink2 \
            jq time vcftools libxml2-utils xz-utils bzip2 zstd snakemake python3-yaml
-# only the HTML rendering test and the fuzz smoke need these; they skip, with a message, without them
-DEB_OPTIONAL = chromium clang libomp-dev
+# only the HTML rendering test, the fuzz smoke and make coverage need these; the tests skip, with a message, without them
+DEB_OPTIONAL = chromium clang libomp-dev lcov
 
-.PHONY: all helpers deps demo check bench tradeoff install clean fuzz
+.PHONY: all helpers deps demo check bench tradeoff install clean fuzz coverage
 all: $(BIN)
 helpers: $(HELPERS)
 
@@ -92,6 +98,16 @@ demo: deps all
 
 check: deps all helpers $(UNIT)
 	@BUILD=$(BUILD) bash test/run.sh test/boundaries.sh $(UNIT)
+
+# lcov: line and function coverage of lib/ by every test, in build-coverage/coverage.info
+# (and build-coverage/coverage/index.html); the summary is printed.
+coverage:
+	rm -rf build-coverage
+	-$(MAKE) --no-print-directory COVERAGE=1 check
+	lcov --quiet --capture --directory build-coverage/lib --output-file build-coverage/all.info
+	lcov --quiet --extract build-coverage/all.info '$(CURDIR)/lib/*' --output-file build-coverage/coverage.info
+	genhtml --quiet build-coverage/coverage.info --output-directory build-coverage/coverage
+	lcov --summary build-coverage/coverage.info
 
 bench: deps all helpers
 	BUILD=$(BUILD) bash bench/run.sh
@@ -142,4 +158,4 @@ install: all
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 
 clean:
-	rm -rf build build-sanitize build-fuzz
+	rm -rf build build-sanitize build-fuzz build-coverage
