@@ -196,6 +196,10 @@ interrupt_synth() {
     done
     SOURCE_DATE_EPOCH=1700000000 vcf-synth -m model.json toy.vcf.gz -n 2 -q -o s.vcf
     grep -q '^##vcf-synthCommand=.*; Date=Tue Nov 14 22:13:20 2023$' s.vcf
+    # the usage text needs no date
+    SOURCE_DATE_EPOCH=abc run vcf-synth --help
+    assert_success
+    assert_output --partial "Usage:"
 }
 
 @test "safety: a VCF without ##contig lines and with two contigs is read in full" {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <gsl/gsl_errno.h>
 
 static void exit_fatal(void) { exit(VS_EXIT_DATA); }
@@ -14,6 +15,8 @@ void vs_tool_init(const char *prog, int argc, char **argv)
     vs_set_command(argc, argv);
     vs_set_fatal_handler(exit_fatal);
     gsl_set_error_handler_off();
+    for (int i = 1; i < argc; i++)      /* the usage text and the version are always there to read */
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help") || !strcmp(argv[i], "--version")) return;
     time_t t;
     vs_error_t e;
     vs_ok(vs_run_time(&t, &e), &e);
@@ -46,34 +49,34 @@ void vs_tool_commit(void)
     vs_ok(vs_out_commit(&e), &e);
 }
 
-void vs_die(const char *fmt, ...)
+static void __attribute__((noreturn)) die_v(int status, const vs_loc_t *loc, const char *hint, const char *fmt,
+                                            va_list ap)
 {
     vs_error_t e;
+    vs_verror(&e, status, loc, hint, fmt, ap);
+    vs_exit_error(&e);
+}
+
+/* (va_end is not reached: the process ends in die_v) */
+void vs_die(const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vs_verror(&e, VS_EXIT_DATA, NULL, NULL, fmt, ap);
-    va_end(ap);
-    vs_exit_error(&e);
+    die_v(VS_EXIT_DATA, NULL, NULL, fmt, ap);
 }
 
 void vs_die_at(const vs_loc_t *loc, const char *hint, const char *fmt, ...)
 {
-    vs_error_t e;
     va_list ap;
     va_start(ap, fmt);
-    vs_verror(&e, VS_EXIT_DATA, loc, hint, fmt, ap);
-    va_end(ap);
-    vs_exit_error(&e);
+    die_v(VS_EXIT_DATA, loc, hint, fmt, ap);
 }
 
 void vs_die_usage(const char *fmt, ...)
 {
-    vs_error_t e;
     va_list ap;
     va_start(ap, fmt);
-    vs_verror(&e, VS_EXIT_USAGE, NULL, NULL, fmt, ap);
-    va_end(ap);
-    vs_exit_error(&e);
+    die_v(VS_EXIT_USAGE, NULL, NULL, fmt, ap);
 }
 
 long vs_parse_long(const char *opt, const char *s, long lo, long hi)

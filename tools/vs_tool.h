@@ -12,7 +12,8 @@
 
 /* First in main: the program's name, the command line as typed (getopt
  * reorders argv), the exit status of a fatal error (1), GSL's handler (off:
- * the library checks GSL's return codes), and SOURCE_DATE_EPOCH checked. */
+ * the library checks GSL's return codes), and SOURCE_DATE_EPOCH checked
+ * (not for -h/--help or --version). */
 void vs_tool_init(const char *prog, int argc, char **argv);
 
 void vs_exit_error(const vs_error_t *e) __attribute__((noreturn));
