@@ -1,5 +1,6 @@
 #include "vs_fidelity.h"
 #include "vs_attack.h"
+#include "vs_bias.h"
 #include "vs_cell.h"
 #include "vs_classify.h"
 #include "vs_cohorts.h"
@@ -42,7 +43,7 @@ static const char *const rare_names[] = { "rare_0-0.5%", "rare_0.5-1%", "rare_1-
 
 /* A metric's better direction: higher, lower, or as close as may be to a
  * reference (the training value, or 1/2). */
-enum { HIGHER = 1, LOWER = -1, MATCH = 0 };
+enum { HIGHER = VS_HIGHER, LOWER = VS_LOWER, MATCH = VS_MATCH };
 enum { REF_NONE, REF_TRAIN, REF_HALF };
 enum { K_AF_R, K_AF_RMSE, K_RARE, K_SFS, K_HET, K_HWE, K_LD_BIN, K_LD_DR2, K_PCA, K_AATS, K_DETECT, K_UTILITY,
        K_FST };
@@ -573,38 +574,14 @@ static void draw_weights(const fid_t *f, int b, weights_t *w)
         }
 }
 
-static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b != 0 ? a / b : NAN; }
 
 
 /* Per metric, over the usable groups (or Fst pairs): the gap between best and
- * worst of column x (0 synthetic, 1 baseline) of the values v; for MATCH
- * metrics the distance from the reference, |value / reference - 1|. */
+ * worst of column x (0 synthetic, 1 baseline) of the values v (vs_group_gap). */
 static double group_gap(const fid_t *f, int mi, const double *v, int x, int *worst)
 {
-    int first, count, dir;
-    if (mi < f->n_metrics) {
-        first = mi * (f->G + 1);
-        count = f->G;
-        dir = f->metric[mi].dir;
-    } else {
-        first = f->n_metrics * (f->G + 1);
-        count = f->G * (f->G - 1) / 2;
-        dir = MATCH;
-    }
-    double lo = INFINITY, hi = -INFINITY, bad = -INFINITY;
-    int n = 0;
-    for (int r = first; r < first + count; r++) {
-        const double *o = v + 3 * r;
-        if (!isfinite(o[0]) || !isfinite(o[1])) continue;
-        double d = dir == MATCH ? fabs(ratio(o[x], o[2]) - 1) : o[x];
-        if (!isfinite(d)) continue;
-        double badness = dir == HIGHER ? -d : d;
-        if (badness > bad && worst) { bad = badness; *worst = r - first; }
-        lo = fmin(lo, d);
-        hi = fmax(hi, d);
-        n++;
-    }
-    return n >= 2 ? hi - lo : NAN;
+    if (mi < f->n_metrics) return vs_group_gap(v + 3 * mi * (f->G + 1), f->G, f->metric[mi].dir, x, worst);
+    return vs_group_gap(v + 3 * f->n_metrics * (f->G + 1), f->G * (f->G - 1) / 2, VS_MATCH, x, worst);
 }
 
 /* ---------- the report ---------- */
@@ -658,8 +635,8 @@ static void summarise_rows(const fid_t *f, const double *point, const double *re
         w->metric = vs_strdup(mi >= 0 ? f->metric[mi].name : "fst");
         w->syn = point[3 * r];
         w->base = point[3 * r + 1];
-        w->ratio = ratio(w->syn, w->base);
-        for (int b = 0; b < B; b++) v[b] = ratio(rep[(size_t)b * 3 * f->n_rows + 3 * r], rep[(size_t)b * 3 * f->n_rows + 3 * r + 1]);
+        w->ratio = vs_ratio(w->syn, w->base);
+        for (int b = 0; b < B; b++) v[b] = vs_ratio(rep[(size_t)b * 3 * f->n_rows + 3 * r], rep[(size_t)b * 3 * f->n_rows + 3 * r + 1]);
         vs_interval_normal(w->ratio, v, B, f->o->level, &w->lo, &w->hi);
         w->flag = !row_usable(f, r) ? "insufficient" : row_flag(mi >= 0 ? f->metric[mi].dir : MATCH, w->lo, w->hi);
     }
@@ -685,10 +662,7 @@ static void summarise_bias(const fid_t *f, const double *point, const double *re
             v[r] = group_gap(f, mi, x, 0, NULL) - group_gap(f, mi, x, 1, NULL);
         }
         vs_interval_normal(b->amp, v, B, f->o->level, &b->lo, &b->hi);
-        b->flag = isnan(b->amp) || isnan(b->lo) || f->S < VS_COHORTS_MIN_SITES ? "NA"
-                  : b->lo > 0                                               ? "amplified"
-                  : b->hi < 0                                               ? "reduced"
-                                                                            : "ok";
+        b->flag = vs_bias_flag(b->amp, b->lo, b->hi, f->S >= VS_COHORTS_MIN_SITES);
     }
     free(v);
 }
