@@ -143,10 +143,11 @@ double vs_ls_pac_loglik_each(const vs_ls_group_t *g, const vs_ls_sites_t *s, dou
     const int nt = g->n_target;
     float *a_site = vs_malloc((s->n_sites + 1) * sizeof *a_site), *c_site = vs_malloc((s->n_sites + 1) * sizeof *c_site);
     transitions(g, s, ne, a_site, c_site);
-    size_t bytes = ((g->K * sizeof(float) + 31) / 32) * 32;
+    /* every thread's forward vector, allocated here (no allocation can fail
+     * inside the workers), each on cache lines of its own */
+    size_t bytes = ((g->K * sizeof(float) + 63) / 64) * 64 + 64;
     int n_threads = omp_get_max_threads();
-    /* every thread's forward vector, allocated here: no allocation can fail inside the workers */
-    float *alphas = aligned_alloc(32, bytes * n_threads);
+    float *alphas = aligned_alloc(64, bytes * n_threads);
     if (!alphas) vs_fatal("out of memory fitting the model");
 #pragma omp parallel num_threads(n_threads)
     {
