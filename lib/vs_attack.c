@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <omp.h>
 #include <htslib/khash.h>
 
 KHASH_SET_INIT_STR(name_set)
@@ -229,11 +230,14 @@ static void homer_one(const vs_attack_data_t *d, const vs_geno_t *t, int is_hold
                       const double *ref_count, double *score)
 {
     const vs_geno_t *h = d->holdout;
-#pragma omp parallel for schedule(dynamic, 8)
+    int n_threads = omp_get_max_threads();
+    /* each thread's list of left-out samples, made here: nothing in the threads may fail to allocate */
+    int *outs = vs_malloc((size_t)n_threads * (h->n + 1) * sizeof *outs);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(n_threads)
     for (int i = 0; i < t->n; i++) {
         int left_out = is_holdout ? i : (int)(vs_rng_unif(d->seed, VS_RNG_LEAVE_OUT, 7, (uint64_t)i) * h->n);
         /* the target's relatives leave the reference too (see nearest_unrelated) */
-        int het = vs_geno_het(t, i), n_out = 1, *out = vs_malloc((h->n + 1) * sizeof *out);
+        int het = vs_geno_het(t, i), n_out = 1, *out = outs + (size_t)omp_get_thread_num() * (h->n + 1);
         out[0] = left_out;
         for (int r = 0; r < h->n; r++)
             if (r != left_out && related(t, i, het, h, r)) out[n_out++] = r;
@@ -245,8 +249,8 @@ static void homer_one(const vs_attack_data_t *d, const vs_geno_t *t, int is_hold
             D += fabs(y - ref) - fabs(y - syn_af[j]);
         }
         score[i] = h->n > n_out ? D : NAN;
-        free(out);
     }
+    free(outs);
 }
 
 void vs_attack_af(const vs_attack_data_t *d, vs_scores_t *s)
@@ -346,11 +350,18 @@ static int masked_distance(const vs_geno_t *a, int i, const vs_geno_t *b, int j,
 
 static void partial_one(const vs_attack_data_t *d, const vs_geno_t *t, uint64_t role, double *score)
 {
-    int m = d->known_sites < t->n_sites ? d->known_sites : (int)t->n_sites;
-#pragma omp parallel for schedule(dynamic, 8)
+    int m = d->known_sites < t->n_sites ? d->known_sites : (int)t->n_sites, n_threads = omp_get_max_threads();
+    /* each thread's mask and site order, made here: nothing in the threads may fail to allocate */
+    uint64_t *masks = vs_malloc((size_t)n_threads * (t->nw + 1) * sizeof *masks);
+    int *orders = vs_malloc((size_t)n_threads * (t->n_sites + 1) * sizeof *orders);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(n_threads)
     for (int i = 0; i < t->n; i++) {
-        uint64_t *mask = vs_calloc(t->nw + 1, sizeof *mask);
-        int *known = vs_rng_permutation((int)t->n_sites, d->seed, VS_RNG_PARTIAL, (role << 32) | (uint64_t)i);
+        int me = omp_get_thread_num();
+        uint64_t *mask = masks + (size_t)me * (t->nw + 1);
+        int *known = orders + (size_t)me * (t->n_sites + 1);
+        memset(mask, 0, (t->nw + 1) * sizeof *mask);
+        for (int k = 0; k < (int)t->n_sites; k++) known[k] = k;       /* vs_rng_permutation, in place */
+        vs_rng_shuffle(known, (int)t->n_sites, d->seed, VS_RNG_PARTIAL, (role << 32) | (uint64_t)i);
         for (int k = 0; k < m; k++) mask[known[k] >> 6] |= 1ull << (known[k] & 63);
         int best = INT_MAX;
         for (int j = 0; j < d->syn->n; j++) {
@@ -358,9 +369,9 @@ static void partial_one(const vs_attack_data_t *d, const vs_geno_t *t, uint64_t 
             if (x < best) best = x;
         }
         score[i] = -best;
-        free(known);
-        free(mask);
     }
+    free(masks);
+    free(orders);
 }
 
 void vs_attack_partial(const vs_attack_data_t *d, vs_scores_t *s)

@@ -1,5 +1,6 @@
 #include "vs_prs.h"
 #include "vs_resample.h"
+#include "vs_bias.h"
 #include "vs_err.h"
 #include "vs_pheno.h"
 #include "vs_rng.h"
@@ -8,6 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <omp.h>
 #include <gsl/gsl_cdf.h>
 
 #define CLUMP_R2 0.1            /* clumping: r^2 below this to the index variant */
@@ -375,20 +377,40 @@ static double *score(const dmat_t *m, const double *w)
 }
 
 /* R^2 (squared correlation), or the AUC of cases (y 1) against controls. */
-static double accuracy(const double *sc, const double *y, const int *idx, int n, int binary)
+/* What accuracy() needs for n samples, made before the resampling threads
+ * start: nothing in them may fail to allocate. */
+typedef struct {
+    double *a, *b;
+    void *auc;
+    int *all, *idx;
+} scratch_t;
+
+static scratch_t scratch_new(int n)
+{
+    return (scratch_t){ vs_malloc((n + 1) * sizeof(double)), vs_malloc((n + 1) * sizeof(double)),
+                        vs_malloc(vs_auc_scratch_bytes(n)), vs_malloc((n + 1) * sizeof(int)),
+                        vs_malloc((n + 1) * sizeof(int)) };
+}
+
+static void scratch_free(scratch_t *w)
+{
+    free(w->a);
+    free(w->b);
+    free(w->auc);
+    free(w->all);
+    free(w->idx);
+}
+
+static double accuracy(const double *sc, const double *y, const int *idx, int n, int binary, scratch_t *w)
 {
     if (binary) {
-        double *a = vs_malloc((n + 1) * sizeof *a), *b = vs_malloc((n + 1) * sizeof *b);
         int na = 0, nb = 0;
         for (int k = 0; k < n; k++) {
             int i = idx ? idx[k] : k;
-            if (y[i] > 0.5) a[na++] = sc[i];
-            else b[nb++] = sc[i];
+            if (y[i] > 0.5) w->a[na++] = sc[i];
+            else w->b[nb++] = sc[i];
         }
-        double auc = na && nb ? vs_auc(a, na, b, nb) : NAN;
-        free(a);
-        free(b);
-        return auc;
+        return na && nb ? vs_auc_into(w->a, na, w->b, nb, w->auc) : NAN;
     }
     double sx = 0, sy = 0;
     for (int k = 0; k < n; k++) { int i = idx ? idx[k] : k; sx += sc[i]; sy += y[i]; }
@@ -423,7 +445,9 @@ static double *fit_prs(const dmat_t *m, const double *y, int binary, const sites
             k += w[s] != 0;
         }
         double *sv = score(&V, w);
-        double acc = k ? accuracy(sv, yv, NULL, nv, binary) : NAN;
+        scratch_t sw = scratch_new(nv);
+        double acc = k ? accuracy(sv, yv, NULL, nv, binary, &sw) : NAN;
+        scratch_free(&sw);
         free(sv);
         if (isfinite(acc) && acc > best) { best = acc; best_t = thresholds[t]; best_n = k; }
     }
@@ -525,23 +549,20 @@ static int usable(const prs_run_t *r, int g)
 
 /* One resample b (b < 0: the data): the accuracy of each score in each
  * group and all, (G + 1) x 2 values; groups resampled apart, "all" their union. */
-static void resample(const prs_run_t *r, int b, double *out)
+static void resample(const prs_run_t *r, int b, double *out, scratch_t *w)
 {
-    int G = r->G, *all = vs_malloc((r->nh + 1) * sizeof *all), na = 0;
+    int G = r->G, *all = w->all, *idx = w->idx, na = 0;
     for (int g = 0; g < G; g++) {
-        int n = r->n_members[g], *idx = vs_malloc((n + 1) * sizeof *idx);
+        int n = r->n_members[g];
         for (int k = 0; k < n; k++) {
             int j = b < 0 ? k : (int)(vs_rng_unif(r->o->seed, VS_RNG_PRS_RESAMPLE, ((uint64_t)b << 20) + (uint64_t)g, 1000 + k) * n);
             idx[k] = all[na++] = r->members[g][j];
         }
-        for (int x = 0; x < 2; x++) out[2 * g + x] = n ? accuracy(r->prs[x], r->y_h, idx, n, r->binary) : NAN;
-        free(idx);
+        for (int x = 0; x < 2; x++) out[2 * g + x] = n ? accuracy(r->prs[x], r->y_h, idx, n, r->binary, w) : NAN;
     }
-    for (int x = 0; x < 2; x++) out[2 * G + x] = accuracy(r->prs[x], r->y_h, all, na, r->binary);
-    free(all);
+    for (int x = 0; x < 2; x++) out[2 * G + x] = accuracy(r->prs[x], r->y_h, all, na, r->binary, w);
 }
 
-static double ratio(double a, double b) { return isfinite(a) && isfinite(b) && b != 0 ? a / b : NAN; }
 
 static const char *flag_of(double lo, double hi)
 {
@@ -558,7 +579,7 @@ static void add_row(vs_prs_t *p, const char *group, const char *metric, double s
     w->metric = vs_strdup(metric);
     w->syn = syn;
     w->base = base;
-    w->ratio = ratio(syn, base);
+    w->ratio = vs_ratio(syn, base);
     vs_interval_normal(w->ratio, rep, B, level, &w->lo, &w->hi);
     w->flag = ok ? flag_of(w->lo, w->hi) : "insufficient";
 }
@@ -583,12 +604,17 @@ static void prs_rows(const prs_run_t *r, vs_prs_t *p)
     int G = r->G, B = r->o->bootstrap;
     const char *metric = r->binary ? "prs_auc" : "prs_r2";
     double *point = vs_malloc((2 * (G + 1) + 1) * sizeof *point), *rep = vs_malloc(((size_t)B * 2 * (G + 1) + 1) * sizeof *rep);
-    resample(r, -1, point);
-#pragma omp parallel for schedule(dynamic, 1)
-    for (int b = 0; b < B; b++) resample(r, b, rep + (size_t)b * 2 * (G + 1));
+    int n_threads = omp_get_max_threads();
+    scratch_t *w = vs_malloc(n_threads * sizeof *w);
+    for (int t = 0; t < n_threads; t++) w[t] = scratch_new(r->nh);
+    resample(r, -1, point, &w[0]);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(n_threads)
+    for (int b = 0; b < B; b++) resample(r, b, rep + (size_t)b * 2 * (G + 1), &w[omp_get_thread_num()]);
+    for (int t = 0; t < n_threads; t++) scratch_free(&w[t]);
+    free(w);
     double *v = vs_malloc((B + 1) * sizeof *v);
     for (int g = G == 1 ? G : 0; g <= G; g++) {
-        for (int b = 0; b < B; b++) v[b] = ratio(rep[(size_t)b * 2 * (G + 1) + 2 * g], rep[(size_t)b * 2 * (G + 1) + 2 * g + 1]);
+        for (int b = 0; b < B; b++) v[b] = vs_ratio(rep[(size_t)b * 2 * (G + 1) + 2 * g], rep[(size_t)b * 2 * (G + 1) + 2 * g + 1]);
         add_row(p, g == G ? "all" : r->co->groups->names[g], metric, point[2 * g], point[2 * g + 1], v, B,
                 r->o->level, g == G ? usable(r, G) : usable(r, g));
     }
@@ -627,7 +653,7 @@ static void recovery_row(const prs_run_t *r, vs_prs_t *p, int bit, const char *m
             int v = loci[(int)(vs_rng_unif(r->o->seed, VS_RNG_PRS_RESAMPLE, 0xfeedULL << 32 | (uint64_t)b, k) * n)];
             for (int x = 0; x < 2; x++) s[x] += r->rec[x][v] >> bit & 1;
         }
-        rep[b] = ratio(s[0], s[1]);
+        rep[b] = vs_ratio(s[0], s[1]);
     }
     if (n < r->n_causal && bit == 0)
         vs_info("utility: %d of the %d causal variants have no shared site within %d kb and are left out of "

@@ -17,13 +17,17 @@ static int by_score_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static labelled_t *sorted_desc(const double *member, int nm, const double *nonmember, int nn)
+static labelled_t *sorted_desc_into(labelled_t *v, const double *member, int nm, const double *nonmember, int nn)
 {
-    labelled_t *v = vs_malloc((size_t)(nm + nn) * sizeof *v);
     for (int i = 0; i < nm; i++) v[i] = (labelled_t){ member[i], 1 };
     for (int i = 0; i < nn; i++) v[nm + i] = (labelled_t){ nonmember[i], 0 };
     qsort(v, nm + nn, sizeof *v, by_score_desc);
     return v;
+}
+
+static labelled_t *sorted_desc(const double *member, int nm, const double *nonmember, int nn)
+{
+    return sorted_desc_into(vs_malloc((size_t)(nm + nn) * sizeof(labelled_t)), member, nm, nonmember, nn);
 }
 
 /* Walks thresholds from the highest score down, one block of tied scores at a
@@ -45,10 +49,21 @@ static void walk_thresholds(const double *member, int nm, const double *nonmembe
     free(v);
 }
 
+size_t vs_auc_scratch_bytes(int n) { return ((size_t)n + 1) * sizeof(labelled_t); }
+
 double vs_auc(const double *member, int nm, const double *nonmember, int nn)
 {
     if (nm == 0 || nn == 0) return NAN;
-    labelled_t *v = sorted_desc(member, nm, nonmember, nn);
+    labelled_t *v = vs_malloc(vs_auc_scratch_bytes(nm + nn));
+    double auc = vs_auc_into(member, nm, nonmember, nn, v);
+    free(v);
+    return auc;
+}
+
+double vs_auc_into(const double *member, int nm, const double *nonmember, int nn, void *scratch)
+{
+    if (nm == 0 || nn == 0) return NAN;
+    labelled_t *v = sorted_desc_into(scratch, member, nm, nonmember, nn);
     /* for each block of tied scores: members in it beat the non-members below
      * it, and tie (1/2) with the non-members inside it */
     double wins = 0;
@@ -60,7 +75,6 @@ double vs_auc(const double *member, int nm, const double *nonmember, int nn)
         wins += m * (below_nonmembers + 0.5 * n);
         i = j;
     }
-    free(v);
     return wins / ((double)nm * nn);
 }
 

@@ -6,6 +6,8 @@
 #ifndef VS_ROC_H
 #define VS_ROC_H
 
+#include <stddef.h>
+
 #include <stdint.h>
 
 #define VS_ROC_MIN_N 10     /* fewer members or non-members: "insufficient" */
@@ -34,6 +36,10 @@ typedef struct {
 } vs_roc_t;
 
 double vs_auc(const double *member, int nm, const double *nonmember, int nn);
+/* vs_auc in the caller's scratch of vs_auc_scratch_bytes(nm + nn) bytes:
+ * nothing allocated (for resampling threads). */
+double vs_auc_into(const double *member, int nm, const double *nonmember, int nn, void *scratch);
+size_t vs_auc_scratch_bytes(int n);
 /* The largest TPR over thresholds whose FPR is at most max_fpr
  * (a sample is called a member when its score is >= the threshold). */
 double vs_tpr_at_fpr(const double *member, int nm, const double *nonmember, int nn, double max_fpr);

@@ -5,9 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_errno.h>
 
-static void exit_fatal(void) { exit(VS_EXIT_DATA); }
+/* vs_fatal has reported and cleaned up.  _exit, not exit: out of memory
+ * may strike a thread of a parallel region (the markov fit's chains, whose
+ * size no one knows beforehand), and exit's handlers must not run while the
+ * other threads still do. */
+static void exit_fatal(void) { _exit(VS_EXIT_DATA); }
 
 void vs_tool_init(const char *prog, int argc, char **argv)
 {
