@@ -836,7 +836,7 @@ void vs_kcopy_site(vs_kcopy_t *k, int contig, int64_t pos, uint64_t site_key, in
     kgroup_t *const grp = k->grp;
     const int *const group_of = k->group_of_hap;
     const int n_hap = k->n_hap, K = k->K, pieces = write && k->o.provenance;
-#pragma omp parallel for schedule(static) reduction(+ : invalid)
+#pragma omp parallel for schedule(static) reduction(+ : invalid) num_threads(k->n_threads)   /* one scratch each */
     for (int h = 0; h < n_hap; h++) {
         hstate_t *s = &st[h];
         int gi = group_of[h];
