@@ -467,7 +467,8 @@ int vs_hybrid_run(const vs_hybrid_opts_t *o, vs_error_t *e)
             vs_vcfw_header(w, hdr);
             ret = write_sites(o, pr, w, hdr, p, bed, e);
             if (ret == 0 && o->key) ret = write_key(p, o->key, o->mode == VS_REPLACE ? "synthetic_source" : "source", e);
-            if (vs_vcfw_close(w, ret == 0 ? e : NULL) < 0) ret = -1;     /* the first error is the one told */
+            if (ret == 0) ret = vs_vcfw_close(w, e);
+            else vs_vcfw_abandon(w);      /* neither finished nor indexed: nothing is committed */
         }
         vs_pool_destroy(pool);
         if (ret == 0) vs_info("wrote %d samples", p->n);

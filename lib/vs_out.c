@@ -324,6 +324,18 @@ static int tabix_index(vs_tabix_t *t, vs_error_t *e)
     return ret;
 }
 
+void vs_tabix_abandon(vs_tabix_t *t)
+{
+    bgzf_close(t->fp);
+    free(t->path);
+    free(t);
+}
+
+void vs_text_abandon(FILE *fp)
+{
+    if (fp != stdout) fclose(fp);
+}
+
 int vs_tabix_close(vs_tabix_t *t, vs_error_t *e)
 {
     int ret = 0;

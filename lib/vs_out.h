@@ -51,6 +51,9 @@ typedef struct vs_tabix_t vs_tabix_t;
 vs_tabix_t *vs_tabix_open(const char *path, int seq_col, int beg_col, int end_col, vs_error_t *e);
 int vs_tabix_write(vs_tabix_t *t, const char *text, size_t len, vs_error_t *e);
 int vs_tabix_close(vs_tabix_t *t, vs_error_t *e);     /* frees t in any case */
+/* After an error: close without finishing (nor indexing); vs_out_discard removes the file. */
+void vs_tabix_abandon(vs_tabix_t *t);
+void vs_text_abandon(FILE *fp);
 
 /* Moves every finished output into place: the run's last step, in main. */
 int vs_out_commit(vs_error_t *e);

@@ -218,13 +218,19 @@ static void tracts_site(tracts_t *t, const vs_sampler_t *smp, int contig, int64_
     }
 }
 
-/* 0, or -1 with the first write error (the file then never committed). */
-static int tracts_close(tracts_t *t, const vs_sampler_t *smp, vs_error_t *e)
+/* 0, or -1 with the first write error (the file then never committed).
+ * ok 0: the run failed, and the table is abandoned, not finished. */
+static int tracts_close(tracts_t *t, const vs_sampler_t *smp, int ok, vs_error_t *e)
 {
     if (!t->tbx) return 0;
-    tracts_flush(t, smp);
-    int ret = t->failed ? vs_error_copy(e, &t->err) : 0;
-    if (vs_tabix_close(t->tbx, ret == 0 ? e : NULL) < 0) ret = -1;
+    int ret = -1;
+    if (ok) {
+        tracts_flush(t, smp);
+        ret = t->failed ? vs_error_copy(e, &t->err) : vs_tabix_close(t->tbx, e);
+        if (t->failed) vs_tabix_abandon(t->tbx);
+    } else {
+        vs_tabix_abandon(t->tbx);
+    }
     free(t->open_j);
     free(t->open_group);
     free(t->open_start);
@@ -672,10 +678,12 @@ static int write_cohort(const vs_model_t *m, const char *panel, const vs_synth_o
     if (ret == 0) ret = provenance_open(&prov, o->provenance, names, src->r ? vs_reader_samples(src->r) : NULL, e);
     if (ret == 0) ret = tracts_open(&tracts, o->local_ancestry, names, m, smp, e);
     if (ret == 0) ret = synthesise(&u, plan, src, o, e);
-    /* closed on an error too (the first error is the one told): nothing is committed then */
-    if (smp && tracts_close(&tracts, smp, ret == 0 ? e : NULL) < 0) ret = -1;
-    if (vs_vcfw_close(w, ret == 0 ? e : NULL) < 0) ret = -1;
-    if (prov.fp && vs_text_close(prov.fp, prov.of, prov.path, ret == 0 ? e : NULL) < 0) ret = -1;
+    /* after an error the outputs are abandoned, not finished (nor indexed): nothing is committed */
+    if (smp && tracts_close(&tracts, smp, ret == 0, e) < 0) ret = -1;
+    if (ret == 0) ret = vs_vcfw_close(w, e);
+    else vs_vcfw_abandon(w);
+    if (prov.fp && ret == 0) ret = vs_text_close(prov.fp, prov.of, prov.path, e);
+    else if (prov.fp) vs_text_abandon(prov.fp);
     if (ret == 0) {
         vs_info("wrote %d synthetic samples at %lld sites", o->n, (long long)u.written);
         if (vs_sampler_second_alts(smp))

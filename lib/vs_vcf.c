@@ -991,6 +991,14 @@ void vs_vcfw_write_site(vs_vcfw_t *w, bcf_hdr_t *hdr, const vs_site_t *site, con
     vs_vcfw_write(w, hdr, out);
 }
 
+void vs_vcfw_abandon(vs_vcfw_t *w)
+{
+    /* the run has failed already: a close error adds nothing to tell */
+    int ignored = w->bz ? vs_bgzfw_close(w->bz) | hclose(w->hf) : hts_close(w->fp);
+    (void)ignored;
+    vcfw_free(w);
+}
+
 int vs_vcfw_close(vs_vcfw_t *w, vs_error_t *e)
 {
     errno = 0;

@@ -159,6 +159,9 @@ void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads);
 /* Finishes the file and its index, and frees w: 0, or -1 with an error (the
  * file then stays unfinished: never committed). */
 int vs_vcfw_close(vs_vcfw_t *w, vs_error_t *e);
+/* After an error: closes and frees w, neither finishing nor indexing its file
+ * (vs_out_discard, or the tool's exit, removes it). */
+void vs_vcfw_abandon(vs_vcfw_t *w);
 
 /* Where an output sample's genotype comes from: file 0 or 1 of a pair, and
  * the sample's index in it. */

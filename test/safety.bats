@@ -212,3 +212,11 @@ interrupt_synth() {
     assert_output "chr4 150
 chr5 150"
 }
+
+@test "safety: a run that fails after its output was opened (--min-carriers too high) leaves no output, index or temporary file" {
+    run vcf-synth -m model.json toy.vcf.gz -n 5 --min-carriers 1000 --write-index -Ob -o late.bcf
+    assert_failure 1
+    assert_output --partial "needs at least 1999"
+    [ ! -e late.bcf ] && [ ! -e late.bcf.csi ]
+    [ -z "$(ls -a | grep '^\.late\.bcf')" ]
+}
