@@ -61,19 +61,32 @@ void vs_run_exit_hooks(void)
     }
 }
 
-static void vmsg(const char *kind, const char *fmt, va_list ap)
+static vs_message_fn message_handler;       /* NULL: the library says nothing */
+
+void vs_set_message_handler(vs_message_fn fn) { message_handler = fn; }
+
+/* The message formatted whole, then handed to the handler: one line at a
+ * time, from any thread.  On the stack when it fits (vs_fatal may report
+ * that memory ran out), else on the heap, else cut. */
+static void vmessage(int kind, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: %s: ", prog, kind);
-    vfprintf(stderr, fmt, ap);
+    if (!message_handler) return;
+    char buf[1024], *msg = buf;
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    if (n >= (int)sizeof buf && (msg = malloc((size_t)n + 1))) vsnprintf(msg, (size_t)n + 1, fmt, again);
+    va_end(again);
+    message_handler(kind, msg ? msg : buf);
+    if (msg != buf) free(msg);
 }
 
 void vs_warn(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg("warning", fmt, ap);
+    vmessage(VS_MSG_WARNING, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
 }
 
 void vs_info(const char *fmt, ...)
@@ -81,10 +94,16 @@ void vs_info(const char *fmt, ...)
     if (quiet) return;
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "%s: ", prog);
-    vfprintf(stderr, fmt, ap);
+    vmessage(VS_MSG_INFO, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+}
+
+void vs_progress(int final, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(final ? VS_MSG_PROGRESS_END : VS_MSG_PROGRESS, fmt, ap);
+    va_end(ap);
 }
 
 static void *check_alloc(void *p, size_t n)
@@ -156,9 +175,8 @@ void vs_fatal(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vmsg("error", fmt, ap);
+    vmessage(VS_MSG_FATAL, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     vs_run_exit_hooks();
     fatal_handler();
     abort();                /* a handler that returned */

@@ -38,8 +38,16 @@ void vs_on_exit(void (*fn)(void *), void *arg);
 void vs_on_exit_remove(void (*fn)(void *), void *arg);
 void vs_run_exit_hooks(void);
 
+/* Warnings, progress lines (not under vs_set_quiet) and the fatal message go
+ * to one handler, installed by the program (tools/vs_tool.c prints them on
+ * stderr in the bcftools style); without one the library says nothing. */
+enum { VS_MSG_INFO, VS_MSG_WARNING, VS_MSG_FATAL, VS_MSG_PROGRESS, VS_MSG_PROGRESS_END };
+typedef void (*vs_message_fn)(int kind, const char *msg);
+void vs_set_message_handler(vs_message_fn fn);
 void vs_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vs_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A progress line that the next one replaces; the last one (final) stays. */
+void vs_progress(int final, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void *vs_malloc(size_t n);
 void *vs_calloc(size_t n, size_t size);

@@ -11,7 +11,6 @@
 #endif
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 #include <htslib/khash.h>
 #include <omp.h>
 
@@ -243,9 +242,8 @@ static void progress(int64_t done, int64_t total, time_t start, int final)
 {
     double dt = difftime(time(NULL), start);
     double rate = dt > 0 ? done / dt : 0;
-    fprintf(stderr, "\r%s: %lld/%lld sites, %.0f sites/s, ETA %.0f s   ", vs_prog(), (long long)done,
-            (long long)total, rate, rate > 0 ? (total - done) / rate : 0.0);
-    if (final) fputc('\n', stderr);
+    vs_progress(final, "%lld/%lld sites, %.0f sites/s, ETA %.0f s", (long long)done, (long long)total, rate,
+                rate > 0 ? (total - done) / rate : 0.0);
 }
 
 /* ---------- where the run reads and writes ---------- */
@@ -615,7 +613,7 @@ static vs_hdr_t *synthetic_header(const source_t *src, const vs_model_t *m, cons
 /* Every site through the sampler, and the written ones out: 0, or -1 with an error. */
 static int synthesise(run_t *u, plan_t *plan, source_t *src, const vs_synth_opts_t *o, vs_error_t *e)
 {
-    int show = !vs_quiet() && (o->progress || isatty(2)), ret;
+    int show = !vs_quiet() && o->progress, ret;
     time_t start = time(NULL);
     vs_site_t site;
     while ((ret = source_next(src, &site, e)) > 0) {

@@ -23,7 +23,8 @@ typedef struct {
     const char *privacy;      /* the --privacy preset, or NULL (knobs set one by one) */
     const char *output, *otype;
     int write_index;          /* VS_INDEX_NONE, _CSI or _TBI (--write-index) */
-    int threads, no_version, progress;
+    int threads, no_version;
+    int progress;             /* a progress line (the tool decides: --progress, or a terminal) */
     const char *model_path;
 } vs_synth_opts_t;
 

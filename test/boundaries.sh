@@ -5,7 +5,9 @@
 #     vs_hdr_t / vs_rec_t handles;
 #  2. no lib/ file ends the process with exit(): errors are returned as values
 #     and only tools/ exit.  The one _exit() allowed is that of a forked child
-#     whose exec failed (lib/vs_out.c), which ends the child, not the run.
+#     whose exec failed (lib/vs_out.c), which ends the child, not the run;
+#  3. no lib/ file writes to stderr: warnings, progress and the fatal message
+#     go to the message handler a program installs (tools/vs_tool.c prints).
 set -u
 cd "$(dirname "$0")/.."
 n=0 failed=0
@@ -33,6 +35,8 @@ check "_exit() only in the forked children of lib/vs_out.c" \
     "$(grep -nE '\b_exit[[:space:]]*\(' lib/*.c | grep -v '^lib/vs_out\.c:')"
 check "no lib/ file reports an error by exiting (vs_die* lives in tools/vs_tool.c)" \
     "$(grep -nE '\bvs_(die|die_at|die_usage|exit_error|parse_long|parse_double)[[:space:]]*\(' lib/*.c lib/*.h)"
+check "no lib/ file writes to stderr (messages go through vs_set_message_handler)" \
+    "$(grep -nE '\bstderr\b|\bperror[[:space:]]*\(' lib/*.c lib/*.h | grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/\*|\*)')"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

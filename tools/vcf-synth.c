@@ -345,7 +345,8 @@ int main(int argc, char **argv)
                            .cond = cond, .n_cond = o.n_cond,
                            .prefix = o.prefix, .sample = o.sample, .provenance = o.provenance, .privacy = o.privacy,
                            .output = o.output, .otype = o.otype, .write_index = o.write_index, .threads = o.threads,
-                           .no_version = o.no_version, .progress = o.progress, .model_path = o.model };
+                           .no_version = o.no_version,
+                           .progress = o.progress || isatty(STDERR_FILENO), .model_path = o.model };
     if (vs_synth_run(m, o.panel, &o.read, &so, &e) < 0) vs_exit_error(&e);
     vs_tool_commit();
     free(shares);

@@ -14,10 +14,24 @@
  * other threads still do. */
 static void exit_fatal(void) { _exit(VS_EXIT_DATA); }
 
+/* The library's messages, one write per line: "prog: text", "prog: warning:
+ * text", "prog: error: text". */
+static void print_message(int kind, const char *msg)
+{
+    static const char *const prefix[] = {
+        [VS_MSG_INFO] = "", [VS_MSG_WARNING] = "warning: ", [VS_MSG_FATAL] = "error: ",
+    };
+    if (kind == VS_MSG_PROGRESS || kind == VS_MSG_PROGRESS_END)   /* a line the next one overwrites */
+        fprintf(stderr, "\r%s: %s   %s", vs_prog(), msg, kind == VS_MSG_PROGRESS_END ? "\n" : "");
+    else
+        fprintf(stderr, "%s: %s%s\n", vs_prog(), prefix[kind], msg);
+}
+
 void vs_tool_init(const char *prog, int argc, char **argv)
 {
     vs_set_prog(prog);
     vs_set_command(argc, argv);
+    vs_set_message_handler(print_message);
     vs_set_fatal_handler(exit_fatal);
     gsl_set_error_handler_off();
     for (int i = 1; i < argc; i++)      /* the usage text and the version are always there to read */

@@ -37,7 +37,7 @@ static void ld_means(const vs_panel_t *syn, const vs_panel_t *train, const vs_ha
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vs-compare");
+    vs_tool_init("vs-compare", argc, argv);
     if (argc < 5) vs_die_usage("usage: vs-compare SYN TRAIN GROUPS COLUMN [MAXDIST [MINMAF]]");
     long maxdist = argc > 5 ? atol(argv[5]) : 10000;
     double minmaf = argc > 6 ? atof(argv[6]) : 0.05;

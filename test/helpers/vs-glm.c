@@ -36,7 +36,7 @@ static khash_t(name2y) *read_table(const char *path)
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vs-glm");
+    vs_tool_init("vs-glm", argc, argv);
     int binary = argc == 4 && !strcmp(argv[3], "--binary");
     if (argc != 3 && !binary) vs_die_usage("usage: vs-glm FILE PHENO [--binary]");
     vs_read_opts_t ro = { .allow_unphased = 1, .skip_multiallelic = 1, .keep_site_names = 1 };

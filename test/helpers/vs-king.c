@@ -10,7 +10,7 @@
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vs-king");
+    vs_tool_init("vs-king", argc, argv);
     if (argc != 2) vs_die_usage("usage: vs-king FILE");
     vs_read_opts_t ro = { .allow_unphased = 1 };
     vs_panel_t *p = vs_panel_read_or_die(argv[1], &ro);

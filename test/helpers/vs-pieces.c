@@ -129,7 +129,7 @@ static int rare_check(const vs_panel_t *p, const vs_model_t *m, const vs_panel_t
 
 int main(int argc, char **argv)
 {
-    vs_set_prog("vs-pieces");
+    vs_tool_init("vs-pieces", argc, argv);
     if (argc != 5 && !(argc == 6 && !strcmp(argv[4], "--rare")))
         vs_die_usage("usage: vs-pieces PANEL MODEL SYNTHETIC PROVENANCE|--rare K");
     vs_read_opts_t ro = { 0 };
