@@ -584,19 +584,22 @@ static void add_row(vs_prs_t *p, const char *group, const char *metric, double s
     w->flag = ok ? flag_of(w->lo, w->hi) : "insufficient";
 }
 
-/* Best-to-worst gap of the usable groups, of column x. */
-static double gap(const prs_run_t *r, const double *v, int x, int *worst)
+/* Best-to-worst gap (vs_group_gap, higher is better) of the usable groups'
+ * (synthetic, baseline) pairs in v, of column x; *worst (may be NULL) the
+ * group with the lowest value.  rows: scratch for 3 G values and G groups. */
+static double gap(const prs_run_t *r, const double *v, int x, double *rows, int *group, int *worst)
 {
-    double lo = INFINITY, hi = -INFINITY;
-    int n = 0;
+    int n = 0, at = -1;
     for (int g = 0; g < r->G; g++) {
-        if (!usable(r, g) || !isfinite(v[2 * g]) || !isfinite(v[2 * g + 1])) continue;
-        if (v[2 * g + x] < lo && worst) *worst = g;
-        lo = fmin(lo, v[2 * g + x]);
-        hi = fmax(hi, v[2 * g + x]);
-        n++;
+        if (!usable(r, g)) continue;
+        rows[3 * n] = v[2 * g];
+        rows[3 * n + 1] = v[2 * g + 1];
+        rows[3 * n + 2] = NAN;          /* no reference: not a MATCH metric */
+        group[n++] = g;
     }
-    return n >= 2 ? hi - lo : NAN;
+    double d = vs_group_gap(rows, n, VS_HIGHER, x, worst ? &at : NULL);
+    if (worst && at >= 0) *worst = group[at];
+    return d;
 }
 
 static void prs_rows(const prs_run_t *r, vs_prs_t *p)
@@ -621,18 +624,21 @@ static void prs_rows(const prs_run_t *r, vs_prs_t *p)
     if (G > 1) {
         p->bias = vs_calloc(1, sizeof *p->bias);
         vs_fid_bias_t *bi = &p->bias[p->n_bias++];
-        int worst = -1;
+        double *rows = vs_malloc(3 * G * sizeof *rows);
+        int *group = vs_malloc(G * sizeof *group), worst = -1;
         bi->metric = vs_strdup(metric);
-        bi->gap_syn = gap(r, point, 0, &worst);
-        bi->gap_base = gap(r, point, 1, NULL);
+        bi->gap_syn = gap(r, point, 0, rows, group, &worst);
+        bi->gap_base = gap(r, point, 1, rows, group, NULL);
         bi->amp = bi->gap_syn - bi->gap_base;
         bi->worst_group = vs_strdup(worst >= 0 && !isnan(bi->amp) ? r->co->groups->names[worst] : "NA");
         for (int b = 0; b < B; b++) {
             const double *x = rep + (size_t)b * 2 * (G + 1);
-            v[b] = gap(r, x, 0, NULL) - gap(r, x, 1, NULL);
+            v[b] = gap(r, x, 0, rows, group, NULL) - gap(r, x, 1, rows, group, NULL);
         }
         vs_interval_normal(bi->amp, v, B, r->o->level, &bi->lo, &bi->hi);
-        bi->flag = isnan(bi->amp) || isnan(bi->lo) ? "NA" : bi->lo > 0 ? "amplified" : bi->hi < 0 ? "reduced" : "ok";
+        bi->flag = vs_bias_flag(bi->amp, bi->lo, bi->hi, 1);
+        free(rows);
+        free(group);
     }
     free(v);
     free(point);
