@@ -411,6 +411,46 @@ void vs_scratch_remove(char *dir)
     free(dir);
 }
 
+static int copy_stream(FILE *in, FILE *out)
+{
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n) return -1;
+    return ferror(in) ? -1 : 0;
+}
+
+const char *vs_reread_begin(const char *path, const char *what, vs_reread_t *r, vs_error_t *e)
+{
+    *r = (vs_reread_t){ NULL, NULL };
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return path;
+    if (!(r->dir = vs_scratch_dir(what, e))) return NULL;
+    r->path = vs_malloc(strlen(r->dir) + 8);
+    sprintf(r->path, "%s/copy", r->dir);
+    FILE *in = fopen(path, "rb"), *out = in ? fopen(r->path, "wb") : NULL;
+    int ok = in && out && copy_stream(in, out) == 0;
+    int err = errno;
+    if (out && fclose(out) != 0 && ok) {
+        ok = 0;
+        err = errno;
+    }
+    if (in) fclose(in);
+    if (!ok) {
+        vs_fail(e, "cannot read %s %s into %s: %s", what, path, r->path, strerror(err));
+        vs_reread_end(r);
+        return NULL;
+    }
+    return r->path;
+}
+
+void vs_reread_end(vs_reread_t *r)
+{
+    if (r->dir) vs_scratch_remove(r->dir);
+    free(r->path);
+    *r = (vs_reread_t){ NULL, NULL };
+}
+
 int vs_run_shell(const char *cmd)
 {
     install_cleanup();

@@ -66,6 +66,17 @@ void vs_out_discard(void);
 char *vs_scratch_dir(const char *what, vs_error_t *e);
 void vs_scratch_remove(char *dir);
 
+/* A side file the run reads more than once, given as something that can be
+ * read only once (a pipe, a FIFO, a process substitution <(...)): copied
+ * into a scratch directory first.  Returns the path to read (the file
+ * itself when it is a regular file, or cannot be looked at: its reader
+ * reports that), or NULL with an error; vs_reread_end removes the copy. */
+typedef struct {
+    char *dir, *path;
+} vs_reread_t;
+const char *vs_reread_begin(const char *path, const char *what, vs_reread_t *r, vs_error_t *e);
+void vs_reread_end(vs_reread_t *r);
+
 /* Runs a command with /bin/sh, its standard output sent to standard error
  * (ours may carry a report), in a process group of its own that a signal to
  * this run is passed on to.  Returns the wait status, -1 when it could not

@@ -240,6 +240,9 @@ static int open_panel(vs_reader_t *r, const char *fname, const vs_read_opts_t *o
         if (r->sr->errnum == idx_load_failed)
             return vs_fail_at(e, &loc, "index it with 'bcftools index' (or use -t, which streams)",
                               "-r/--regions needs an index, and none could be loaded");
+        if (o->regions && r->sr->errnum == not_bgzf)
+            return vs_fail_at(e, &loc, "give a bgzipped, indexed file (or use -t, which streams)",
+                              "-r/--regions needs an index, and an uncompressed file or a pipe has none");
         return explain_open_failure(fname, r->sr->errnum, e);
     }
     r->hdr = bcf_sr_get_header(r->sr, 0);

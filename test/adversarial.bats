@@ -202,6 +202,30 @@ vcf_of() { cat header.txt; cat; }
     assert_output "18000 18500 19000 19500 20000 "
 }
 
+@test "adversarial: -R and -T as a pipe or process substitution read as the same file would be; no scratch copy is left" {
+    printf 'chr4\t9999\t20000\n' > r.bed
+    export TMPDIR=$PWD/tmp && mkdir -p "$TMPDIR"
+    vcf-synth -m model.json toy.vcf.gz -n 5 -R r.bed -q -o file.vcf
+    vcf-synth -m model.json toy.vcf.gz -n 5 -R <(cat r.bed) -q -o pipe.vcf
+    cat r.bed | vcf-synth -m model.json toy.vcf.gz -n 5 -R /dev/stdin -q -o stdin.vcf
+    run bash -c "bcftools view -H file.vcf | wc -l"
+    assert_output 21
+    cmp <(bcftools view -H file.vcf) <(bcftools view -H pipe.vcf)
+    cmp <(bcftools view -H file.vcf) <(bcftools view -H stdin.vcf)
+    vcf-synth -m model.json toy.vcf.gz -n 5 -T ^r.bed -q -o xfile.vcf
+    vcf-synth -m model.json toy.vcf.gz -n 5 -T ^<(cat r.bed) -q -o xpipe.vcf
+    cmp <(bcftools view -H xfile.vcf) <(bcftools view -H xpipe.vcf)
+    run bash -c "bcftools view -H xpipe.vcf | cut -f2 | awk '\$1 >= 10000 && \$1 <= 20000' | wc -l"
+    assert_output 0
+    snapshot
+    bad 1 "the -R/--regions-file holds no region htslib can read" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -R <(printf 'garbage\n') -q -o out.vcf
+    bad 1 "-r/--regions needs an index, and an uncompressed file or a pipe has none" \
+        vcf-synth -m model.json <(bcftools view -Ou toy.vcf.gz) -n 5 -r chr4:10000-20000 -q -o out.vcf
+    run ls -A tmp
+    assert_output ""
+}
+
 @test "adversarial: option values: --mix twice or unknown, -n out of range, --threads 0, bad -O" {
     snapshot
     bad 2 "--mix names group 'A' twice" vcf-synth -m model.json toy.vcf.gz -n 5 --mix A=0.5,A=0.5 -q -o out.vcf

@@ -27,6 +27,8 @@ typedef struct {
     int n, threads, no_version, progress, write_index;
     vs_sample_opts_t sample;
     vs_read_opts_t read;
+    vs_reread_t regions_copy, targets_copy;  /* -R/-T given as a pipe: read more than once */
+    char *targets_spec;                      /* "^" and the copy's path, for -T ^<(...) */
 } opts_t;
 
 static void usage(FILE *fp)
@@ -117,6 +119,26 @@ static int parse_n(const char *arg)
                "one vcf-synth run per shard with its own --prefix and --seed (e.g. -n 10000000 --prefix A --seed 1, "
                "then --prefix B --seed 2), joined with bcftools merge", n, VS_MAX_SAMPLES);
     return (int)n;
+}
+
+/* -R and -T are read when the options are checked and again by the run: one
+ * given as a pipe or a process substitution <(...) is copied first. */
+static void reread_side_files(opts_t *o)
+{
+    vs_error_t e;
+    const char *path;
+    if (o->read.regions && o->read.regions_is_file) {
+        path = vs_reread_begin(o->read.regions, "the -R/--regions-file", &o->regions_copy, &e);
+        o->read.regions = vs_ok_ptr((void *)path, &e);
+    }
+    if (o->read.targets && o->read.targets_is_file) {
+        int exclude = o->read.targets[0] == '^';
+        path = vs_ok_ptr((void *)vs_reread_begin(o->read.targets + exclude, "the -T/--targets-file", &o->targets_copy,
+                                                 &e), &e);
+        o->targets_spec = vs_malloc(strlen(path) + 2);
+        sprintf(o->targets_spec, "%s%s", exclude ? "^" : "", path);
+        o->read.targets = o->targets_spec;
+    }
 }
 
 static void parse(int argc, char **argv, opts_t *o)
@@ -241,6 +263,7 @@ static void parse(int argc, char **argv, opts_t *o)
     if (o->local_ancestry && !strcmp(o->local_ancestry, "-") && !strcmp(o->output, "-"))
         vs_die_usage("--local-ancestry - and the VCF would both go to standard output; give -o FILE or "
                      "--local-ancestry FILE");
+    reread_side_files(o);
     if (vs_regions_check(&o->read, &err) < 0 || vs_output_type_check(o->otype, &err) ||
         (o->write_index_arg && vs_write_index_parse(o->write_index_arg, o->otype, o->output, &o->write_index, &err)))
         vs_exit_error(&err);
@@ -357,5 +380,8 @@ int main(int argc, char **argv)
     free(cond);
     free(o.cond);
     vs_model_destroy(m);
+    vs_reread_end(&o.regions_copy);
+    vs_reread_end(&o.targets_copy);
+    free(o.targets_spec);
     return 0;
 }
