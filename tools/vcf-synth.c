@@ -126,15 +126,13 @@ static int parse_n(const char *arg)
 static void reread_side_files(opts_t *o)
 {
     vs_error_t e;
-    const char *path;
-    if (o->read.regions && o->read.regions_is_file) {
-        path = vs_reread_begin(o->read.regions, "the -R/--regions-file", &o->regions_copy, &e);
-        o->read.regions = vs_ok_ptr((void *)path, &e);
-    }
+    if (o->read.regions && o->read.regions_is_file)
+        o->read.regions = vs_ok_ptr((void *)vs_reread_begin(o->read.regions, "the -R/--regions-file",
+                                                            &o->regions_copy, &e), &e);
     if (o->read.targets && o->read.targets_is_file) {
-        int exclude = o->read.targets[0] == '^';
-        path = vs_ok_ptr((void *)vs_reread_begin(o->read.targets + exclude, "the -T/--targets-file", &o->targets_copy,
-                                                 &e), &e);
+        int exclude = o->read.targets[0] == '^';      /* -T ^FILE: every site but these */
+        const char *path = vs_ok_ptr((void *)vs_reread_begin(o->read.targets + exclude, "the -T/--targets-file",
+                                                             &o->targets_copy, &e), &e);
         o->targets_spec = vs_malloc(strlen(path) + 2);
         sprintf(o->targets_spec, "%s%s", exclude ? "^" : "", path);
         o->read.targets = o->targets_spec;
