@@ -431,8 +431,61 @@ vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_err
     return w;
 }
 
+/* A whole number of at most 12 digits at s (positions up to 10^12), its end in *end. */
+static int parse_position(const char *s, int64_t *v, const char **end)
+{
+    int n = 0;
+    *v = 0;
+    for (; *s >= '0' && *s <= '9' && n < 13; s++, n++) *v = *v * 10 + (*s - '0');
+    *end = s;
+    return n > 0 && n <= 12 ? 0 : -1;
+}
+
+/* One item of a -r/-t list, CHR[:BEG[-[END]]] (1-based, inclusive): no
+ * empty item, BEG at least 1, END not before BEG.  htslib crashes on some
+ * of these (an empty list, '1:-5') and silently selects nothing on others
+ * (an END before its BEG).  A colon not followed by a position belongs to
+ * the contig's name, which htslib then checks. */
+static int check_region_item(const char *item, size_t len, const char *what, const char *spec, vs_error_t *e)
+{
+    static const char hint[] = "write regions as CHR, CHR:BEG or CHR:BEG-END (1-based, BEG <= END), comma-separated";
+    if (len == 0)
+        return vs_fail_at(e, NULL, hint, "%s '%s' has an empty region (%s)", what, spec,
+                          *spec ? "two commas, or a comma at an end" : "an empty string");
+    const char *colon = NULL;
+    for (const char *c = item; c < item + len; c++)
+        if (*c == ':') colon = c;
+    if (!colon || colon + 1 == item + len) return 0;
+    const char *p = colon + 1, *q;
+    int64_t beg, end;
+    if (*p != '-' && *p != '+' && (*p < '0' || *p > '9')) return 0;
+    if (*p == '-' || *p == '+' || parse_position(p, &beg, &q) < 0 || beg < 1)
+        return vs_fail_at(e, NULL, hint, "%s '%.*s': the start is not a position from 1 to 10^12", what, (int)len,
+                          item);
+    if (q == item + len || (*q == '-' && q + 1 == item + len)) return 0;
+    if (*q != '-' || parse_position(q + 1, &end, &q) < 0 || q != item + len)
+        return vs_fail_at(e, NULL, hint, "cannot parse %s '%.*s'", what, (int)len, item);
+    if (end < beg) return vs_fail_at(e, NULL, hint, "%s '%.*s' ends before it begins", what, (int)len, item);
+    return 0;
+}
+
+static int check_region_list(const char *spec, const char *what, vs_error_t *e)
+{
+    const char *s = spec + (*spec == '^');
+    for (;;) {
+        const char *comma = strchr(s, ',');
+        size_t len = comma ? (size_t)(comma - s) : strlen(s);
+        if (check_region_item(s, len, what, spec, e) < 0) return -1;
+        if (!comma) return 0;
+        s = comma + 1;
+    }
+}
+
 int vs_regions_check(const vs_read_opts_t *o, vs_error_t *e)
 {
+    if ((o->regions && !o->regions_is_file && check_region_list(o->regions, "the -r/--regions", e) < 0) ||
+        (o->targets && !o->targets_is_file && check_region_list(o->targets, "the -t/--targets", e) < 0))
+        return -1;
     vs_where_t *w = NULL;
     if (o->regions && !(w = vs_where_new(o->regions, o->regions_is_file,
                                          o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", e)))

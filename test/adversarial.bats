@@ -196,6 +196,15 @@ vcf_of() { cat header.txt; cat; }
     bad 1 "the -T/--targets-file holds no region htslib can read" \
         vcf-synth -m model.json toy.vcf.gz -n 5 -T empty.bed -q -o out.vcf
     bad 1 "cannot parse the -r/--regions 'chr4:x-y'" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:x-y -q -o out.vcf
+    # htslib crashed on these (an empty list: SIGSEGV; '4:-5': an assertion) or selected nothing, exit 0
+    bad 1 "the -r/--regions '' has an empty region (an empty string)" vcf-synth -m model.json toy.vcf.gz -n 5 -r '' -q -o out.vcf
+    bad 1 "has an empty region (two commas, or a comma at an end)" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:1-5, -q -o out.vcf
+    bad 1 "the -r/--regions 'chr4:-5': the start is not a position from 1 to 10^12" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:-5 -q -o out.vcf
+    bad 1 "the -t/--targets 'chr4:20000-10000' ends before it begins" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -t chr4:20000-10000 -q -o out.vcf
+    bad 1 "the start is not a position from 1 to 10^12" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:99999999999999999999 -q -o out.vcf
     # -r and -t together: the sites inside both
     vcf-synth -m model.json toy.vcf.gz -n 5 -r chr4:10000-20000 -t chr4:18000-60000 -q -o both.vcf
     run bash -c "bcftools view -H both.vcf | cut -f2 | tr '\n' ' '"

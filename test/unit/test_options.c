@@ -111,5 +111,26 @@ int main(void)
     ro = (vs_read_opts_t){ .regions = "/tmp", .regions_is_file = 1 };
     CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "the -R/--regions-file is a directory"), "-R a directory: %s",
           e.msg);
+    /* what htslib crashes on or silently selects nothing with */
+    static const struct { const char *spec, *want; } bad_lists[] = {
+        { "", "'' has an empty region (an empty string)" },
+        { ",", "has an empty region (two commas" },
+        { "chr1:1-5,,chr2", "has an empty region (two commas" },
+        { "chr1:-5", "'chr1:-5': the start is not a position from 1 to 10^12" },
+        { "chr1:0-5", "'chr1:0-5': the start is not a position" },
+        { "chr1:99999999999999999999", "the start is not a position from 1 to 10^12" },
+        { "chr1:200-100", "'chr1:200-100' ends before it begins" },
+        { "chr1:5-x", "cannot parse the -r/--regions 'chr1:5-x'" },
+    };
+    for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++) {
+        ro = (vs_read_opts_t){ .regions = bad_lists[i].spec };
+        CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, bad_lists[i].want) && strstr(e.hint, "BEG <= END"),
+              "-r '%s': %s", bad_lists[i].spec, e.msg);
+    }
+    ro = (vs_read_opts_t){ .targets = "^chr1:200-100" };
+    CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "the -t/--targets 'chr1:200-100' ends before it begins"),
+          "-t ^chr1:200-100: %s", e.msg);
+    ro = (vs_read_opts_t){ .regions = "chr1:100-,chr1:7,chr2:5-5,chrUn_gl000220" };
+    CHECK(vs_regions_check(&ro, &e) == 0, "an open end, a single position, BEG = END, a bare contig");
     UNIT_DONE();
 }
