@@ -114,6 +114,9 @@ static int check_output(const vs_path_t *inputs, int n_in, const vs_path_t *outp
 int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e)
 {
     for (int j = 0; j < n_out; j++)
+        if (outputs[j].path && !*outputs[j].path)
+            return vs_error(e, VS_EXIT_USAGE, "%s was given an empty file name (an unset variable?)", outputs[j].option);
+    for (int j = 0; j < n_out; j++)
         if (check_output(inputs, n_in, outputs, j, e) < 0) return -1;
     return 0;
 }

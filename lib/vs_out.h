@@ -24,8 +24,9 @@ typedef struct {
 /* -1 with an error, before anything is written, when an output is the same
  * file as an input (or an input's .csi/.tbi index) or as another output: by
  * device and inode when the file exists, by its directory's real path and
- * its name when it does not yet (a usage error: two outputs on standard
- * output). */
+ * its name when it does not yet.  A usage error: an output given an empty
+ * name (an unset variable), or two outputs on standard output.  An index
+ * written beside an output is an output of its own (vs_index_path). */
 int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e);
 #define VS_CHECK_PATHS(in, out, e) \
     vs_check_paths(in, (int)(sizeof in / sizeof *in), out, (int)(sizeof out / sizeof *out), e)

@@ -807,6 +807,16 @@ int vs_output_type_check(const char *otype, vs_error_t *e)
                     "got '%s'", otype);
 }
 
+const char *vs_index_suffix(int fmt) { return fmt == VS_INDEX_CSI ? ".csi" : fmt == VS_INDEX_TBI ? ".tbi" : NULL; }
+
+char *vs_index_path(const char *path, int fmt)
+{
+    if (!path || !*path || !strcmp(path, "-") || fmt == VS_INDEX_NONE) return NULL;
+    char *s = vs_malloc(strlen(path) + 5);
+    sprintf(s, "%s%s", path, vs_index_suffix(fmt));
+    return s;
+}
+
 int vs_write_index_parse(const char *arg, const char *otype, const char *fname, int *fmt, vs_error_t *e)
 {
     *fmt = !arg || !strcmp(arg, "csi") ? VS_INDEX_CSI : !strcmp(arg, "tbi") ? VS_INDEX_TBI : VS_INDEX_NONE;
@@ -835,7 +845,7 @@ void vs_vcfw_index(vs_vcfw_t *w, int fmt, int threads)
 static int write_index(vs_vcfw_t *w, vs_error_t *e)
 {
     kstring_t name = { 0, 0, NULL };
-    ksprintf(&name, "%s.%s", w->fname, w->index_fmt == VS_INDEX_TBI ? "tbi" : "csi");
+    ksprintf(&name, "%s%s", w->fname, vs_index_suffix(w->index_fmt));
     vs_outfile_t *of = vs_outfile_begin(name.s, e);
     int ret = of ? bcf_index_build3(vs_outfile_path(w->of), vs_outfile_path(of), w->index_fmt == VS_INDEX_TBI ? 0 : 14,
                                     w->index_threads) : -1;

@@ -235,6 +235,33 @@ vcf_of() { cat header.txt; cat; }
     assert_output ""
 }
 
+@test "adversarial: an empty output name (an unset variable) is a usage error before anything runs, in every tool; an index is an output too" {
+    echo precious > keep.out
+    snapshot
+    # before: each ran, wrote keep.out, then failed moving the empty-named output into place
+    bad 2 "--report was given an empty file name (an unset variable?)" \
+        vcf-fit toy.vcf.gz -g groups.tsv -q -o keep.out --report ''
+    bad 2 "-o was given an empty file name" vcf-fit toy.vcf.gz -g groups.tsv -q -o ''
+    bad 2 "--provenance was given an empty file name" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -q -o keep.out --provenance ''
+    bad 2 "--json was given an empty file name" \
+        vcf-linkage-attack syn.bcf --train train.bcf --holdout hold.bcf -q -o keep.out --json ''
+    bad 2 "--html was given an empty file name" \
+        vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf --bootstrap 20 -q -o keep.out --html ''
+    bad 2 "--effects-out was given an empty file name" \
+        vcf-pheno toy.vcf.gz --causal 3 --h2 0.5 -q -o keep.out --effects-out ''
+    bad 2 "--key was given an empty file name" vcf-hybrid mix toy.vcf.gz syn.bcf --fraction 0.5 -o keep.out --key ''
+    # before: the index, written last, replaced the provenance table or the tracts file, exit 0
+    bad 1 "the outputs --provenance x.bcf.csi and the index of -o (--write-index) x.bcf.csi are the same file" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -q -Ob -o x.bcf --write-index --provenance x.bcf.csi
+    bad 1 "the outputs -o la.gz.tbi and the index of --local-ancestry la.gz.tbi are the same file" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -q -Ob -o la.gz.tbi --admix X=A:0.5,B:0.5 --mix X=1 --local-ancestry la.gz
+    bad 1 "the outputs --key x.bcf.csi and the index of -o (--write-index) x.bcf.csi are the same file" \
+        vcf-hybrid mix toy.vcf.gz syn.bcf --fraction 0.5 -Ob -o x.bcf --write-index --key x.bcf.csi
+    run cat keep.out
+    assert_output precious
+}
+
 @test "adversarial: option values: --mix twice or unknown, -n out of range, --threads 0, bad -O" {
     snapshot
     bad 2 "--mix names group 'A' twice" vcf-synth -m model.json toy.vcf.gz -n 5 --mix A=0.5,A=0.5 -q -o out.vcf

@@ -162,8 +162,10 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
         vs_exit_error(&err);
     vs_path_t in[] = { { "the input REAL", o->real }, { "the input SYNTHETIC", o->syn }, { "-g/--groups", o->groups },
                        { "-R/--regions-file", o->regions } };
-    vs_path_t out[] = { { "-o", o->output }, { "--key", o->key } };
+    char *index = vs_index_path(o->output, o->write_index);     /* --write-index: an output too */
+    vs_path_t out[] = { { "-o", o->output }, { "--key", o->key }, { "the index of -o (--write-index)", index } };
     VS_TOOL_CHECK_PATHS(in, out);
+    free(index);
 }
 
 int main(int argc, char **argv)

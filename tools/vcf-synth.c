@@ -268,9 +268,14 @@ static void parse(int argc, char **argv, opts_t *o)
     vs_path_t in[] = { { "the input panel", o->panel }, { "-m/--model", o->model },
                        { "-R/--regions-file", o->read.regions_is_file ? o->read.regions : NULL },
                        { "-T/--targets-file", o->read.targets_is_file ? o->read.targets : NULL } };
+    /* the indexes written beside -o (--write-index) and the tracts table are outputs too */
+    char *index = vs_index_path(o->output, o->write_index), *tracts_index = vs_index_path(o->local_ancestry, VS_INDEX_TBI);
     vs_path_t out[] = { { "-o", o->output }, { "--provenance", o->provenance },
-                        { "--local-ancestry", o->local_ancestry } };
+                        { "--local-ancestry", o->local_ancestry }, { "the index of -o (--write-index)", index },
+                        { "the index of --local-ancestry", tracts_index } };
     VS_TOOL_CHECK_PATHS(in, out);
+    free(index);
+    free(tracts_index);
 }
 
 /* A markov model brings its own sites and copies no one: no panel, and none
