@@ -404,10 +404,38 @@ static int first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, con
     return -1;
 }
 
+/* 1 when a sample's ##SAMPLE text says Origin=WHAT. */
+static int origin_is(const char *meta, const char *what)
+{
+    const char *o = meta ? strstr(meta, "Origin=") : NULL;
+    if (!o) return 0;
+    size_t n = strlen(what);
+    return !strncmp(o + 7, what, n) && (o[7 + n] == 0 || o[7 + n] == ',' || o[7 + n] == '>');
+}
+
+/* The two inputs the wrong way round (synthetic samples labelled real in
+ * the output, and real ones synthetic) would pass unnoticed: a sample whose
+ * ##SAMPLE line says where it came from must be on its side. */
+static int check_sides(const cohort_t *real, const cohort_t *syn, vs_error_t *e)
+{
+    static const char hint[] = "the arguments are REAL then SYNTHETIC: were they given the other way round?";
+    for (int i = 0; i < real->n; i++)
+        if (!origin_is(real->meta[i], "real") && (origin_is(real->meta[i], "synthetic") || origin_is(real->meta[i], "hybrid")))
+            return vs_fail_at(e, &(vs_loc_t){ real->path, NULL, -1, real->name[i] }, hint,
+                              "the input REAL holds a sample its ##SAMPLE line calls %s",
+                              origin_is(real->meta[i], "synthetic") ? "Origin=synthetic" : "Origin=hybrid");
+    for (int i = 0; i < syn->n; i++)
+        if (origin_is(syn->meta[i], "real"))
+            return vs_fail_at(e, &(vs_loc_t){ syn->path, NULL, -1, syn->name[i] }, hint,
+                              "the input SYNTHETIC holds a sample its ##SAMPLE line calls Origin=real");
+    return 0;
+}
+
 /* The output's samples and where each one's genotypes come from: NULL with an error. */
 static plan_t *make_plan(const vs_hybrid_opts_t *o, cohort_t *real, cohort_t *syn, vs_pair_reader_t *pr, vs_error_t *e)
 {
-    if (cohort_groups(real, vs_pair_header(pr, REAL), o, e) < 0 || cohort_groups(syn, vs_pair_header(pr, SYN), o, e) < 0)
+    if (cohort_groups(real, vs_pair_header(pr, REAL), o, e) < 0 || cohort_groups(syn, vs_pair_header(pr, SYN), o, e) < 0 ||
+        check_sides(real, syn, e) < 0)
         return NULL;
     plan_t *p = o->mode == VS_AUGMENT ? plan_augment(o, real, syn, e)
               : o->mode == VS_MIX ? plan_mix(o, real, syn, e) : plan_replace(real, syn, e);

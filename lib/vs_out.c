@@ -111,6 +111,48 @@ static int check_output(const vs_path_t *inputs, int n_in, const vs_path_t *outp
     return ret;
 }
 
+/* Two regular files of the same size holding the same bytes. */
+static int same_bytes(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    if (stat(a, &sa) != 0 || stat(b, &sb) != 0 || !S_ISREG(sa.st_mode) || !S_ISREG(sb.st_mode) ||
+        sa.st_size != sb.st_size)
+        return 0;
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int same = fa && fb;
+    static char ba[65536], bb[65536];
+    size_t na, nb;
+    while (same && (na = fread(ba, 1, sizeof ba, fa)) > 0) {
+        nb = fread(bb, 1, na, fb);
+        same = nb == na && !memcmp(ba, bb, na);
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return same;
+}
+
+int vs_check_distinct_inputs(const vs_path_t *inputs, int n_in, vs_error_t *e)
+{
+    int ret = 0;
+    for (int i = 0; i < n_in && ret == 0; i++) {
+        ident_t a;
+        if (!identify(inputs[i].path, &a) || !a.exists) {
+            free(a.canon);
+            continue;
+        }
+        for (int j = i + 1; j < n_in && ret == 0; j++) {
+            ident_t b;
+            if (identify(inputs[j].path, &b) && b.exists && (same_file(&a, &b) || same_bytes(inputs[i].path, inputs[j].path)))
+                ret = vs_fail_at(e, NULL, "give each its own file: one cohort or model cannot stand for two",
+                                 "%s %s and %s %s are %s", inputs[i].option, inputs[i].path, inputs[j].option,
+                                 inputs[j].path, same_file(&a, &b) ? "the same file" : "copies of one file (the same bytes)");
+            free(b.canon);
+        }
+        free(a.canon);
+    }
+    return ret;
+}
+
 int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e)
 {
     for (int j = 0; j < n_out; j++)

@@ -28,6 +28,10 @@ typedef struct {
  * name (an unset variable), or two outputs on standard output.  An index
  * written beside an output is an output of its own (vs_index_path). */
 int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e);
+/* -1 with an error when two of the inputs are one file, or two copies of
+ * one (the same bytes): a cohort attacked with itself, the real cohort given
+ * as the synthetic one, a model merged with itself. */
+int vs_check_distinct_inputs(const vs_path_t *inputs, int n_in, vs_error_t *e);
 #define VS_CHECK_PATHS(in, out, e) \
     vs_check_paths(in, (int)(sizeof in / sizeof *in), out, (int)(sizeof out / sizeof *out), e)
 

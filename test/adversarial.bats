@@ -262,6 +262,27 @@ vcf_of() { cat header.txt; cat; }
     assert_output precious
 }
 
+@test "adversarial: one file standing for two: a real cohort as SYNTHETIC, a model merged with itself, REAL and SYNTHETIC swapped" {
+    vcf-fit toy.vcf.gz -g groups.tsv --kind markov --min-carriers 0 -q -o part.json
+    cp part.json part-copy.json
+    cp hold.bcf hold-copy.bcf
+    snapshot
+    # before: each exited 0; the attack called the holdout itself a safe release, the merge doubled every count
+    bad 1 "the input SYNTHETIC hold.bcf and --holdout hold.bcf are the same file" \
+        vcf-linkage-attack hold.bcf --train train.bcf --holdout hold.bcf -q -o out.tsv
+    bad 1 "the input SYNTHETIC train.bcf and --train ./train.bcf are the same file" \
+        vcf-fidelity train.bcf --train ./train.bcf --holdout hold.bcf --bootstrap 20 -q -o out.tsv
+    bad 1 "the input SYNTHETIC hold-copy.bcf and --holdout hold.bcf are copies of one file (the same bytes)" \
+        vcf-fidelity hold-copy.bcf --train train.bcf --holdout hold.bcf --bootstrap 20 -q -o out.tsv
+    bad 1 "a --merge model part.json and a --merge model part-copy.json are copies of one file" \
+        vcf-fit --merge -q -o merged.json part.json part-copy.json
+    bad 1 "the input REAL toy.vcf.gz and the input SYNTHETIC ./toy.vcf.gz are the same file" \
+        vcf-hybrid mix toy.vcf.gz ./toy.vcf.gz -g groups.tsv --fraction 0.5 -o out.vcf
+    bad 1 "the input REAL holds a sample its ##SAMPLE line calls Origin=synthetic, at syn.bcf sample" \
+        vcf-hybrid augment syn.bcf train.bcf -g groups.tsv --target max -o out.vcf
+    assert_output --partial "were they given the other way round?"
+}
+
 @test "adversarial: option values: --mix twice or unknown, -n out of range, --threads 0, bad -O" {
     snapshot
     bad 2 "--mix names group 'A' twice" vcf-synth -m model.json toy.vcf.gz -n 5 --mix A=0.5,A=0.5 -q -o out.vcf

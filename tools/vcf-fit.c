@@ -181,10 +181,14 @@ static void parse(int argc, char **argv, opts_t *o)
         o->inputs = argv + optind;
         o->n_inputs = argc - optind;
         vs_path_t out[] = { { "-o", o->output } };
+        vs_path_t *models = vs_malloc(o->n_inputs * sizeof *models);
         for (int i = 0; i < o->n_inputs; i++) {
             vs_path_t in[] = { { "a --merge model", o->inputs[i] } };
             VS_TOOL_CHECK_PATHS(in, out);
+            models[i] = in[0];
         }
+        vs_tool_check_distinct(models, o->n_inputs);    /* one owner's counts added twice */
+        free(models);
         return;
     }
     if (optind + 1 < argc) vs_die_usage("one panel file expected, got %d", argc - optind);

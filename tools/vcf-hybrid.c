@@ -166,6 +166,7 @@ static void parse(int argc, char **argv, vs_hybrid_opts_t *o)
     vs_path_t out[] = { { "-o", o->output }, { "--key", o->key }, { "the index of -o (--write-index)", index } };
     VS_TOOL_CHECK_PATHS(in, out);
     free(index);
+    vs_tool_check_distinct(in, 2);      /* REAL and SYNTHETIC */
 }
 
 int main(int argc, char **argv)

@@ -62,6 +62,12 @@ void vs_tool_text_close(FILE *fp, vs_outfile_t *of, const char *path)
     vs_ok(vs_text_close(fp, of, path, &e), &e);
 }
 
+void vs_tool_check_distinct(const vs_path_t *in, int n)
+{
+    vs_error_t e;
+    vs_ok(vs_check_distinct_inputs(in, n, &e), &e);
+}
+
 void vs_tool_commit(void)
 {
     vs_error_t e;

@@ -32,6 +32,8 @@ static inline void *vs_ok_ptr(void *p, const vs_error_t *e)
 /* The library's output steps, for a tool: an error exits. */
 #define VS_TOOL_CHECK_PATHS(in, out) \
     do { vs_error_t pe_; vs_ok(VS_CHECK_PATHS(in, out, &pe_), &pe_); } while (0)
+/* No two of the n inputs are one file or copies of one (vs_check_distinct_inputs). */
+void vs_tool_check_distinct(const vs_path_t *in, int n);
 FILE *vs_tool_text_open(const char *path, vs_outfile_t **of);
 void vs_tool_text_close(FILE *fp, vs_outfile_t *of, const char *path);
 void vs_tool_commit(void);
