@@ -154,7 +154,7 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
     [ ! -e x.json ]
 }
 
-@test "vcf-synth with a markov model: a panel, --condition or --provenance (they need one) is a usage error" {
+@test "vcf-synth with a markov model: a panel, --condition or --provenance (they need one), --privacy or a copying knob is a usage error" {
     run vcf-synth -m "$W/mk.json" -n 10 "$SHARED/1kg_chr1_11.7M.vcf.gz" -o out.vcf
     assert_failure 2
     assert_output --partial "it needs no panel"
@@ -162,6 +162,12 @@ counts() { jq -r '.groups[].chains[]' "$1" | tr ' ' '\n' | awk -F: 'NF >= 4 { pr
         run vcf-synth -m "$W/mk.json" -n 10 $opt -o out.vcf
         assert_failure 2
         assert_output --partial "needs a Li-Stephens model and its panel"
+    done
+    # the copying knobs do not apply to a chain: before, they were ignored without a word
+    for opt in "--privacy strict" "--min-carriers 50" "--rare drop"; do
+        run vcf-synth -m "$W/mk.json" -n 10 $opt -o out.vcf
+        assert_failure 2
+        assert_output --partial "set how a panel is copied; $W/mk.json is a markov model, whose privacy was set when it was fitted"
     done
     run vcf-synth -m "$W/mk.json" -n 10 -r 2:1-100 -o out.vcf
     assert_failure 1

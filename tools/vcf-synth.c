@@ -25,6 +25,7 @@ typedef struct {
     const char **cond;         /* --condition values, in order */
     int n_admix, n_cond, mix_given;
     int n, threads, no_version, progress, write_index;
+    int copying_given;         /* --privacy or a copying knob on the command line */
     vs_sample_opts_t sample;
     vs_read_opts_t read;
     vs_reread_t regions_copy, targets_copy;  /* -R/-T given as a pipe: read more than once */
@@ -238,6 +239,7 @@ static void parse(int argc, char **argv, opts_t *o)
         }
     }
     if (!o->model) vs_die_usage("-m/--model is required");
+    o->copying_given = o->privacy || set;
     vs_sample_opts_init(&o->sample);
     vs_ok(vs_sample_preset(o->privacy ? o->privacy : VS_PRIVACY_DEFAULT, &o->sample, &err), &err);
     o->sample.seed = knob.seed;
@@ -295,10 +297,18 @@ static void check_kind(opts_t *o, vs_model_t *m)
                  o->model, o->panel);
     else if (bad)
         snprintf(why, sizeof why, "%s needs a Li-Stephens model and its panel; %s is a markov model", bad, o->model);
+    else if (o->copying_given)      /* silently ignored, they would promise a privacy the chain does not have */
+        snprintf(why, sizeof why, "--privacy and the copying options (--min-carriers, --jump, --scale-switch, "
+                 "--max-segment-cM, --rare, --max-context-sites) set how a panel is copied; %s is a markov model, "
+                 "whose privacy was set when it was fitted (vcf-fit --min-carriers, --dp-epsilon)", o->model);
     if (*why) {
         vs_model_destroy(m);
         vs_die_usage("%s", why);
     }
+    if (m->min_carriers == 0)
+        vs_warn("%s is unpruned (vcf-fit --min-carriers 0): its contexts may be carried by a single individual, and "
+                "its output is not a release; synthesise from a pruned model (vcf-fit or the hub's vcf-fit --merge, "
+                "with --min-carriers K)", o->model);
     o->panel = "-";
 }
 
