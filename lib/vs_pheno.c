@@ -769,6 +769,12 @@ static int check_reuse(run_t *r, vs_error_t *err)
     int missing = 0;
     for (int v = 0; v < r->e->n; v++) missing += !r->found[v];
     if (missing == r->e->n && r->n_poly == 0) return no_sites(r, err);
+    if (missing == r->e->n)     /* every genetic value 0: the traits would be noise alone */
+        return vs_fail_at(err, &(vs_loc_t){ r->o->effects, NULL, -1, NULL },
+                          "draw the effects on this cohort's sites (vcf-pheno --causal), or check the contig names and "
+                          "the genome build",
+                          "none of the %d causal variants is in %s (matched by CHROM, POS, REF and ALT)", r->e->n,
+                          r->o->input);
     if (missing)
         vs_warn("%d of the %d causal variants of %s are not in %s (matched by CHROM, POS, REF and ALT): they add "
                 "nothing to the score, which stays centred on the mean of the cohort the effects were drawn on",

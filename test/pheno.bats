@@ -214,7 +214,7 @@ cases_of() { awk 'NR > 1 { n++; c += $4 == 2 } END { printf "%d %d\n", c, n }' "
     assert_output --partial "line 1: expected CHROM POS [REF ALT]"
 }
 
-@test "pheno: a model applied to a cohort lacking some causal variants warns with the count, never fails" {
+@test "pheno: a model applied to a cohort lacking some causal variants warns with the count; lacking all of them fails" {
     vcf-pheno "$W/toy5k.bcf" --causal 30 --effects-out eff.tsv -q -o /dev/null
     bcftools view -t ^chr4:10000-60000 "$W/toy5k.bcf" -Ob -o part.bcf
     missing=$(awk -F'\t' '!/^#/ && $2 <= 60000' eff.tsv | wc -l)
@@ -223,6 +223,12 @@ cases_of() { awk 'NR > 1 { n++; c += $4 == 2 } END { printf "%d %d\n", c, n }' "
     assert_success
     assert_output --partial "$missing of the 30 causal variants of eff.tsv are not in part.bcf"
     assert_equal "$(wc -l < t.tsv)" 5001
+    # none of them (another contig): every genetic value 0, the traits noise alone (before: a warning, exit 0)
+    awk 'BEGIN { OFS = "\t" } /^#/ { print; next } { $1 = "chr9"; print }' eff.tsv > other.tsv
+    run vcf-pheno part.bcf --effects other.tsv -o t2.tsv
+    assert_failure 1
+    assert_output --partial "none of the 30 causal variants is in part.bcf (matched by CHROM, POS, REF and ALT), at other.tsv"
+    [ ! -e t2.tsv ]
 }
 
 @test "pheno: 1000 Genomes: realised h2 on 5000 synthetic samples; plink2 reads the table (quantitative and case/control)" {
