@@ -468,6 +468,11 @@ static int write_sites(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, vs_vcfw_
     if (o->sites_intersect)
         vs_info("sites: %ld shared and written; %ld only in %s and %ld only in %s dropped", used, only[REAL], o->real,
                 only[SYN], o->syn);
+    if (bed && inside == 0 && used > 0)     /* every sample would be called a hybrid, and none is */
+        return vs_fail_at(e, &(vs_loc_t){ o->regions, NULL, -1, NULL },
+                          "check the contig names (chr1 or 1) and the positions (BED: CHR BEG END, 0-based)",
+                          "none of the %ld sites of %s and %s lies inside the regions: nothing would be replaced", used,
+                          o->real, o->syn);
     if (bed) vs_info("%ld of %ld sites are inside the regions of %s", inside, used, o->regions);
     return 0;
 }

@@ -122,6 +122,12 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
     assert_output 40
     cmp <(bcftools query -f '%INFO/AC %INFO/AN %INFO/AF\n' rep.vcf) \
         <(bcftools +fill-tags rep.vcf -- -t AC,AN,AF | bcftools query -f '%INFO/AC %INFO/AN %INFO/AF\n')
+    # regions on a contig the cohort lacks: before, every sample was called a hybrid, exit 0
+    printf 'chr9\t19999\t21000\n' > typo.bed
+    run vcf-hybrid replace "$TOY/toy.vcf.gz" "$TOY/synsrc.bcf" -g "$TOY/groups.tsv" -R typo.bed -o rep2.vcf
+    assert_failure 1
+    assert_output --partial "none of the 300 sites of $TOY/toy.vcf.gz and $TOY/synsrc.bcf lies inside the regions: nothing would be replaced, at typo.bed"
+    [ ! -e rep2.vcf ]
 }
 
 @test "replace: BED regions in any order, overlapping, gzipped or CHR-named read as their union (as bcftools -R); malformed lines are refused, named" {
