@@ -179,7 +179,9 @@ static char *dirs[MAX_DIRS];
 static volatile sig_atomic_t n_files, n_dirs;
 static volatile sig_atomic_t child;     /* the process group of a running vs_run_shell */
 
-static const int CLEAN_SIGNALS[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+/* Every signal whose default ends the process and that a user, a shell or a
+ * scheduler sends (SIGUSR1/2 and SIGXCPU: batch systems' warnings and limits) */
+static const int CLEAN_SIGNALS[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ };
 #define N_CLEAN_SIGNALS (int)(sizeof CLEAN_SIGNALS / sizeof *CLEAN_SIGNALS)
 
 static void block_signals(sigset_t *old)

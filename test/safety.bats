@@ -114,8 +114,8 @@ interrupt_synth() {
     wait $pid || rc=$?
 }
 
-@test "safety: SIGTERM, SIGINT and SIGHUP mid-run: temporary files removed, the old output kept, exit 128 + signal" {
-    for sig in TERM INT HUP; do
+@test "safety: SIGTERM, SIGINT, SIGHUP, SIGQUIT and SIGUSR1 mid-run: temporary files removed, the old output kept, exit 128 + signal" {
+    for sig in TERM INT HUP QUIT USR1; do
         interrupt_synth $sig
         echo "SIG$sig: exit $rc"
         [ "$rc" -eq $((128 + $(kill -l $sig))) ]
