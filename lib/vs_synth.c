@@ -349,6 +349,7 @@ static int plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs
             p->read_regions = ks.s;
             p->read.regions = p->read_regions ? p->read_regions : ro->regions;
             p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
+            p->read.regions_option = regions_name(ro);       /* widened from what the user gave */
             p->regions = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro), e);
         }
     }

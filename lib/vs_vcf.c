@@ -212,6 +212,11 @@ int64_t vs_last_site_at_or_before(const char *fname, const char *contig, int64_t
     }
 }
 
+static const char *regions_option(const vs_read_opts_t *o)
+{
+    return o->regions_option ? o->regions_option : o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions";
+}
+
 /* The readers' regions and targets: 0, or -1 with an error. */
 static int set_regions(vs_reader_t *r, const vs_read_opts_t *o, vs_error_t *e)
 {
@@ -220,7 +225,7 @@ static int set_regions(vs_reader_t *r, const vs_read_opts_t *o, vs_error_t *e)
         /* a record belongs to the region holding its POS, so chunks partition records */
         bcf_sr_set_opt(r->sr, BCF_SR_REGIONS_OVERLAP, 0);
         if (bcf_sr_set_regions(r->sr, o->regions, o->regions_is_file) < 0)
-            return bad_regions(o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", o->regions,
+            return bad_regions(regions_option(o), o->regions,
                                o->regions_is_file, e);
     }
     if (o->targets && bcf_sr_set_targets(r->sr, o->targets, o->targets_is_file, 0) < 0)
@@ -247,7 +252,7 @@ static int open_panel(vs_reader_t *r, const char *fname, const vs_read_opts_t *o
     }
     r->hdr = bcf_sr_get_header(r->sr, 0);
     if (check_region_contigs(r->hdr, r->sr->regions, fname,
-                             o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", e) < 0 ||
+                             regions_option(o), e) < 0 ||
         check_region_contigs(r->hdr, r->sr->targets, fname,
                              o->targets_is_file ? "the -T/--targets-file" : "the -t/--targets", e) < 0)
         return -1;
@@ -488,7 +493,7 @@ int vs_regions_check(const vs_read_opts_t *o, vs_error_t *e)
         return -1;
     vs_where_t *w = NULL;
     if (o->regions && !(w = vs_where_new(o->regions, o->regions_is_file,
-                                         o->regions_is_file ? "the -R/--regions-file" : "the -r/--regions", e)))
+                                         regions_option(o), e)))
         return -1;
     vs_where_destroy(w);
     w = NULL;

@@ -25,6 +25,7 @@ typedef struct vs_rec_t vs_rec_t;
 typedef struct {
     const char *regions;     /* -r / -R (needs an index) */
     int regions_is_file;
+    const char *regions_option;  /* the option to name in messages, when regions were derived from it; or NULL */
     const char *targets;     /* -t / -T (streaming filter) */
     int targets_is_file;
     int skip_multiallelic;   /* else a multi-allelic record is an error */

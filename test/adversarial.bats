@@ -184,11 +184,15 @@ vcf_of() { cat header.txt; cat; }
 
 @test "adversarial: regions and targets: a contig the panel lacks, bad syntax, missing or empty files" {
     : > empty.bed
+    printf '4\t100\t200\n' > four.bed
     snapshot
     bad 1 "name contig chr1, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -r chr1 -q -o out.vcf
     bad 1 "name contig 4, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -r 4:1-50000 -q -o out.vcf
     assert_output --partial "hint: the panel calls it chr4"
     bad 1 "name contig chr9, which the panel does not have" vcf-synth -m model.json toy.vcf.gz -n 5 -t chr9 -q -o out.vcf
+    # named by the option given (before: "the -r/--regions")
+    bad 1 "the -R/--regions-file name contig 4, which the panel does not have" \
+        vcf-synth -m model.json toy.vcf.gz -n 5 -R four.bed -q -o out.vcf
     bad 1 "cannot open the -R/--regions-file: No such file or directory, at nothere.bed" \
         vcf-synth -m model.json toy.vcf.gz -n 5 -R nothere.bed -q -o out.vcf
     bad 1 "the -R/--regions-file holds no region htslib can read (empty, or not tab-separated columns), at empty.bed" \
