@@ -271,13 +271,14 @@ vcf_of() { cat header.txt; cat; }
     cp part.json part-copy.json
     cp hold.bcf hold-copy.bcf
     snapshot
-    # before: each exited 0; the attack called the holdout itself a safe release, the merge doubled every count
+    # before: each exited 0; the attack called the holdout itself a safe release, the merge doubled every count.
+    # (vcf-fidelity takes a real cohort as SYNTHETIC on purpose: the holdout is its calibration, every ratio 1)
     bad 1 "the input SYNTHETIC hold.bcf and --holdout hold.bcf are the same file" \
         vcf-linkage-attack hold.bcf --train train.bcf --holdout hold.bcf -q -o out.tsv
     bad 1 "the input SYNTHETIC train.bcf and --train ./train.bcf are the same file" \
-        vcf-fidelity train.bcf --train ./train.bcf --holdout hold.bcf --bootstrap 20 -q -o out.tsv
+        vcf-linkage-attack train.bcf --train ./train.bcf --holdout hold.bcf -q -o out.tsv
     bad 1 "the input SYNTHETIC hold-copy.bcf and --holdout hold.bcf are copies of one file (the same bytes)" \
-        vcf-fidelity hold-copy.bcf --train train.bcf --holdout hold.bcf --bootstrap 20 -q -o out.tsv
+        vcf-linkage-attack hold-copy.bcf --train train.bcf --holdout hold.bcf -q -o out.tsv
     bad 1 "a --merge model part.json and a --merge model part-copy.json are copies of one file" \
         vcf-fit --merge -q -o merged.json part.json part-copy.json
     bad 1 "the input REAL toy.vcf.gz and the input SYNTHETIC ./toy.vcf.gz are the same file" \

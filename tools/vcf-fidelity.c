@@ -84,9 +84,6 @@ static void check_paths(const opts_t *o)
     vs_path_t out[] = { { "-o", o->output }, { "--json", o->json }, { "--html", o->html }, { "--af-table", o->af_table },
                         { "--ld-table", o->ld_table } };
     VS_TOOL_CHECK_PATHS(in, out);
-    /* a real cohort given as SYNTHETIC would pass as faithful (--train = --holdout: the sample check) */
-    vs_tool_check_distinct((vs_path_t[]){ in[0], in[1] }, 2);
-    vs_tool_check_distinct((vs_path_t[]){ in[0], in[2] }, 2);
 }
 
 static void parse(int argc, char **argv, opts_t *o)
