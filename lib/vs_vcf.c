@@ -602,8 +602,12 @@ int vs_reader_next(vs_reader_t *r, vs_site_t *site, vs_error_t *e)
     if (r->sr->errnum) {
         vs_loc_t loc = { r->fname, r->last_rid >= 0 ? bcf_hdr_id2name(r->hdr, r->last_rid) : NULL,
                          r->last_pos + 1, NULL };
-        return vs_fail_at(e, &loc, "htslib's message above names the record; check the file with 'bcftools view'",
-                          "cannot read the record after this position: %s", bcf_sr_strerror(r->sr->errnum));
+        int truncated = r->sr->errnum == no_eof;
+        return vs_fail_at(e, &loc,
+                          truncated ? "the file ends early or is damaged: copy it again ('bgzip -t FILE' tests it)"
+                                    : "htslib's message above names the record; check the file with 'bcftools view'",
+                          "cannot read %s: %s", r->last_rid >= 0 ? "the record after this position" : "the first record",
+                          bcf_sr_strerror(r->sr->errnum));
     }
     end_contig(r);
     if (r->sha_all) {
