@@ -63,6 +63,12 @@ vcf_of() { cat header.txt; cat; }
     each_tool 1 "nothere.vcf" nothere.vcf
     each_tool 1 "text.vcf" text.vcf
     each_tool 1 "truncated.vcf.gz" truncated.vcf.gz
+    head -c $(( $(stat -c %s toy.vcf.gz) - 28 )) toy.vcf.gz > cut.vcf.gz      # every block of records, not the EOF block
+    snapshot
+    each_tool 1 "cut.vcf.gz" cut.vcf.gz
+    bad 1 "cannot read the first record: no BGZF EOF marker; file may be truncated, at cut.vcf.gz" \
+        vcf-synth -m model.json cut.vcf.gz -n 5 -q -o out.vcf
+    assert_output --partial "hint: the file ends early or is damaged: copy it again ('bgzip -t FILE' tests it)"
     each_tool 1 "starts at #CHROM" nometa.vcf
 }
 
