@@ -158,6 +158,11 @@ int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, 
     for (int j = 0; j < n_out; j++)
         if (outputs[j].path && !*outputs[j].path)
             return vs_error(e, VS_EXIT_USAGE, "%s was given an empty file name (an unset variable?)", outputs[j].option);
+    for (int i = 0; i < n_in; i++)
+        for (int k = 0; k < i && inputs[i].path && !strcmp(inputs[i].path, "-"); k++)
+            if (inputs[k].path && !strcmp(inputs[k].path, "-"))
+                return vs_error(e, VS_EXIT_USAGE, "%s - and %s - would both read standard input; give one of them a file",
+                                inputs[k].option, inputs[i].option);
     for (int j = 0; j < n_out; j++)
         if (check_output(inputs, n_in, outputs, j, e) < 0) return -1;
     return 0;

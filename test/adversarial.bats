@@ -245,7 +245,7 @@ vcf_of() { cat header.txt; cat; }
     assert_output ""
 }
 
-@test "adversarial: an empty output name (an unset variable) is a usage error before anything runs, in every tool; an index is an output too" {
+@test "adversarial: an empty output name (an unset variable), or standard input twice, is a usage error before anything runs; an index is an output too" {
     echo precious > keep.out
     snapshot
     # before: each ran, wrote keep.out, then failed moving the empty-named output into place
@@ -261,6 +261,11 @@ vcf_of() { cat header.txt; cat; }
     bad 2 "--effects-out was given an empty file name" \
         vcf-pheno toy.vcf.gz --causal 3 --h2 0.5 -q -o keep.out --effects-out ''
     bad 2 "--key was given an empty file name" vcf-hybrid mix toy.vcf.gz syn.bcf --fraction 0.5 -o keep.out --key ''
+    # before: "Bad file descriptor" once the second reader found standard input closed
+    bad 2 "the input SYNTHETIC - and --train - would both read standard input" \
+        vcf-linkage-attack - --train - --holdout hold.bcf -q -o keep.out
+    bad 2 "the input SYNTHETIC - and --holdout - would both read standard input" \
+        vcf-fidelity - --train train.bcf --holdout - -q -o keep.out
     # before: the index, written last, replaced the provenance table or the tracts file, exit 0
     bad 1 "the outputs --provenance x.bcf.csi and the index of -o (--write-index) x.bcf.csi are the same file" \
         vcf-synth -m model.json toy.vcf.gz -n 5 -q -Ob -o x.bcf --write-index --provenance x.bcf.csi
