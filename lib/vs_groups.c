@@ -1,5 +1,6 @@
 #include "vs_groups.h"
 #include "vs_err.h"
+#include "vs_bgzf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -129,17 +130,18 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
         return vs_fail(e, "groups table %s is a directory; give the table file inside it", path), NULL;
     khash_t(str2int) *idx = index_samples(samples, n_samples, e);
     if (!idx) return NULL;
-    FILE *fp = fopen(path, "r");
-    if (!fp) {
+    /* read whole (plain, gzip or BGZF; a pipe too), as maps and BED files are */
+    size_t len;
+    char *text = vs_side_text(path, "groups table", &len, e);
+    if (!text) {
         kh_destroy(str2int, idx);
-        return vs_fail(e, "cannot open groups table %s: %s", path, strerror(errno)), NULL;
+        return NULL;
     }
     char **label = vs_calloc(n_samples, sizeof *label);
-    char *line = NULL, *tok[MAX_COLS];
-    size_t cap = 0;
+    char *rest = text + (strncmp(text, "\xEF\xBB\xBF", 3) ? 0 : 3), *line, *tok[MAX_COLS];   /* a UTF-8 BOM */
     int gcol = column ? -1 : 1, first = 1, n_absent = 0, n_rows = 0, ret = 0;
     long lineno = 0;
-    while (ret == 0 && getline(&line, &cap, fp) > 0) {
+    while (ret == 0 && (line = vs_next_line(&rest))) {
         lineno++;
         int n = split(line, tok);
         if (n == 0) continue;
@@ -167,8 +169,7 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
         else if (!label[s])
             label[s] = vs_strdup(tok[gcol]);
     }
-    free(line);
-    fclose(fp);
+    free(text);
     kh_destroy(str2int, idx);
     if (ret == 0 && n_rows == 0)
         ret = vs_fail_at(e, &(vs_loc_t){ path, NULL, -1, NULL },

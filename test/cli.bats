@@ -210,6 +210,18 @@ bad_vcf() {
     assert_output --partial "names 2 samples that are not in the VCF; ignored"
 }
 
+@test "groups table: gzipped, with a UTF-8 byte-order mark, or from a pipe, it reads as the plain file" {
+    gzip -c "$TOY/groups.tsv" > g.tsv.gz
+    printf '\xEF\xBB\xBF' | cat - "$TOY/groups.tsv" > bom.tsv      # before: the first sample went to NA
+    vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --no-version -q -o plain.json
+    vcf-fit "$TOY/toy.vcf.gz" -g g.tsv.gz --no-version -q -o gz.json
+    vcf-fit "$TOY/toy.vcf.gz" -g bom.tsv --no-version -q -o bom.json
+    vcf-fit "$TOY/toy.vcf.gz" -g <(cat "$TOY/groups.tsv") --no-version -q -o pipe.json
+    cmp plain.json gz.json
+    cmp plain.json bom.json
+    cmp plain.json pipe.json
+}
+
 @test "groups table: --group-column names a column that is not there" {
     run vcf-fit "$TOY/toy.vcf.gz" -g "$TOY/groups.tsv" --group-column super_pop -o m.json
     assert_failure 1
