@@ -164,8 +164,9 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
         if (k == kh_end(idx)) { n_absent++; continue; }
         int s = kh_val(idx, k);
         if (label[s] && strcmp(label[s], tok[gcol]))
-            ret = vs_fail(e, "groups table %s gives sample %s two groups (%s and %s)", path, tok[0], label[s],
-                          tok[gcol]);
+            ret = vs_fail_at(e, &(vs_loc_t){ path, NULL, -1, tok[0] }, "give each sample one line (one group)",
+                             "groups table line %ld gives sample %s a second group (%s and %s)", lineno, tok[0],
+                             label[s], tok[gcol]);
         else if (!label[s])
             label[s] = vs_strdup(tok[gcol]);
     }

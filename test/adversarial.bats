@@ -130,7 +130,7 @@ vcf_of() { cat header.txt; cat; }
     bad 1 "the group name 'A,B' on line 2 holds a character" vcf-fit toy.vcf.gz -g comma.tsv -q -o out.json
     bad 1 "the group name 'A>B'" vcf-hybrid augment toy.vcf.gz syn.bcf --target equal -g angle.tsv -o out.vcf
     bad 1 "the group name '\"A\"'" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf -g quote.tsv -q -o out.tsv
-    bad 1 "two groups" vcf-fit toy.vcf.gz -g twogroups.tsv -q -o out.json
+    bad 1 "a second group" vcf-fit toy.vcf.gz -g twogroups.tsv -q -o out.json
     bad 1 "no column 'pop'" vcf-fit toy.vcf.gz -g groups.tsv --group-column pop -q -o out.json
 }
 

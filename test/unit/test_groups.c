@@ -42,7 +42,7 @@ int main(void)
         { "id\tpop\n", "super_pop", "has no column 'super_pop'" },
         { "id\tpop\nS1\tEUR\n", "id", "--group-column id names the sample column" },
         { "S1\tE,UR\n", NULL, "the group name 'E,UR' on line 1 holds a character" },
-        { "S1\tEUR\nS1\tAFR\n", NULL, "gives sample S1 two groups (EUR and AFR)" },
+        { "S1\tEUR\nS1\tAFR\n", NULL, "line 2 gives sample S1 a second group (EUR and AFR)" },
         { "sample\tpop\n", NULL, "the groups table has no sample lines" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
