@@ -10,6 +10,7 @@
 #include <malloc.h>
 #endif
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <htslib/khash.h>
 #include <omp.h>
@@ -384,6 +385,11 @@ static int condition_alleles(const vs_model_t *m, const char *panel, const vs_re
                              vs_error_t *e)
 {
     if (vs_condition_locate(m, c, e) < 0) return -1;
+    struct stat st;
+    if (!strcmp(panel, "-") || stat(panel, &st) != 0 || !S_ISREG(st.st_mode))
+        return vs_error(e, VS_EXIT_USAGE, "--condition %s reads the panel at its site through the index, then the run "
+                        "reads it again: give the panel as an indexed file, not %s", c->spec,
+                        !strcmp(panel, "-") ? "standard input" : "a pipe");
     char region[512];
     snprintf(region, sizeof region, "%s:%lld-%lld", c->contig, (long long)c->pos, (long long)c->pos);
     vs_read_opts_t one = { .regions = region, .skip_multiallelic = ro->skip_multiallelic };
