@@ -632,8 +632,9 @@ typedef struct {
 
 static int is_count(const char *s)
 {
-    if (!*s) return 0;
-    for (const char *c = s; *c; c++)
+    const char *c = s + (*s == '-' || *s == '+');      /* a signed number too: its range is then checked */
+    if (!*c) return 0;
+    for (; *c; c++)
         if (!isdigit((unsigned char)*c)) return 0;
     struct stat st;
     return stat(s, &st) != 0;      /* a file named like a number is a file */

@@ -310,6 +310,7 @@ vcf_of() { cat header.txt; cat; }
         vcf-synth -m model.json toy.vcf.gz -n 16777216 -q -o out.vcf
     bad 2 "--threads" vcf-fit toy.vcf.gz --threads 0 -q -o out.json
     bad 2 "-O/--output-type" vcf-synth -m model.json toy.vcf.gz -n 5 -Ox -q -o out.vcf
+    bad 2 "--causal must be between 1 and 10000000, got -1" vcf-pheno toy.vcf.gz --causal -1 -q -o out.tsv
     bad 2 "--bootstrap" vcf-fidelity syn.bcf --train train.bcf --holdout hold.bcf --bootstrap 5 -q -o out.tsv
     bad 2 "--fraction" vcf-hybrid mix toy.vcf.gz syn.bcf --fraction 2 -o out.vcf
 }
