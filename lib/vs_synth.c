@@ -387,9 +387,9 @@ static int condition_alleles(const vs_model_t *m, const char *panel, const vs_re
     if (vs_condition_locate(m, c, e) < 0) return -1;
     struct stat st;
     if (!strcmp(panel, "-") || stat(panel, &st) != 0 || !S_ISREG(st.st_mode))
-        return vs_error(e, VS_EXIT_USAGE, "--condition %s reads the panel at its site through the index, then the run "
-                        "reads it again: give the panel as an indexed file, not %s", c->spec,
-                        !strcmp(panel, "-") ? "standard input" : "a pipe");
+        return vs_fail_at(e, NULL, "give the panel as a bgzipped, indexed file",
+                          "--condition %s reads the panel at its site through the index, then the run reads it again; "
+                          "%s cannot be read twice", c->spec, !strcmp(panel, "-") ? "standard input" : "a pipe");
     char region[512];
     snprintf(region, sizeof region, "%s:%lld-%lld", c->contig, (long long)c->pos, (long long)c->pos);
     vs_read_opts_t one = { .regions = region, .skip_multiallelic = ro->skip_multiallelic };

@@ -242,7 +242,7 @@ vcf_of() { cat header.txt; cat; }
     bad 1 "-r/--regions needs an index, and an uncompressed file or a pipe has none" \
         vcf-synth -m model.json <(bcftools view -Ou toy.vcf.gz) -n 5 -r chr4:10000-20000 -q -o out.vcf
     local site; site=$(bcftools query -f '%CHROM:%POS:%REF:%ALT\n' toy.vcf.gz | sed -n 10p)
-    bad 2 "reads the panel at its site through the index, then the run reads it again: give the panel as an indexed file, not a pipe" \
+    bad 1 "reads the panel at its site through the index, then the run reads it again; a pipe cannot be read twice" \
         vcf-synth -m model.json <(cat toy.vcf.gz) -n 5 --condition "$site=1" -q -o out.vcf
     run ls -A tmp
     assert_output ""

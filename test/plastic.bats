@@ -287,5 +287,6 @@ gt_counts() { bcftools query -r "$2" -S "$3" -f '[%GT\n]' "$1" | sort | uniq -c 
     # the site is read through the panel's index
     run bash -c "bcftools view '$SHARED/1kg_chr1_11.7M.vcf.gz' | vcf-synth -m '$W/slice.json' -n 10 --condition 1:11760996:C:A=1,group=AFR -o out.vcf -"
     assert_failure 1
+    assert_output --partial "reads the panel at its site through the index, then the run reads it again; standard input cannot be read twice"
     [ ! -e out.vcf ]
 }
