@@ -436,14 +436,17 @@ vs_where_t *vs_where_new(const char *spec, int is_file, const char *what, vs_err
     return w;
 }
 
-/* A whole number of at most 12 digits at s (positions up to 10^12), its end in *end. */
+/* A position as htslib's region parser reads one (digits, with a k/M/G
+ * suffix: 10k, 1.5M), from 1 to 10^12; its end in *end. */
 static int parse_position(const char *s, int64_t *v, const char **end)
 {
-    int n = 0;
-    *v = 0;
-    for (; *s >= '0' && *s <= '9' && n < 13; s++, n++) *v = *v * 10 + (*s - '0');
-    *end = s;
-    return n > 0 && n <= 12 ? 0 : -1;
+    size_t digits = strspn(s, "0123456789");
+    char *e = (char *)s;
+    long long x = digits ? hts_parse_decimal(s, &e, 0) : 0;
+    *end = e;
+    *v = x;
+    int suffix = e > s && strchr("kKmMgG", e[-1]) != NULL;
+    return digits && digits <= (suffix ? 9u : 13u) && x >= 1 && x <= 1000000000000LL ? 0 : -1;   /* no overflow */
 }
 
 /* One item of a -r/-t list, CHR[:BEG[-[END]]] (1-based, inclusive): no

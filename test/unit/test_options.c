@@ -121,6 +121,7 @@ int main(void)
         { "chr1:99999999999999999999", "the start is not a position from 1 to 10^12" },
         { "chr1:200-100", "'chr1:200-100' ends before it begins" },
         { "chr1:5-x", "cannot parse the -r/--regions 'chr1:5-x'" },
+        { "chr1:20k-10k", "'chr1:20k-10k' ends before it begins" },
     };
     for (size_t i = 0; i < sizeof bad_lists / sizeof *bad_lists; i++) {
         ro = (vs_read_opts_t){ .regions = bad_lists[i].spec };
@@ -130,7 +131,7 @@ int main(void)
     ro = (vs_read_opts_t){ .targets = "^chr1:200-100" };
     CHECK(vs_regions_check(&ro, &e) < 0 && strstr(e.msg, "the -t/--targets 'chr1:200-100' ends before it begins"),
           "-t ^chr1:200-100: %s", e.msg);
-    ro = (vs_read_opts_t){ .regions = "chr1:100-,chr1:7,chr2:5-5,chrUn_gl000220" };
-    CHECK(vs_regions_check(&ro, &e) == 0, "an open end, a single position, BEG = END, a bare contig");
+    ro = (vs_read_opts_t){ .regions = "chr1:100-,chr1:7,chr2:5-5,chrUn_gl000220,chr1:10k-20k,chr1:1.5M" };
+    CHECK(vs_regions_check(&ro, &e) == 0, "an open end, a single position, BEG = END, a bare contig, htslib's k/M suffixes");
     UNIT_DONE();
 }
