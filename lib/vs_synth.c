@@ -341,7 +341,7 @@ static int plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs
         int64_t beg, end;
         while (vs_where_next(each, &contig, &beg, &end))
             add_span(p, contig, read_from(m, panel, contig, beg, vs_sample_burn_in_cm(so)), end);
-        vs_where_destroy(each);
+        if (!stateful) vs_where_destroy(each);
         if (stateful) {
             kstring_t ks = { 0, 0, NULL };
             for (int i = 0; i < p->n_spans; i++)
@@ -351,7 +351,7 @@ static int plan_init(plan_t *p, const vs_model_t *m, const char *panel, const vs
             p->read.regions = p->read_regions ? p->read_regions : ro->regions;
             p->read.regions_is_file = p->read_regions ? 0 : ro->regions_is_file;
             p->read.regions_option = regions_name(ro);       /* widened from what the user gave */
-            p->regions = vs_where_new(ro->regions, ro->regions_is_file, regions_name(ro), e);
+            p->regions = each;        /* the same regions decide which sites are written */
         }
     }
     if (ro->targets && stateful) {
