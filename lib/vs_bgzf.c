@@ -218,6 +218,10 @@ char *vs_side_text(const char *path, const char *what, size_t *len, vs_error_t *
         free(text);
         return vs_fail(e, "%s %s has a NUL byte at offset %zu: it is not a text file", what, path, at), NULL;
     }
+    if (*len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) {     /* a UTF-8 byte-order mark (spreadsheet exports) */
+        *len -= 3;
+        memmove(text, text + 3, *len + 1);
+    }
     return text;
 }
 

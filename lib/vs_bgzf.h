@@ -45,7 +45,8 @@ int vs_bgzfw_close(vs_bgzfw_t *w);
  * so that a parser that stops on an error holds no file open. */
 char *vs_slurp(const char *path, size_t *len);
 /* vs_slurp for a parser: NULL with an error naming `what` and the file
- * when the file cannot be read or holds a NUL byte (not text). */
+ * when the file cannot be read or holds a NUL byte (not text); a leading
+ * UTF-8 byte-order mark is dropped. */
 char *vs_side_text(const char *path, const char *what, size_t *len, vs_error_t *e);
 /* The next line of such a text (its '\n' replaced by NUL); NULL at the end. */
 char *vs_next_line(char **p);

@@ -138,7 +138,7 @@ char **vs_groups_labels(const char *path, const char *column, char *const *sampl
         return NULL;
     }
     char **label = vs_calloc(n_samples, sizeof *label);
-    char *rest = text + (strncmp(text, "\xEF\xBB\xBF", 3) ? 0 : 3), *line, *tok[MAX_COLS];   /* a UTF-8 BOM */
+    char *rest = text, *line, *tok[MAX_COLS];
     int gcol = column ? -1 : 1, first = 1, n_absent = 0, n_rows = 0, ret = 0;
     long lineno = 0;
     while (ret == 0 && (line = vs_next_line(&rest))) {

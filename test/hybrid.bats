@@ -143,6 +143,9 @@ gts() { bcftools query -f '[%GT\t]\n' "$@"; }
     sed 's/^chr4/CHR4/' r.bed > upper.bed
     vcf-hybrid replace "${a[@]}" -R upper.bed -o u.vcf
     cmp ref.vcf u.vcf
+    printf '\xEF\xBB\xBF' | cat - r.bed > bom.bed       # a byte-order mark, as spreadsheets write
+    vcf-hybrid replace "${a[@]}" -R bom.bed -o b.vcf
+    cmp ref.vcf b.vcf
     # a lone contig is not the whole contig, a missing end is not read from the next line, 1e3 is not 1000
     for bad in 'chr4\n' 'chr4\t5000\nchr4\t1\t2\n' 'chr4\t5000\n' 'chr4\t6000\t5000\n' 'chr4\tx\t5000\n' \
                'chr4\t1e3\t2000\n' 'chr4\t1000\t2k\n' 'chr4\t-5\t10\n'; do
