@@ -408,6 +408,7 @@ static int first_difference(const vs_hybrid_opts_t *o, vs_pair_reader_t *pr, con
 static int origin_is(const char *meta, const char *what)
 {
     const char *o = meta ? strstr(meta, "Origin=") : NULL;
+    while (o && o != meta && o[-1] != ',' && o[-1] != '<') o = strstr(o + 1, "Origin=");    /* a key, not XOrigin= */
     if (!o) return 0;
     size_t n = strlen(what);
     return !strncmp(o + 7, what, n) && (o[7 + n] == 0 || o[7 + n] == ',' || o[7 + n] == '>');
@@ -420,7 +421,7 @@ static int check_sides(const cohort_t *real, const cohort_t *syn, vs_error_t *e)
 {
     static const char hint[] = "the arguments are REAL then SYNTHETIC: were they given the other way round?";
     for (int i = 0; i < real->n; i++)
-        if (!origin_is(real->meta[i], "real") && (origin_is(real->meta[i], "synthetic") || origin_is(real->meta[i], "hybrid")))
+        if (origin_is(real->meta[i], "synthetic") || origin_is(real->meta[i], "hybrid"))
             return vs_fail_at(e, &(vs_loc_t){ real->path, NULL, -1, real->name[i] }, hint,
                               "the input REAL holds a sample its ##SAMPLE line calls %s",
                               origin_is(real->meta[i], "synthetic") ? "Origin=synthetic" : "Origin=hybrid");

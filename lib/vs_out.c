@@ -120,7 +120,7 @@ static int same_bytes(const char *a, const char *b)
         return 0;
     FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
     int same = fa && fb;
-    static char ba[65536], bb[65536];
+    char ba[16384], bb[16384];
     size_t na, nb;
     while (same && (na = fread(ba, 1, sizeof ba, fa)) > 0) {
         nb = fread(bb, 1, na, fb);
