@@ -63,7 +63,15 @@ static int same_file(const ident_t *a, const ident_t *b)
     return a->exists ? a->dev == b->dev && a->ino == b->ino : !strcmp(a->canon, b->canon);
 }
 
-static const char *const INDEX_SUFFIX[] = { ".csi", ".tbi" };
+const char *vs_index_suffix(int fmt) { return fmt == VS_INDEX_CSI ? ".csi" : fmt == VS_INDEX_TBI ? ".tbi" : NULL; }
+
+char *vs_index_path(const char *path, int fmt)
+{
+    if (!path || !*path || !strcmp(path, "-") || fmt == VS_INDEX_NONE) return NULL;
+    char *s = vs_malloc(strlen(path) + 5);
+    sprintf(s, "%s%s", path, vs_index_suffix(fmt));
+    return s;
+}
 
 static int check_input(const vs_path_t *in, const ident_t *out_id, const vs_path_t *out, vs_error_t *e)
 {
@@ -74,10 +82,9 @@ static int check_input(const vs_path_t *in, const ident_t *out_id, const vs_path
                          "the output %s %s is the same file as %s %s; nothing was written", out->option, out->path,
                          in->option, in->path);
     free(id.canon);
-    for (size_t k = 0; k < sizeof INDEX_SUFFIX / sizeof *INDEX_SUFFIX && ret == 0; k++) {
-        if (!in->path || !strcmp(in->path, "-")) break;
-        char *idx = vs_malloc(strlen(in->path) + 8);
-        sprintf(idx, "%s%s", in->path, INDEX_SUFFIX[k]);
+    for (int fmt = VS_INDEX_CSI; fmt <= VS_INDEX_TBI && ret == 0; fmt++) {
+        char *idx = vs_index_path(in->path, fmt);
+        if (!idx) break;
         if (identify(idx, &id) && id.exists && same_file(&id, out_id))
             ret = vs_fail_at(e, NULL, "give the output a new name: vcfsynth never writes over its inputs",
                              "the output %s %s is the index of %s %s; nothing was written", out->option, out->path,
@@ -364,9 +371,7 @@ int vs_tabix_write(vs_tabix_t *t, const char *text, size_t len, vs_error_t *e)
 /* The index PATH.tbi of a finished table: 0, or -1 with an error. */
 static int tabix_index(vs_tabix_t *t, vs_error_t *e)
 {
-    size_t n = strlen(t->path) + 5;
-    char *name = vs_malloc(n);
-    snprintf(name, n, "%s.tbi", t->path);
+    char *name = vs_index_path(t->path, VS_INDEX_TBI);
     vs_outfile_t *idx = vs_outfile_begin(name, e);
     int ret = idx ? 0 : -1;
     if (idx && tbx_index_build2(vs_outfile_path(t->of), vs_outfile_path(idx), 0, &t->conf) != 0)

@@ -28,6 +28,14 @@ typedef struct {
  * name (an unset variable), or two outputs on standard output.  An index
  * written beside an output is an output of its own (vs_index_path). */
 int vs_check_paths(const vs_path_t *inputs, int n_in, const vs_path_t *outputs, int n_out, vs_error_t *e);
+
+/* The indexes htslib writes beside a file: FILE.csi, FILE.tbi. */
+enum { VS_INDEX_NONE, VS_INDEX_CSI, VS_INDEX_TBI };
+/* ".csi", ".tbi", or NULL for VS_INDEX_NONE. */
+const char *vs_index_suffix(int fmt);
+/* The index written beside path (fmt VS_INDEX_*), to free; NULL when none
+ * is (no path, standard output, VS_INDEX_NONE). */
+char *vs_index_path(const char *path, int fmt);
 /* -1 with an error when two of the inputs are one file, or two copies of
  * one (the same bytes): a cohort attacked with itself, the real cohort given
  * as the synthetic one, a model merged with itself. */

@@ -819,16 +819,6 @@ int vs_output_type_check(const char *otype, vs_error_t *e)
                     "got '%s'", otype);
 }
 
-const char *vs_index_suffix(int fmt) { return fmt == VS_INDEX_CSI ? ".csi" : fmt == VS_INDEX_TBI ? ".tbi" : NULL; }
-
-char *vs_index_path(const char *path, int fmt)
-{
-    if (!path || !*path || !strcmp(path, "-") || fmt == VS_INDEX_NONE) return NULL;
-    char *s = vs_malloc(strlen(path) + 5);
-    sprintf(s, "%s%s", path, vs_index_suffix(fmt));
-    return s;
-}
-
 int vs_write_index_parse(const char *arg, const char *otype, const char *fname, int *fmt, vs_error_t *e)
 {
     *fmt = !arg || !strcmp(arg, "csi") ? VS_INDEX_CSI : !strcmp(arg, "tbi") ? VS_INDEX_TBI : VS_INDEX_NONE;

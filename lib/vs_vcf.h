@@ -134,12 +134,6 @@ const char *vs_output_mode(const char *otype, const char *fname, char mode[8]);
 /* 1 when that output is BGZF-compressed at a level above 0 (-Ob, -Oz, 1-9). */
 int vs_output_compressed(const char *otype, const char *fname);
 
-enum { VS_INDEX_NONE, VS_INDEX_CSI, VS_INDEX_TBI };
-/* ".csi", ".tbi", or NULL for VS_INDEX_NONE. */
-const char *vs_index_suffix(int fmt);
-/* The index written beside path (fmt VS_INDEX_*), to free; NULL when none
- * is (no path, standard output, VS_INDEX_NONE). */
-char *vs_index_path(const char *path, int fmt);
 /* --write-index[=csi|tbi], as bcftools: the index format into *fmt (arg
  * NULL: CSI); -1 with a usage error when the output cannot be indexed
  * (standard output, not BGZF-compressed, TBI for BCF). */
